@@ -1,0 +1,1 @@
+"""orbitwatch.access (see docs/design.md)."""

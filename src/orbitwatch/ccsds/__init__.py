@@ -1,0 +1,1 @@
+"""orbitwatch.ccsds (see docs/design.md)."""

@@ -1,0 +1,1 @@
+"""orbitwatch.detection (see docs/design.md)."""

@@ -1,0 +1,149 @@
+"""The one exception hierarchy of orbitwatch.
+
+Every error that orbitwatch raises on purpose is an :class:`OrbitwatchError`.  Each
+instance carries a stable machine-readable ``code`` (tests assert on it, the CLI maps
+it to an exit status, the HTTP server to a status and ``{"code", "message"}``) and,
+where it applies, *where* the problem is: ``source`` (file or stream name), ``line``
+(1-based), ``record`` (record index or object id) and ``field`` (the offending field).
+
+The tree::
+
+    OrbitwatchError                 base; code "ERROR"
+    ├── InputError                  bad arguments from a caller (INPUT_*)
+    │   └── TimeFormatError         unparseable or zone-less time (TIME_*)
+    ├── ParseError                  malformed data in a file or message
+    │   ├── TLEError                TLE_CHECKSUM, TLE_FORMAT, TLE_FIELD, TLE_LINE_ORDER ...
+    │   ├── OMMError                OMM_MISSING_KEYWORD, OMM_UNKNOWN_KEYWORD, OMM_NUMBER ...
+    │   ├── SATCATError             SATCAT_*
+    │   └── CDMError                CDM_*
+    ├── StoreError                  database problems (STORE_*)
+    │   └── SchemaVersionError      the store's schema is newer than this orbitwatch
+    ├── PropagationError            a whole propagation request failed (PROP_*)
+    └── SourceError                 a remote source failed (SOURCE_*: offline, HTTP status)
+
+Per-object failures inside a batch are *data*, not exceptions: propagation returns
+error codes and NaN; lenient ingest returns rejects.  This module imports nothing
+from orbitwatch.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CDMError",
+    "InputError",
+    "OMMError",
+    "OrbitwatchError",
+    "ParseError",
+    "PropagationError",
+    "SATCATError",
+    "SchemaVersionError",
+    "SourceError",
+    "StoreError",
+    "TLEError",
+    "TimeFormatError",
+]
+
+
+class OrbitwatchError(Exception):
+    """Base class; ``code`` is stable, the message is for people."""
+
+    default_code = "ERROR"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        source: str | None = None,
+        line: int | None = None,
+        record: str | int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code or self.default_code
+        self.source = source
+        self.line = line
+        self.record = record
+        self.field = field
+        super().__init__(str(self))
+
+    def where(self) -> str:
+        """``source:line (record r, field f)`` for what is known, '' if nothing is."""
+        parts = []
+        if self.source is not None:
+            parts.append(self.source + (f":{self.line}" if self.line is not None else ""))
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        extra = []
+        if self.record is not None:
+            extra.append(f"record {self.record}")
+        if self.field is not None:
+            extra.append(f"field {self.field}")
+        if extra:
+            parts.append("(" + ", ".join(extra) + ")")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"[{self.code}] {where + ': ' if where else ''}{self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form used by the CLI and the server."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "source": self.source,
+            "line": self.line,
+            "record": self.record,
+            "field": self.field,
+        }
+
+
+class InputError(OrbitwatchError):
+    """A caller passed an invalid argument (window, threshold, id ...)."""
+
+    default_code = "INPUT_INVALID"
+
+
+class TimeFormatError(InputError):
+    """A time could not be parsed, or carried no time zone."""
+
+    default_code = "TIME_FORMAT"
+
+
+class ParseError(OrbitwatchError):
+    """Malformed data in a file or message."""
+
+    default_code = "PARSE"
+
+
+class TLEError(ParseError):
+    default_code = "TLE_FORMAT"
+
+
+class OMMError(ParseError):
+    default_code = "OMM_FORMAT"
+
+
+class SATCATError(ParseError):
+    default_code = "SATCAT_FORMAT"
+
+
+class CDMError(ParseError):
+    default_code = "CDM_FORMAT"
+
+
+class StoreError(OrbitwatchError):
+    default_code = "STORE"
+
+
+class SchemaVersionError(StoreError):
+    default_code = "STORE_SCHEMA_VERSION"
+
+
+class PropagationError(OrbitwatchError):
+    default_code = "PROP"
+
+
+class SourceError(OrbitwatchError):
+    default_code = "SOURCE"

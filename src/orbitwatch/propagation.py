@@ -1,0 +1,192 @@
+"""SGP4 propagation of whole catalogs over arrays of times.
+
+Follows Vallado, Crawford, Hujsak & Kelso (2006), "Revisiting Spacetrack Report #3",
+AIAA 2006-6753, through the reference C++ implementation wrapped by the ``sgp4``
+package (``sgp4.api.SatrecArray``), with the WGS-72 constants and the 'improved'
+operation mode used by that paper's verification run.
+
+Shapes: ``N`` objects x ``T`` times ->
+
+* ``err``  ``(N, T)`` uint8 SGP4 error codes (0 = ok; 1..6 as in ``sgp4.api.SGP4_ERRORS``),
+* ``r_km`` ``(N, T, 3)`` TEME position, km,
+* ``v_km_s`` ``(N, T, 3)`` TEME velocity, km/s.
+
+A failed object-time is a code plus NaN, never an exception (STYLE.md habit 7).
+Work is chunked over objects so that memory stays bounded for any ``N x T``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sgp4.api import WGS72, SatrecArray
+from sgp4.api import Satrec as _Satrec
+
+from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.errors import InputError
+from orbitwatch.times import UTC_DTYPE, jd_utc
+
+__all__ = [
+    "SGP4_ERROR_MESSAGES",
+    "Ephemeris",
+    "iter_propagate",
+    "propagate",
+    "satrec_from_elements",
+    "satrecs",
+]
+
+SGP4_ERROR_MESSAGES = {
+    0: "ok",
+    1: "mean eccentricity out of range 0 <= e < 1",
+    2: "mean motion fell below zero",
+    3: "perturbed eccentricity out of range 0 <= e <= 1",
+    4: "semi-latus rectum below zero",
+    5: "(unused code in the reference SGP4)",
+    6: "satellite has decayed",
+}
+
+_JD_1949_12_31 = 2433281.5
+_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day -> rad/min
+_DEG = math.pi / 180.0
+
+# Default object chunk: N_chunk x T x 3 x 8 bytes x 2 arrays stays near 256 MiB.
+_CHUNK_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Ephemeris:
+    """Result of :func:`propagate` (TEME of date)."""
+
+    err: npt.NDArray[np.uint8]
+    r_km: npt.NDArray[np.float64]
+    v_km_s: npt.NDArray[np.float64]
+    times: npt.NDArray[np.datetime64]
+
+
+def satrec_from_elements(
+    norad_id: int,
+    epoch: np.datetime64,
+    mean_motion_rev_per_day: float,
+    eccentricity: float,
+    inclination_deg: float,
+    raan_deg: float,
+    arg_perigee_deg: float,
+    mean_anomaly_deg: float,
+    bstar_per_earth_radius: float,
+    mean_motion_dot_rev_per_day2: float,
+    mean_motion_ddot_rev_per_day3: float,
+) -> _Satrec:
+    """Initialise one SGP4 record (WGS-72, improved mode) from mean elements.
+
+    The epoch is set as an exact two-part Julian date after ``sgp4init`` so that the
+    time since epoch is computed without rounding the epoch to one double.
+    """
+    jd, fr = jd_utc(epoch)
+    sat = _Satrec()
+    # Units as in Vallado's twoline2rv: rad, rad/min, rad/min^2, rad/min^3.
+    sat.sgp4init(
+        WGS72,
+        "i",
+        norad_id if norad_id < 339999 else 0,
+        float(jd - _JD_1949_12_31) + float(fr),
+        bstar_per_earth_radius,
+        mean_motion_dot_rev_per_day2 / (_XPDOTP * 1440.0),
+        mean_motion_ddot_rev_per_day3 / (_XPDOTP * 1440.0 * 1440.0),
+        eccentricity,
+        arg_perigee_deg * _DEG,
+        inclination_deg * _DEG,
+        mean_anomaly_deg * _DEG,
+        mean_motion_rev_per_day / _XPDOTP,
+        raan_deg * _DEG,
+    )
+    sat.jdsatepoch = float(jd)
+    sat.jdsatepochF = float(fr)
+    return sat
+
+
+def satrecs(elements: ElementTable | Sequence[ElementSet]) -> list[_Satrec]:
+    """SGP4 records for a table or a sequence of element sets, in order."""
+    table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
+    return [
+        satrec_from_elements(
+            int(table.norad_id[i]),
+            table.epoch[i],
+            float(table.mean_motion_rev_per_day[i]),
+            float(table.eccentricity[i]),
+            float(table.inclination_deg[i]),
+            float(table.raan_deg[i]),
+            float(table.arg_perigee_deg[i]),
+            float(table.mean_anomaly_deg[i]),
+            float(table.bstar_per_earth_radius[i]),
+            float(table.mean_motion_dot_rev_per_day2[i]),
+            float(table.mean_motion_ddot_rev_per_day3[i]),
+        )
+        for i in range(len(table))
+    ]
+
+
+def _times_array(times: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
+    t = np.atleast_1d(np.asarray(times))
+    if not np.issubdtype(t.dtype, np.datetime64):
+        raise InputError("times must be UTC datetime64 values (see orbitwatch.times)")
+    if t.ndim != 1:
+        raise InputError(f"times must be one-dimensional, not shape {t.shape}")
+    return t.astype(UTC_DTYPE)
+
+
+def default_chunk_objects(n_times: int) -> int:
+    """Objects per chunk so one chunk's output stays near 256 MiB."""
+    per_object = max(1, n_times) * 3 * 8 * 2 + max(1, n_times)
+    return max(1, _CHUNK_BYTES // per_object)
+
+
+def iter_propagate(
+    elements: ElementTable | Sequence[ElementSet],
+    times: npt.ArrayLike,
+    *,
+    chunk_objects: int | None = None,
+) -> Iterator[tuple[slice, Ephemeris]]:
+    """Propagate chunk by chunk: yields ``(object_slice, Ephemeris of that chunk)``.
+
+    Memory is bounded by ``chunk_objects x T`` whatever ``N`` is.
+    """
+    t = _times_array(times)
+    table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
+    n = len(table)
+    chunk = chunk_objects or default_chunk_objects(t.shape[0])
+    jd, fr = jd_utc(t)
+    jd = np.ascontiguousarray(jd, dtype=np.float64)
+    fr = np.ascontiguousarray(fr, dtype=np.float64)
+    for start in range(0, n, chunk):
+        sl = slice(start, min(n, start + chunk))
+        sats = satrecs(table.take(sl))
+        err, r, v = SatrecArray(sats).sgp4(jd, fr)
+        yield sl, Ephemeris(err=err.astype(np.uint8), r_km=r, v_km_s=v, times=t)
+
+
+def propagate(
+    elements: ElementTable | Sequence[ElementSet],
+    times: npt.ArrayLike,
+    *,
+    chunk_objects: int | None = None,
+) -> Ephemeris:
+    """SGP4 for N objects x T UTC times -> ``Ephemeris`` with shapes ``(N,T)``, ``(N,T,3)``.
+
+    Failed object-times carry their SGP4 error code and NaN states.
+    """
+    t = _times_array(times)
+    table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
+    n, nt = len(table), t.shape[0]
+    err = np.zeros((n, nt), dtype=np.uint8)
+    r = np.empty((n, nt, 3), dtype=np.float64)
+    v = np.empty((n, nt, 3), dtype=np.float64)
+    for sl, eph in iter_propagate(table, t, chunk_objects=chunk_objects):
+        err[sl] = eph.err
+        r[sl] = eph.r_km
+        v[sl] = eph.v_km_s
+    return Ephemeris(err=err, r_km=r, v_km_s=v, times=t)
+

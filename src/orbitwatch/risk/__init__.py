@@ -1,0 +1,1 @@
+"""orbitwatch.risk (see docs/design.md)."""

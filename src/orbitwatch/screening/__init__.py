@@ -1,0 +1,1 @@
+"""orbitwatch.screening (see docs/design.md)."""

@@ -1,0 +1,1 @@
+"""orbitwatch.sources (see docs/design.md)."""

@@ -1,0 +1,1 @@
+"""orbitwatch.store (see docs/design.md)."""
