@@ -187,10 +187,11 @@ class ElementTable:
         )
 
     def element_set(self, i: int) -> ElementSet:
+        floats: dict[str, Any] = {name: float(getattr(self, name)[i]) for name in _FLOAT_FIELDS}
         return ElementSet(
             norad_id=int(self.norad_id[i]),
             epoch=self.epoch[i],
             name=self.names[i],
             cospar_id=self.cospar_ids[i],
-            **{name: float(getattr(self, name)[i]) for name in _FLOAT_FIELDS},
+            **floats,
         )
