@@ -14,7 +14,17 @@ def _register() -> None:
     # Imported for their side effect of registering commands on ``app``.
     import importlib
 
-    for name in ("catalog_cmds", "propagate_cmds", "fetch_cmds", "demo_cmds"):
+    for name in (
+        "catalog_cmds",  # ingest, catalog stats/show
+        "propagate_cmds",  # propagate
+        "fetch_cmds",  # fetch celestrak/spacetrack
+        "demo_cmds",  # demo
+        "screen_cmds",  # screen
+        "risk_cmds",  # pc, cdm show/convert
+        "detection_cmds",  # maneuvers, rpo
+        "breakup_cmds",  # breakup detect/reconstruct/simulate
+        "access_cmds",  # passes, exposure, contacts
+    ):
         try:
             importlib.import_module(f"orbitwatch.cli.{name}")
         except ModuleNotFoundError as exc:  # a command module not written yet
