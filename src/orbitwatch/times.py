@@ -133,7 +133,7 @@ def format_utc(t: np.datetime64 | UTCArray, *, digits: int = 3) -> Any:
         ints = arr.astype(np.int64)
         ints = (np.floor_divide(ints + step // 2, step)) * step
         arr = ints.astype(UTC_DTYPE)
-    text = np.datetime_as_string(arr.astype(f"datetime64[{unit}]"), unit=unit)
+    text = np.datetime_as_string(arr.astype(f"datetime64[{unit}]"), unit=unit)  # type: ignore[call-overload]
     if arr.ndim == 0:
         return str(text) + "Z"
     return np.char.add(text.astype(str), "Z")

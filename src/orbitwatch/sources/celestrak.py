@@ -1,0 +1,48 @@
+"""CelesTrak GP data (https://celestrak.org/NORAD/documentation/gp-data-formats.php).
+
+``gp.php?GROUP=<group>&FORMAT=<tle|3le|csv|json|xml|kvn>`` serves the current
+general-perturbations element sets of a named group (``active``, ``stations``,
+``geo``, ``starlink`` ...).  CelesTrak updates them a few times a day and asks for no
+more than one download of the same data every two hours: the client caches for
+``max_age_s`` (default 2 h).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from orbitwatch.errors import InputError
+from orbitwatch.sources.http import Fetched, HttpClient
+
+__all__ = ["CELESTRAK_BASE_URL", "celestrak_gp_url", "fetch_celestrak_group"]
+
+CELESTRAK_BASE_URL = "https://celestrak.org/NORAD/elements/gp.php"
+FORMATS = ("tle", "3le", "csv", "json", "xml", "kvn")
+TWO_HOURS_S = 7200.0
+
+
+def celestrak_gp_url(group: str, fmt: str = "3le", *, base_url: str = CELESTRAK_BASE_URL) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", group or ""):
+        raise InputError(f"CelesTrak group {group!r} is not a group name (e.g. stations, active, geo)",
+                         code="INPUT_GROUP", field="group")
+    if fmt not in FORMATS:
+        raise InputError(f"format {fmt!r} is not one of {', '.join(FORMATS)}", code="INPUT_FORMAT",
+                         field="format")
+    return base_url + "?" + urllib.parse.urlencode({"GROUP": group, "FORMAT": fmt})
+
+
+def fetch_celestrak_group(
+    group: str,
+    *,
+    fmt: str = "3le",
+    client: HttpClient | None = None,
+    max_age_s: float = TWO_HOURS_S,
+    base_url: str = CELESTRAK_BASE_URL,
+) -> Fetched:
+    """Download (or reuse the cached copy of) one CelesTrak GP group."""
+    url = celestrak_gp_url(group, fmt, base_url=base_url)
+    fetched = (client or HttpClient()).get_text(url, max_age_s=max_age_s)
+    if fetched.text.strip().lower().startswith("no gp data found") or not fetched.text.strip():
+        raise InputError(f"CelesTrak has no GP data for group {group!r}", code="INPUT_GROUP", field="group")
+    return fetched
