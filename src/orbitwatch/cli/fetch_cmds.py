@@ -15,7 +15,6 @@ from orbitwatch.cli._app import app, console, handle_errors, print_json
 from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL, fetch_celestrak_group
 from orbitwatch.sources.http import Fetched
 from orbitwatch.sources.spacetrack import SPACETRACK_BASE_URL, fetch_spacetrack_gp
-from orbitwatch.store import Store
 from orbitwatch.times import now_utc
 
 fetch_app = typer.Typer(help="Download current element sets from CelesTrak or Space-Track into the store.",
@@ -27,6 +26,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the ingest report a
 
 
 def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
+    from orbitwatch.store import Store
+
     with Store.open(db) as store:
         report = store.ingest([(fetched.url, iter(fetched.text.splitlines()))], now=now_utc())
     data = report.to_dict()
