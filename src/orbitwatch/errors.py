@@ -11,8 +11,10 @@ The tree::
     OrbitwatchError                 base; code "ERROR"
     ├── InputError                  bad arguments from a caller (INPUT_*)
     │   └── TimeFormatError         unparseable or zone-less time (TIME_*)
-    ├── ParseError                  malformed data in a file or message
-    │   ├── TLEError                TLE_CHECKSUM, TLE_FORMAT, TLE_FIELD, TLE_LINE_ORDER ...
+    ├── ParseError                  malformed data in a file or message (EMPTY_INPUT, FORMAT_UNKNOWN)
+    │   ├── TLEError                TLE_CHECKSUM, TLE_LINE_LENGTH, TLE_TRUNCATED, TLE_LINE_ORDER,
+    │   │                           TLE_MISMATCHED_IDS, TLE_NON_ASCII, TLE_FIELD, TLE_ID_RANGE
+    │   │                           (meanings: orbitwatch.catalog.tle)
     │   ├── OMMError                OMM_MISSING_KEYWORD, OMM_UNKNOWN_KEYWORD, OMM_NUMBER ...
     │   ├── SATCATError             SATCAT_*
     │   └── CDMError                CDM_*

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +105,34 @@ class ElementSet:
 
     def replace(self, **changes: Any) -> ElementSet:
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_tle(
+        cls,
+        line1: str,
+        line2: str,
+        name: str | None = None,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+    ) -> ElementSet:
+        """From TLE line 1 and 2 (and a name or ``0 NAME`` line): :func:`orbitwatch.catalog.tle.parse_tle`."""
+        from orbitwatch.catalog.tle import parse_tle
+
+        return parse_tle(line1, line2, name, source=source, line=line)
+
+    @classmethod
+    def from_omm(
+        cls,
+        fields: Mapping[str, Any],
+        *,
+        source: str | None = None,
+        line: int | None = None,
+    ) -> ElementSet:
+        """From OMM keyword -> value pairs: :func:`orbitwatch.ccsds.omm.element_set_from_omm`."""
+        from orbitwatch.ccsds.omm import element_set_from_omm
+
+        return element_set_from_omm(fields, source=source, line=line)
 
 
 @dataclass(frozen=True, slots=True)
