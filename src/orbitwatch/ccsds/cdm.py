@@ -1,0 +1,749 @@
+"""CCSDS Conjunction Data Messages (CDM): read and write KVN and XML.
+
+Reference: CCSDS 508.0-B-1, *Conjunction Data Message*, Blue Book, June 2013
+(sec. 3 structure and keywords, sec. 4 KVN, annex for the XML schema
+``ndmxml-1.0-cdm-1.0``); keywords of version 2 (CCSDS 508.0-B-2, 2023: e.g.
+``CONJUNCTION_ID``, ``ALT_COV_TYPE``, ``HBR``, the XYZ alternate covariance) are
+accepted too.
+
+Model.  A :class:`CDM` keeps every line of the message as an ordered
+:class:`CDMItem` (keyword, value text, units text) in four sections: header,
+relative metadata/data, object 1, object 2.  Values are kept as the text that was in
+the file, so read -> write -> read is lossless in both syntaxes; typed accessors
+(:meth:`CDM.tca`, :meth:`CDM.state`, :meth:`CDM.covariance_rtn` ...) convert on
+demand.  Comments are items with keyword ``COMMENT`` (``COMMENT HBR = 10 [m]`` keeps
+``HBR = 10 [m]`` as its text).  Units follow the standard (states in km and km/s,
+relative quantities and covariances in m, m/s, ...); the bracketed units in a file are
+kept but not used for scaling.
+
+Strictness.  The readers take text (file reading belongs to the shells) and raise
+:class:`~orbitwatch.errors.CDMError` with these codes:
+
+* ``CDM_SYNTAX``: a KVN line that is not ``KEY = value [units]`` / ``COMMENT ...``,
+  or XML that does not parse;
+* ``CDM_UNKNOWN_KEYWORD``: a keyword that CDM 1.0/2.0 does not define
+  (``USER_DEFINED_*`` is allowed);
+* ``CDM_MISSING_TCA``, ``CDM_MISSING_KEYWORD`` (another mandatory keyword),
+  ``CDM_MISSING_STATE_VECTOR``, ``CDM_MISSING_COVARIANCE``: mandatory content absent;
+* ``CDM_EMPTY_VALUE``: a mandatory keyword without a value (XML ``nil="true"``);
+* ``CDM_NUMBER``: a state, covariance or relative-state value that is not a number;
+* ``CDM_TIME``: ``TCA`` or ``CREATION_DATE`` that is not a valid UTC time;
+* ``CDM_OBJECTS``: not exactly OBJECT1 then OBJECT2.
+
+Tolerated variations seen in real files: any column alignment, ``KEY =value``,
+CRLF line ends, ``NaN`` values, ``[m]`` where ``[m/s]`` was meant, missing optional
+blocks, ``ORBIT_CENTER`` absent (Earth is implied) or empty, covariances with the
+drag / SRP / thrust rows (up to 9x9) or without them (6x6).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
+import numpy.typing as npt
+
+from orbitwatch.errors import CDMError, TimeFormatError
+from orbitwatch.times import parse_utc
+
+__all__ = [
+    "CDM",
+    "COVARIANCE_ROWS_RTN",
+    "CDMItem",
+    "covariance_keyword",
+    "parse_ccsds_time",
+    "read_cdm",
+    "read_cdm_kvn",
+    "read_cdm_xml",
+    "rtn_to_inertial",
+    "write_cdm_kvn",
+    "write_cdm_xml",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+COVARIANCE_ROWS_RTN = ("R", "T", "N", "RDOT", "TDOT", "NDOT", "DRG", "SRP", "THR")
+_COV_ROWS_XYZ = ("X", "Y", "Z", "XDOT", "YDOT", "ZDOT", "DRG", "SRP", "THR")
+
+
+def covariance_keyword(i: int, j: int, rows: Sequence[str] = COVARIANCE_ROWS_RTN) -> str:
+    """Keyword of covariance element (i, j), i >= j (0-based), e.g. (3, 1) -> ``CRDOT_T``."""
+    if j > i:
+        i, j = j, i
+    return f"C{rows[i]}_{rows[j]}"
+
+
+_COV_RTN_KEYS = {covariance_keyword(i, j): (i, j) for i in range(9) for j in range(i + 1)}
+_COV_XYZ_KEYS = {covariance_keyword(i, j, _COV_ROWS_XYZ) for i in range(9) for j in range(i + 1)}
+_COV_RTN_6 = [covariance_keyword(i, j) for i in range(6) for j in range(i + 1)]
+
+_HEADER_KEYS = ("CCSDS_CDM_VERS", "CREATION_DATE", "ORIGINATOR", "MESSAGE_FOR", "MESSAGE_ID", "CLASSIFICATION")
+_RELATIVE_STATE_KEYS = (
+    "RELATIVE_SPEED",
+    "RELATIVE_POSITION_R",
+    "RELATIVE_POSITION_T",
+    "RELATIVE_POSITION_N",
+    "RELATIVE_VELOCITY_R",
+    "RELATIVE_VELOCITY_T",
+    "RELATIVE_VELOCITY_N",
+)
+_RELATIVE_KEYS = (
+    "CONJUNCTION_ID",
+    "TCA",
+    "MISS_DISTANCE",
+    "MAHALANOBIS_DISTANCE",
+    *_RELATIVE_STATE_KEYS,
+    "APPROACH_ANGLE",
+    "START_SCREEN_PERIOD",
+    "STOP_SCREEN_PERIOD",
+    "SCREEN_TYPE",
+    "SCREEN_VOLUME_FRAME",
+    "SCREEN_VOLUME_SHAPE",
+    "SCREEN_VOLUME_RADIUS",
+    "SCREEN_VOLUME_X",
+    "SCREEN_VOLUME_Y",
+    "SCREEN_VOLUME_Z",
+    "SCREEN_ENTRY_TIME",
+    "SCREEN_EXIT_TIME",
+    "SCREEN_PC_THRESHOLD",
+    "COLLISION_PERCENTILE",
+    "COLLISION_PROBABILITY",
+    "COLLISION_PROBABILITY_METHOD",
+    "COLLISION_MAX_PROBABILITY",
+    "COLLISION_MAX_PC_METHOD",
+    "SEFI_COLLISION_PROBABILITY",
+    "SEFI_COLLISION_PROBABILITY_METHOD",
+    "SEFI_FRAGMENTATION_MODEL",
+    "PREVIOUS_MESSAGE_ID",
+    "PREVIOUS_MESSAGE_EPOCH",
+    "NEXT_MESSAGE_EPOCH",
+)
+_METADATA_KEYS = (
+    "OBJECT",
+    "OBJECT_DESIGNATOR",
+    "CATALOG_NAME",
+    "OBJECT_NAME",
+    "INTERNATIONAL_DESIGNATOR",
+    "OBJECT_TYPE",
+    "OPS_STATUS",
+    "OPERATOR_CONTACT_POSITION",
+    "OPERATOR_ORGANIZATION",
+    "OPERATOR_PHONE",
+    "OPERATOR_EMAIL",
+    "ORBIT_CENTER",
+    "EPHEMERIS_NAME",
+    "ODM_MSG_LINK",
+    "ADM_MSG_LINK",
+    "OBS_BEFORE_NEXT_MESSAGE",
+    "COVARIANCE_METHOD",
+    "COVARIANCE_SOURCE",
+    "MANEUVERABLE",
+    "REF_FRAME",
+    "ALT_COV_TYPE",
+    "ALT_COV_REF_FRAME",
+    "GRAVITY_MODEL",
+    "ATMOSPHERIC_MODEL",
+    "N_BODY_PERTURBATIONS",
+    "SOLAR_RAD_PRESSURE",
+    "EARTH_TIDES",
+    "INTRACK_THRUST",
+)
+_OD_KEYS = (
+    "TIME_LASTOB_START",
+    "TIME_LASTOB_END",
+    "RECOMMENDED_OD_SPAN",
+    "ACTUAL_OD_SPAN",
+    "OBS_AVAILABLE",
+    "OBS_USED",
+    "TRACKS_AVAILABLE",
+    "TRACKS_USED",
+    "RESIDUALS_ACCEPTED",
+    "WEIGHTED_RMS",
+    "OD_EPOCH",
+)
+_ADDITIONAL_KEYS = (
+    "AREA_PC",
+    "AREA_PC_MIN",
+    "AREA_PC_MAX",
+    "AREA_DRG",
+    "AREA_SRP",
+    "OEB_PARENT_FRAME",
+    "OEB_PARENT_FRAME_EPOCH",
+    "OEB_Q1",
+    "OEB_Q2",
+    "OEB_Q3",
+    "OEB_QC",
+    "OEB_MAX",
+    "OEB_INT",
+    "OEB_MIN",
+    "AREA_ALONG_OEB_MAX",
+    "AREA_ALONG_OEB_INT",
+    "AREA_ALONG_OEB_MIN",
+    "RCS",
+    "RCS_MIN",
+    "RCS_MAX",
+    "VM_ABSOLUTE",
+    "VM_APPARENT_MIN",
+    "VM_APPARENT",
+    "VM_APPARENT_MAX",
+    "REFLECTANCE",
+    "MASS",
+    "HBR",
+    "CD_AREA_OVER_MASS",
+    "CR_AREA_OVER_MASS",
+    "THRUST_ACCELERATION",
+    "SEDR",
+    "MIN_DV",
+    "MAX_DV",
+    "LEAD_TIME_REQD_BEFORE_TCA",
+    "APOAPSIS_ALTITUDE",
+    "PERIAPSIS_ALTITUDE",
+    "INCLINATION",
+    "COV_CONFIDENCE",
+    "COV_CONFIDENCE_METHOD",
+    "DENSITY_FORECAST_UNCERTAINTY",
+    "CSCALE_FACTOR_MIN",
+    "CSCALE_FACTOR",
+    "CSCALE_FACTOR_MAX",
+    "SCREENING_DATA_SOURCE",
+    "DCP_SENSITIVITY_VECTOR_POSITION",
+    "DCP_SENSITIVITY_VECTOR_VELOCITY",
+)
+_STATE_KEYS = ("X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT")
+_OBJECT_KEYS = (
+    set(_METADATA_KEYS)
+    | set(_OD_KEYS)
+    | set(_ADDITIONAL_KEYS)
+    | set(_STATE_KEYS)
+    | set(_COV_RTN_KEYS)
+    | _COV_XYZ_KEYS
+    | {"CSIG3EIGVEC3"}
+)
+_NUMERIC_KEYS = (
+    {"MISS_DISTANCE", "COLLISION_PROBABILITY", *_RELATIVE_STATE_KEYS, *_STATE_KEYS}
+    | set(_COV_RTN_KEYS)
+    | _COV_XYZ_KEYS
+)
+_MANDATORY_HEADER = ("CCSDS_CDM_VERS", "CREATION_DATE", "ORIGINATOR", "MESSAGE_ID")
+_MANDATORY_OBJECT = (
+    "OBJECT",
+    "OBJECT_DESIGNATOR",
+    "CATALOG_NAME",
+    "OBJECT_NAME",
+    "INTERNATIONAL_DESIGNATOR",
+    "EPHEMERIS_NAME",
+    "COVARIANCE_METHOD",
+    "MANEUVERABLE",
+    "REF_FRAME",
+)
+
+_XML_BLOCKS_OBJECT = (
+    ("metadata", set(_METADATA_KEYS)),
+    ("odParameters", set(_OD_KEYS)),
+    ("additionalParameters", set(_ADDITIONAL_KEYS)),
+    ("stateVector", set(_STATE_KEYS)),
+)
+_HBR_COMMENT_RE = re.compile(r"^\s*HBR\s*[=:]?\s*([-+]?[0-9.]+(?:[eE][-+]?\d+)?)\s*(?:\[\s*([A-Za-z]+)\s*\])?")
+
+
+@dataclass(frozen=True, slots=True)
+class CDMItem:
+    """One line of a CDM: ``key`` (``COMMENT`` for comments), ``value`` text, ``units`` text or None."""
+
+    key: str
+    value: str
+    units: str | None = None
+
+
+@dataclass(frozen=True)
+class CDM:
+    """A conjunction data message as ordered items in four sections (see module docstring)."""
+
+    header: tuple[CDMItem, ...]
+    relative: tuple[CDMItem, ...]
+    objects: tuple[tuple[CDMItem, ...], tuple[CDMItem, ...]]
+    source: str | None = field(default=None, compare=False)
+
+    # -- generic access -------------------------------------------------------------
+    def _section(self, section: str) -> tuple[CDMItem, ...]:
+        if section == "header":
+            return self.header
+        if section == "relative":
+            return self.relative
+        if section in ("object1", "1"):
+            return self.objects[0]
+        if section in ("object2", "2"):
+            return self.objects[1]
+        raise KeyError(section)
+
+    def get(self, section: str, key: str) -> str | None:
+        """The value text of ``key`` in ``section`` (header, relative, object1, object2) or None."""
+        for item in self._section(section):
+            if item.key == key:
+                return item.value
+        return None
+
+    def get_float(self, section: str, key: str) -> float:
+        """``key`` as a float; NaN when absent or empty."""
+        value = self.get(section, key)
+        if value is None or value.strip() == "":
+            return float("nan")
+        return float(value)
+
+    def comments(self, section: str | None = None) -> list[str]:
+        sections = [self._section(section)] if section else [self.header, self.relative, *self.objects]
+        return [it.value for sec in sections for it in sec if it.key == "COMMENT"]
+
+    # -- typed accessors ---------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        return self.get("header", "CCSDS_CDM_VERS") or ""
+
+    @property
+    def message_id(self) -> str:
+        return self.get("header", "MESSAGE_ID") or ""
+
+    @property
+    def tca(self) -> np.datetime64:
+        return parse_ccsds_time(self.get("relative", "TCA") or "", what="TCA")
+
+    @property
+    def miss_distance_km(self) -> float:
+        return self.get_float("relative", "MISS_DISTANCE") / 1e3
+
+    @property
+    def relative_speed_km_s(self) -> float:
+        return self.get_float("relative", "RELATIVE_SPEED") / 1e3
+
+    @property
+    def collision_probability(self) -> float:
+        """``COLLISION_PROBABILITY`` as written by the originator (NaN if absent)."""
+        return self.get_float("relative", "COLLISION_PROBABILITY")
+
+    @property
+    def hbr_m(self) -> float:
+        """Combined hard-body radius from ``COMMENT HBR = x [m]``, else CDM 2.0 ``HBR`` of both objects summed; NaN."""
+        for text in self.comments():
+            m = _HBR_COMMENT_RE.match(text)
+            if m:
+                scale = 1000.0 if (m.group(2) or "m").lower() == "km" else 1.0
+                return float(m.group(1)) * scale
+        per_object = [self.get_float(f"object{k}", "HBR") for k in (1, 2)]
+        if all(np.isfinite(per_object)):
+            return float(sum(per_object))
+        return float("nan")
+
+    def designator(self, obj: int) -> str:
+        return self.get(f"object{obj}", "OBJECT_DESIGNATOR") or ""
+
+    def norad_id(self, obj: int) -> int | None:
+        text = self.designator(obj).strip()
+        return int(text) if text.isdigit() else None
+
+    def object_name(self, obj: int) -> str:
+        return self.get(f"object{obj}", "OBJECT_NAME") or ""
+
+    def ref_frame(self, obj: int) -> str:
+        return self.get(f"object{obj}", "REF_FRAME") or ""
+
+    def state(self, obj: int) -> FloatArray:
+        """Object ``obj`` (1 or 2) state (6,) in km and km/s in its ``REF_FRAME``."""
+        return np.array([self.get_float(f"object{obj}", k) for k in _STATE_KEYS])
+
+    def covariance_rtn(self, obj: int) -> FloatArray:
+        """Object ``obj`` RTN covariance (n, n) in the CDM's SI units (m, m/s, m^2/kg ...).
+
+        n = 6, 7 (drag), 8 (SRP) or 9 (thrust) by the last row present; absent
+        elements of a present row are NaN.
+        """
+        items = {it.key: it.value for it in self._section(f"object{obj}")}
+        present = [ij for key, ij in _COV_RTN_KEYS.items() if key in items]
+        n = max(6, 1 + max((i for i, _ in present), default=5))
+        cov = np.full((n, n), np.nan)
+        for key, (i, j) in _COV_RTN_KEYS.items():
+            if key in items and i < n:
+                text = items[key].strip()
+                cov[i, j] = cov[j, i] = float(text) if text else np.nan
+        return cov
+
+    def covariance_inertial_km(self, obj: int) -> FloatArray:
+        """Object ``obj`` 6x6 position/velocity covariance rotated to ``REF_FRAME`` axes, km and km/s."""
+        return rtn_to_inertial(self.state(obj), self.covariance_rtn(obj)[:6, :6]) / 1e6
+
+    def with_items(self, section: str, items: Iterable[CDMItem]) -> CDM:
+        """A copy with one section replaced."""
+        new = tuple(items)
+        if section == "header":
+            return replace(self, header=new)
+        if section == "relative":
+            return replace(self, relative=new)
+        objs = list(self.objects)
+        objs[0 if section == "object1" else 1] = new
+        return replace(self, objects=(objs[0], objs[1]))
+
+
+def rtn_to_inertial(state: FloatArray, cov_rtn: FloatArray) -> FloatArray:
+    """Rotate a 6x6 (or 3x3) RTN covariance to the inertial axes of ``state`` (6,).
+
+    ``R = r/|r|``, ``N = r x v / |r x v|``, ``T = N x R`` (CCSDS 508.0-B-1 sec. 3.2);
+    the same rotation is applied to the position and velocity blocks (the frame's
+    rotation rate is not applied to the velocity block, as in CARA's transforms).
+    """
+    r = state[:3]
+    v = state[3:6]
+    rhat = r / np.linalg.norm(r)
+    h = np.cross(r, v)
+    nhat = h / np.linalg.norm(h)
+    that = np.cross(nhat, rhat)
+    rot = np.column_stack([rhat, that, nhat])
+    n = cov_rtn.shape[0]
+    big = np.zeros((n, n))
+    for k in range(0, n, 3):
+        big[k : k + 3, k : k + 3] = rot
+    return big @ cov_rtn @ big.T
+
+
+# ---------------------------------------------------------------------------------------
+# Validation shared by both syntaxes
+
+
+def _known(key: str, section: str) -> bool:
+    if key == "COMMENT" or key.startswith("USER_DEFINED_"):
+        return True
+    if section == "header":
+        return key in _HEADER_KEYS
+    if section == "relative":
+        return key in _RELATIVE_KEYS
+    return key in _OBJECT_KEYS
+
+
+def _validate(cdm: CDM, lines: dict[int, dict[str, int]] | None = None) -> CDM:
+    src = cdm.source
+
+    def where(sec_index: int, key: str) -> int | None:
+        return (lines or {}).get(sec_index, {}).get(key)
+
+    sections = [
+        ("header", cdm.header),
+        ("relative", cdm.relative),
+        ("object1", cdm.objects[0]),
+        ("object2", cdm.objects[1]),
+    ]
+    for idx, (name, items) in enumerate(sections):
+        for it in items:
+            if not _known(it.key, name):
+                raise CDMError(
+                    f"keyword {it.key} is not defined for the {name} section of a CDM",
+                    code="CDM_UNKNOWN_KEYWORD",
+                    source=src,
+                    line=where(idx, it.key),
+                    field=it.key,
+                )
+            if it.key in _NUMERIC_KEYS and it.value.strip() != "":
+                try:
+                    float(it.value)
+                except ValueError:
+                    raise CDMError(
+                        f"{it.key} value {it.value!r} is not a number",
+                        code="CDM_NUMBER",
+                        source=src,
+                        line=where(idx, it.key),
+                        field=it.key,
+                    ) from None
+    for key in _MANDATORY_HEADER:
+        _require(cdm, "header", key, src, "CDM_MISSING_KEYWORD")
+    _require(cdm, "relative", "TCA", src, "CDM_MISSING_TCA")
+    _require(cdm, "relative", "MISS_DISTANCE", src, "CDM_MISSING_KEYWORD")
+    for key in ("TCA",):
+        _check_time(cdm, "relative", key, src, where(1, key))
+    _check_time(cdm, "header", "CREATION_DATE", src, where(0, "CREATION_DATE"))
+    for k, obj in enumerate(("object1", "object2")):
+        expect = f"OBJECT{k + 1}"
+        if (cdm.get(obj, "OBJECT") or "").strip().upper() != expect:
+            raise CDMError(f"object section {k + 1} is not {expect}", code="CDM_OBJECTS", source=src, field="OBJECT")
+        for key in _MANDATORY_OBJECT:
+            _require(cdm, obj, key, src, "CDM_MISSING_KEYWORD")
+        for key in _STATE_KEYS:
+            _require(cdm, obj, key, src, "CDM_MISSING_STATE_VECTOR")
+        for key in _COV_RTN_6:
+            _require(cdm, obj, key, src, "CDM_MISSING_COVARIANCE")
+    return cdm
+
+
+def _require(cdm: CDM, section: str, key: str, src: str | None, code: str) -> None:
+    value = cdm.get(section, key)
+    if value is None:
+        raise CDMError(f"mandatory keyword {key} missing from {section}", code=code, source=src, field=key)
+    if value.strip() == "":
+        raise CDMError(
+            f"mandatory keyword {key} in {section} has no value", code="CDM_EMPTY_VALUE", source=src, field=key
+        )
+
+
+_DOY_RE = re.compile(r"^\s*(\d{4})-(\d{3})(T.*)?$")
+
+
+def parse_ccsds_time(text: str, *, what: str = "time") -> np.datetime64:
+    """A CCSDS time (``YYYY-MM-DDThh:mm:ss[.d]`` or day-of-year ``YYYY-DDDThh:mm:ss[.d]``), UTC."""
+    m = _DOY_RE.match(text)
+    if m:
+        year, doy = int(m.group(1)), int(m.group(2))
+        if not 1 <= doy <= (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365):
+            raise TimeFormatError(f"{what} {text!r}: day of year {doy} out of range")
+        day = np.datetime64(f"{year:04d}-01-01") + np.timedelta64(doy - 1, "D")
+        text = str(day) + (m.group(3) or "")
+    return parse_utc(text, allow_naive=True, what=what)
+
+
+def _check_time(cdm: CDM, section: str, key: str, src: str | None, line: int | None) -> None:
+    value = cdm.get(section, key)
+    if value is None:
+        return
+    try:
+        parse_ccsds_time(value, what=key)
+    except TimeFormatError as exc:
+        raise CDMError(exc.message, code="CDM_TIME", source=src, line=line, field=key) from None
+
+
+# ---------------------------------------------------------------------------------------
+# KVN
+
+_KVN_RE = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$")
+_UNITS_RE = re.compile(r"^(.*?)\s*\[([^\]]*)\]$")
+_COMMENT_RE = re.compile(r"^\s*COMMENT(?:\s+(.*?)|\s*(=.*?))?\s*$")
+
+
+def read_cdm_kvn(text: str, *, source: str | None = None) -> CDM:
+    """Parse a KVN CDM (CCSDS 508.0-B-1 sec. 4); raises :class:`CDMError` (codes in module docstring)."""
+    sections: list[list[CDMItem]] = [[], [], [], []]
+    lines: dict[int, dict[str, int]] = {0: {}, 1: {}, 2: {}, 3: {}}
+    current = 0
+    n_objects = 0
+    pending: list[CDMItem] = []  # comments join the section of the keyword that follows them
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        cm = _COMMENT_RE.match(line)
+        if cm and (line == "COMMENT" or line[7:8] in (" ", "\t", "=")):
+            pending.append(CDMItem("COMMENT", (cm.group(1) or cm.group(2) or "").strip()))
+            continue
+        m = _KVN_RE.match(line)
+        if not m:
+            raise CDMError(f"not a 'KEY = value' line: {line!r}", code="CDM_SYNTAX", source=source, line=lineno)
+        key, rest = m.group(1), m.group(2)
+        units: str | None = None
+        um = _UNITS_RE.match(rest)
+        if um:
+            rest, units = um.group(1), um.group(2)
+        if key == "OBJECT":
+            n_objects += 1
+            if n_objects > 2:
+                raise CDMError("more than two OBJECT sections", code="CDM_OBJECTS", source=source, line=lineno)
+            current = 1 + n_objects
+        elif current == 0 and key not in _HEADER_KEYS:
+            current = 1
+        sections[current].extend(pending)
+        pending = []
+        sections[current].append(CDMItem(key, rest, units))
+        lines[current].setdefault(key, lineno)
+    sections[current].extend(pending)
+    if n_objects != 2:
+        raise CDMError(
+            f"a CDM has two OBJECT sections, found {n_objects}", code="CDM_OBJECTS", source=source, field="OBJECT"
+        )
+    cdm = CDM(
+        header=tuple(sections[0]),
+        relative=tuple(sections[1]),
+        objects=(tuple(sections[2]), tuple(sections[3])),
+        source=source,
+    )
+    return _validate(cdm, lines)
+
+
+def _format_kvn_items(items: Sequence[CDMItem], width: int) -> list[str]:
+    out = []
+    for it in items:
+        if it.key == "COMMENT":
+            out.append(f"COMMENT {it.value}".rstrip())
+            continue
+        line = f"{it.key:<{width}} = {it.value}"
+        if it.units is not None:
+            line = f"{line:<{width + 28}} [{it.units}]"
+        out.append(line.rstrip())
+    return out
+
+
+def write_cdm_kvn(cdm: CDM) -> str:
+    """The CDM as KVN text (keywords padded to one column, units in brackets)."""
+    every = [*cdm.header, *cdm.relative, *cdm.objects[0], *cdm.objects[1]]
+    width = max((len(it.key) for it in every if it.key != "COMMENT"), default=8)
+    lines: list[str] = []
+    for section in (cdm.header, cdm.relative, *cdm.objects):
+        lines.extend(_format_kvn_items(section, width))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# XML
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _flatten(elem: ET.Element, out: list[CDMItem]) -> None:
+    for child in elem:
+        tag = _local(child.tag)
+        if len(child) == 0:
+            text = (child.text or "").strip()
+            nil = any(_local(k) == "nil" and v.strip().lower() == "true" for k, v in child.attrib.items())
+            units = child.attrib.get("units")
+            out.append(CDMItem(tag, "" if nil else text, units))
+        else:
+            _flatten(child, out)
+
+
+def read_cdm_xml(text: str, *, source: str | None = None) -> CDM:
+    """Parse an XML CDM (CCSDS 508.0-B-1 XML schema); raises :class:`CDMError`."""
+    try:
+        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+    except ET.ParseError as exc:
+        raise CDMError(f"XML does not parse: {exc}", code="CDM_SYNTAX", source=source) from None
+    if _local(root.tag).lower() != "cdm":
+        raise CDMError(f"root element is <{_local(root.tag)}>, expected <cdm>", code="CDM_SYNTAX", source=source)
+    header: list[CDMItem] = []
+    version = root.attrib.get("version")
+    if version is not None:
+        header.append(CDMItem("CCSDS_CDM_VERS", version))
+    relative: list[CDMItem] = []
+    objects: list[list[CDMItem]] = []
+    for child in root:
+        tag = _local(child.tag)
+        if tag == "header":
+            _flatten(child, header)
+        elif tag == "body":
+            for part in child:
+                ptag = _local(part.tag)
+                if ptag == "relativeMetadataData":
+                    _flatten(part, relative)
+                elif ptag == "segment":
+                    items: list[CDMItem] = []
+                    _flatten(part, items)
+                    objects.append(items)
+                else:
+                    raise CDMError(f"unexpected element <{ptag}> in <body>", code="CDM_SYNTAX", source=source)
+        else:
+            raise CDMError(f"unexpected element <{tag}> in <cdm>", code="CDM_SYNTAX", source=source)
+    if len(objects) != 2:
+        raise CDMError(f"a CDM has two segments, found {len(objects)}", code="CDM_OBJECTS", source=source)
+    cdm = CDM(
+        header=tuple(header),
+        relative=tuple(relative),
+        objects=(tuple(objects[0]), tuple(objects[1])),
+        source=source,
+    )
+    return _validate(cdm)
+
+
+def _xml_leaf(it: CDMItem, indent: str) -> str:
+    if it.key == "COMMENT":
+        return f"{indent}<COMMENT>{escape(it.value)}</COMMENT>"
+    attrs = f" units={quoteattr(it.units)}" if it.units is not None else ""
+    return f"{indent}<{it.key}{attrs}>{escape(it.value)}</{it.key}>"
+
+
+def _object_block(key: str) -> str:
+    for name, keys in _XML_BLOCKS_OBJECT:
+        if key in keys:
+            return name
+    if key in _COV_RTN_KEYS:
+        return "covarianceMatrix"
+    if key in _COV_XYZ_KEYS or key == "CSIG3EIGVEC3":
+        return "additionalCovarianceMetadata" if False else "altCovarianceMatrix"
+    return "additionalParameters"
+
+
+def _blocks(items: Sequence[CDMItem], block_of: Any) -> list[tuple[str, list[CDMItem]]]:
+    """Group items into consecutive blocks; a comment joins the block of the next keyword."""
+    assigned: list[str] = []
+    pending = 0
+    last = None
+    for it in items:
+        if it.key == "COMMENT":
+            pending += 1
+            assigned.append("")
+            continue
+        blk = block_of(it.key)
+        for k in range(pending):
+            assigned[len(assigned) - 1 - k] = blk
+        pending = 0
+        assigned.append(blk)
+        last = blk
+    for k in range(pending):
+        assigned[len(assigned) - 1 - k] = last or block_of("")
+    groups: list[tuple[str, list[CDMItem]]] = []
+    for blk, it in zip(assigned, items, strict=True):
+        if groups and groups[-1][0] == blk:
+            groups[-1][1].append(it)
+        else:
+            groups.append((blk, [it]))
+    return groups
+
+
+def write_cdm_xml(cdm: CDM) -> str:
+    """The CDM as XML following the CDM 1.0 schema layout (header, relativeMetadataData, two segments)."""
+    version = cdm.version or "1.0"
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<cdm id="CCSDS_CDM_VERS" version={quoteattr(version)}>',
+        "  <header>",
+    ]
+    header_items = [it for it in cdm.header if it.key != "CCSDS_CDM_VERS"]
+    out += [_xml_leaf(it, "    ") for it in header_items]
+    out += ["  </header>", "  <body>", "    <relativeMetadataData>"]
+    rel_groups = _blocks(cdm.relative, lambda k: "relativeStateVector" if k in _RELATIVE_STATE_KEYS[1:] else "")
+    for blk, group in rel_groups:
+        if blk:
+            out.append(f"      <{blk}>")
+            out += [_xml_leaf(it, "        ") for it in group]
+            out.append(f"      </{blk}>")
+        else:
+            out += [_xml_leaf(it, "      ") for it in group]
+    out.append("    </relativeMetadataData>")
+    for items in cdm.objects:
+        out += ["    <segment>"]
+        groups = _blocks(items, _object_block)
+        in_data = False
+        for blk, group in groups:
+            if blk == "metadata":
+                if in_data:
+                    out.append("      </data>")
+                    in_data = False
+                out.append("      <metadata>")
+                out += [_xml_leaf(it, "        ") for it in group]
+                out.append("      </metadata>")
+                continue
+            if not in_data:
+                out.append("      <data>")
+                in_data = True
+            out.append(f"        <{blk}>")
+            out += [_xml_leaf(it, "          ") for it in group]
+            out.append(f"        </{blk}>")
+        if in_data:
+            out.append("      </data>")
+        out.append("    </segment>")
+    out += ["  </body>", "</cdm>"]
+    return "\n".join(out) + "\n"
+
+
+def read_cdm(text: str, *, source: str | None = None) -> CDM:
+    """Parse a CDM in either syntax (XML when the text starts with ``<``)."""
+    if text.lstrip().lstrip("\ufeff").startswith("<"):
+        return read_cdm_xml(text, source=source)
+    return read_cdm_kvn(text, source=source)
