@@ -1,0 +1,153 @@
+"""The element-history store's SQLite schema and its migration path.
+
+``MIGRATIONS[k]`` takes a store from schema version ``k`` to ``k + 1`` (version 0 is an
+empty database).  :func:`migrate` applies the missing steps in order inside one
+transaction and records the new version in ``meta.schema_version``; a store whose
+version is newer than :data:`SCHEMA_VERSION` raises
+:class:`~orbitwatch.errors.SchemaVersionError` (an older orbitwatch must not write into
+a layout it does not know).
+
+Versions:
+
+1. ``meta``, ``sources`` (one row per ingested file: name, sha256 of its text, ingest
+   time, counts), ``objects`` (NORAD id, COSPAR id, name, object type inferred from the
+   name) and ``element_sets`` (every SGP4 mean element set ever ingested; epoch as int64
+   unix microseconds, the UTC convention of :mod:`orbitwatch.times`) with a UNIQUE index
+   over the identity of an element set (:meth:`ElementSet.elements_key`: NORAD id,
+   epoch and the mean elements), which makes re-ingesting idempotent.
+2. SATCAT columns on ``objects`` (owner, launch/decay dates, RCS, and ``type_source``:
+   whether ``object_type`` was inferred from a name or given by a SATCAT), and the
+   ``(norad_id, epoch_us)`` index that serves latest-per-object queries (SQLite orders
+   index entries by rowid after the key, so "latest epoch, then latest ingested" is an
+   index walk).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from orbitwatch.errors import SchemaVersionError, StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
+
+_V1 = (
+    """CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE sources (
+        source_id         INTEGER PRIMARY KEY,
+        name              TEXT NOT NULL,
+        sha256            TEXT,
+        ingested_at_us    INTEGER NOT NULL,
+        element_sets_read INTEGER NOT NULL DEFAULT 0,
+        stored            INTEGER NOT NULL DEFAULT 0,
+        duplicates        INTEGER NOT NULL DEFAULT 0,
+        rejected          INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE objects (
+        norad_id      INTEGER PRIMARY KEY,
+        cospar_id     TEXT,
+        name          TEXT,
+        object_type   TEXT NOT NULL DEFAULT 'UNKNOWN',
+        name_epoch_us INTEGER
+    )""",
+    """CREATE TABLE element_sets (
+        id                            INTEGER PRIMARY KEY,
+        norad_id                      INTEGER NOT NULL,
+        epoch_us                      INTEGER NOT NULL,
+        mean_motion_rev_per_day       REAL NOT NULL,
+        eccentricity                  REAL NOT NULL,
+        inclination_deg               REAL NOT NULL,
+        raan_deg                      REAL NOT NULL,
+        arg_perigee_deg               REAL NOT NULL,
+        mean_anomaly_deg              REAL NOT NULL,
+        bstar_per_earth_radius        REAL NOT NULL,
+        mean_motion_dot_rev_per_day2  REAL NOT NULL,
+        mean_motion_ddot_rev_per_day3 REAL NOT NULL,
+        name                          TEXT,
+        cospar_id                     TEXT,
+        classification                TEXT NOT NULL DEFAULT 'U',
+        element_set_no                INTEGER NOT NULL DEFAULT 0,
+        rev_at_epoch                  INTEGER NOT NULL DEFAULT 0,
+        ephemeris_type                INTEGER NOT NULL DEFAULT 0,
+        source_id                     INTEGER NOT NULL REFERENCES sources (source_id),
+        line                          INTEGER,
+        ingested_at_us                INTEGER NOT NULL
+    )""",
+    """CREATE UNIQUE INDEX element_sets_identity ON element_sets (
+        norad_id, epoch_us, mean_motion_rev_per_day, eccentricity, inclination_deg, raan_deg,
+        arg_perigee_deg, mean_anomaly_deg, bstar_per_earth_radius,
+        mean_motion_dot_rev_per_day2, mean_motion_ddot_rev_per_day3
+    )""",
+)
+
+_V2 = (
+    "ALTER TABLE objects ADD COLUMN owner TEXT",
+    "ALTER TABLE objects ADD COLUMN launch_date TEXT",
+    "ALTER TABLE objects ADD COLUMN decay_date TEXT",
+    "ALTER TABLE objects ADD COLUMN rcs_m2 REAL",
+    "ALTER TABLE objects ADD COLUMN type_source TEXT NOT NULL DEFAULT 'NAME'",
+    "CREATE INDEX element_sets_latest ON element_sets (norad_id, epoch_us)",
+    "CREATE INDEX objects_type ON objects (object_type)",
+)
+
+#: ``MIGRATIONS[k]``: the SQL statements that take version ``k`` to ``k + 1``.
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The store's schema version; 0 for an empty database.
+
+    Raises :class:`StoreError` (``STORE_NOT_ORBITWATCH``) for a database that has
+    tables but no orbitwatch ``meta`` table.
+    """
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" not in tables:
+        if tables:
+            raise StoreError(
+                "the database is not an orbitwatch store (no meta table)", code="STORE_NOT_ORBITWATCH"
+            )
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        raise StoreError("the store has no schema_version", code="STORE_NOT_ORBITWATCH")
+    try:
+        return int(row[0])
+    except ValueError:
+        raise StoreError(f"bad schema_version {row[0]!r}", code="STORE_NOT_ORBITWATCH") from None
+
+
+def migrate(conn: sqlite3.Connection, *, source: str | None = None) -> int:
+    """Bring the store to :data:`SCHEMA_VERSION`; returns the version it had before.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``); all steps run in one
+    ``BEGIN IMMEDIATE`` transaction (SQLite DDL is transactional), so a failed step
+    leaves the store at the version it had.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        start = version = schema_version(conn)
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"the store has schema version {version}, newer than this orbitwatch "
+                f"understands ({SCHEMA_VERSION}); upgrade orbitwatch",
+                source=source,
+            )
+        while version < SCHEMA_VERSION:
+            for sql in MIGRATIONS[version]:
+                conn.execute(sql)
+            version += 1
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return start

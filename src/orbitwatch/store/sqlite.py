@@ -1,0 +1,759 @@
+"""The element-history store on SQLite (stdlib ``sqlite3``, WAL journal).
+
+One file holds every element set ever ingested, the objects they belong to and the
+files they came from (schema and migrations in :mod:`orbitwatch.store.schema`).  This
+module is the only code in orbitwatch that touches the database.
+
+Ingest (:meth:`Store.ingest`) streams: lines go through the catalog parsers
+(:func:`orbitwatch.catalog.reader.read_element_sets`) and rows are written with
+``executemany`` in batches of :data:`BATCH_SIZE`, so memory stays bounded by one batch
+(plus one integer per distinct object) whatever the input size.  The whole ingest is
+ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a strict-mode parse error, an
+exception or a killed process leaves the store exactly as it was (SQLite's WAL
+ignores frames of a transaction that never committed; see https://sqlite.org/wal.html,
+"Atomic commit").  ``INSERT OR IGNORE`` against the UNIQUE identity index makes
+re-ingesting idempotent; the rows SQLite reports as changed are the rows stored.
+
+Durability choice: ``PRAGMA synchronous = NORMAL`` in WAL mode, as SQLite documents:
+a committed ingest survives a crash of the process; after a power cut the last
+transactions may be lost but the database stays consistent.
+
+Time convention: epochs and ingest times are int64 unix microseconds, the column form
+of the UTC ``datetime64[us]`` of :mod:`orbitwatch.times`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import numpy as np
+
+from orbitwatch.catalog.model import OBJECT_TYPES, ElementSet, ElementTable, Reject, infer_object_type
+from orbitwatch.errors import InputError, StoreError
+from orbitwatch.store.schema import SCHEMA_VERSION, migrate
+from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
+
+__all__ = [
+    "BATCH_SIZE",
+    "IngestReport",
+    "ObjectInfo",
+    "Store",
+    "default_db_path",
+]
+
+#: Rows per ``executemany``: large enough to amortise the per-call cost, small enough
+#: to keep memory flat.
+BATCH_SIZE = 4096
+
+_I64_MAX = 2**63 - 1
+_T = TypeVar("_T")
+
+_ES_COLUMNS = (
+    "norad_id",
+    "epoch_us",
+    "mean_motion_rev_per_day",
+    "eccentricity",
+    "inclination_deg",
+    "raan_deg",
+    "arg_perigee_deg",
+    "mean_anomaly_deg",
+    "bstar_per_earth_radius",
+    "mean_motion_dot_rev_per_day2",
+    "mean_motion_ddot_rev_per_day3",
+    "name",
+    "cospar_id",
+    "classification",
+    "element_set_no",
+    "rev_at_epoch",
+    "ephemeris_type",
+)
+_FLOATS = _ES_COLUMNS[2:11]
+
+_INSERT_ES = (
+    f"INSERT OR IGNORE INTO element_sets ({', '.join(_ES_COLUMNS)}, source_id, line, ingested_at_us) "
+    f"VALUES ({', '.join('?' * (len(_ES_COLUMNS) + 3))})"
+)
+
+# The object's name/COSPAR id/type follow the newest element set that carries a name;
+# a type given by a SATCAT is never overwritten by a name-based guess.
+_NEWER = (
+    "(excluded.name IS NOT NULL AND "
+    "(objects.name_epoch_us IS NULL OR excluded.name_epoch_us >= objects.name_epoch_us))"
+)
+_UPSERT_OBJECT = f"""
+INSERT INTO objects (norad_id, cospar_id, name, object_type, name_epoch_us) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (norad_id) DO UPDATE SET
+    name = CASE WHEN {_NEWER} THEN excluded.name ELSE objects.name END,
+    cospar_id = CASE WHEN {_NEWER} THEN coalesce(excluded.cospar_id, objects.cospar_id)
+                     ELSE coalesce(objects.cospar_id, excluded.cospar_id) END,
+    object_type = CASE WHEN objects.type_source = 'SATCAT' THEN objects.object_type
+                       WHEN {_NEWER} THEN excluded.object_type ELSE objects.object_type END,
+    name_epoch_us = CASE WHEN {_NEWER} THEN excluded.name_epoch_us ELSE objects.name_epoch_us END
+"""
+
+_UPSERT_SATCAT = """
+INSERT INTO objects (norad_id, cospar_id, name, object_type, owner, launch_date, decay_date, rcs_m2,
+                     type_source)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SATCAT')
+ON CONFLICT (norad_id) DO UPDATE SET
+    cospar_id = coalesce(excluded.cospar_id, objects.cospar_id),
+    name = coalesce(objects.name, excluded.name),
+    object_type = excluded.object_type,
+    owner = coalesce(excluded.owner, objects.owner),
+    launch_date = coalesce(excluded.launch_date, objects.launch_date),
+    decay_date = coalesce(excluded.decay_date, objects.decay_date),
+    rcs_m2 = coalesce(excluded.rcs_m2, objects.rcs_m2),
+    type_source = 'SATCAT'
+"""
+
+# Latest element set per object with epoch <= ?: one index probe per object
+# (element_sets_latest orders (norad_id, epoch_us, rowid)), ties on epoch go to the
+# set ingested last.
+_LATEST_TAIL = """
+JOIN element_sets e ON e.id = (
+    SELECT x.id FROM element_sets x
+    WHERE x.norad_id = w.norad_id AND x.epoch_us <= ?
+    ORDER BY x.epoch_us DESC, x.id DESC LIMIT 1)
+LEFT JOIN objects o ON o.norad_id = e.norad_id
+ORDER BY e.norad_id
+"""
+_LATEST_COLUMNS = (
+    "e.norad_id, e.epoch_us, "
+    + ", ".join(f"e.{c}" for c in _FLOATS)
+    + ", coalesce(o.name, e.name), coalesce(o.cospar_id, e.cospar_id)"
+)
+
+_SATCAT_TYPES = {
+    "PAY": "PAYLOAD",
+    "R/B": "ROCKET BODY",
+    "RB": "ROCKET BODY",
+    "DEB": "DEBRIS",
+    "UNK": "UNKNOWN",
+    "TBA": "UNKNOWN",
+}
+
+
+def default_db_path() -> Path:
+    """``<user data dir>/orbitwatch/orbitwatch.db`` (``platformdirs.user_data_dir``)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("orbitwatch")) / "orbitwatch.db"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did.
+
+    ``element_sets_read``: element sets parsed (rejects excluded); ``stored``: new rows;
+    ``duplicates``: read but already in the store (or twice in the input);
+    ``objects``: distinct NORAD ids among the sets read.
+    """
+
+    files: int
+    element_sets_read: int
+    stored: int
+    duplicates: int
+    rejected: int
+    objects: int
+    rejects: list[Reject] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``orbitwatch ingest --json`` object (a fixed contract)."""
+        return {
+            "files": self.files,
+            "element_sets_read": self.element_sets_read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "objects": self.objects,
+            "rejects": [r.to_dict() for r in self.rejects],
+        }
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """One object of the store; dates are ISO strings, epochs UTC ``datetime64[us]``."""
+
+    norad_id: int
+    name: str | None
+    cospar_id: str | None
+    object_type: str
+    type_source: str
+    owner: str | None
+    launch_date: str | None
+    decay_date: str | None
+    rcs_m2: float | None
+    element_sets: int
+    first_epoch: np.datetime64 | None
+    last_epoch: np.datetime64 | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "norad_id": self.norad_id,
+            "name": self.name,
+            "cospar_id": self.cospar_id,
+            "object_type": self.object_type,
+            "type_source": self.type_source,
+            "owner": self.owner,
+            "launch_date": self.launch_date,
+            "decay_date": self.decay_date,
+            "rcs_m2": self.rcs_m2,
+            "element_sets": self.element_sets,
+            "first_epoch_utc": None if self.first_epoch is None else format_utc(self.first_epoch, digits=6),
+            "last_epoch_utc": None if self.last_epoch is None else format_utc(self.last_epoch, digits=6),
+        }
+
+
+@contextlib.contextmanager
+def _db_errors(path: Path) -> Iterator[None]:
+    """sqlite3 errors become :class:`StoreError` with a stable code."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            code = "STORE_LOCKED"
+        elif "not a database" in text or "malformed" in text:
+            code = "STORE_CORRUPT"
+        elif "unable to open" in text or "readonly" in text:
+            code = "STORE_OPEN"
+        else:
+            code = "STORE"
+        raise StoreError(text, code=code, source=str(path)) from exc
+
+
+def _us(t: Any) -> int:
+    return int(as_utc(t).astype(np.int64))
+
+
+def _utc(us: int | None) -> np.datetime64 | None:
+    return None if us is None else np.datetime64(int(us), "us")
+
+
+def _date_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return None
+        return str(np.datetime_as_string(value, unit="D"))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())[:10]
+    text = str(value).strip()
+    return text or None
+
+
+class _HashedLines:
+    """Pass lines through while hashing their UTF-8 text (the source's sha256)."""
+
+    _FLUSH = 2048  # lines hashed per update (one encode per chunk, not per line)
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.sha256 = hashlib.sha256()
+
+    def __iter__(self) -> Iterator[str]:
+        buf: list[str] = []
+        append = buf.append
+        n = 0
+        for line in self._lines:
+            append(line)
+            n += 1
+            if n == self._FLUSH:
+                self.sha256.update("".join(buf).encode("utf-8", "surrogatepass"))
+                buf.clear()
+                n = 0
+            yield line
+        self.sha256.update("".join(buf).encode("utf-8", "surrogatepass"))
+
+
+class Store:
+    """The element-history store: ``with Store.open(path) as store: ...``.
+
+    Not thread-safe; one ``Store`` per thread.  Several processes may read while one
+    writes (WAL); a second writer waits up to 10 s, then gets ``STORE_LOCKED``.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, create: bool = True) -> Store:
+        """Open (and create or migrate) the store at ``path``; ``None`` is :func:`default_db_path`.
+
+        ``create=False`` raises :class:`StoreError` ``STORE_NOT_FOUND`` when there is no
+        store there (query commands must not leave empty databases behind).  A store with
+        a newer schema raises :class:`~orbitwatch.errors.SchemaVersionError`.
+        """
+        db = default_db_path() if path is None else Path(path)
+        if not db.exists():
+            if not create:
+                raise StoreError(
+                    f"no store at {db}; ingest a catalog first (orbitwatch ingest PATH --db {db})",
+                    code="STORE_NOT_FOUND",
+                    source=str(db),
+                )
+            try:
+                db.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {db.parent}: {exc}", code="STORE_OPEN") from None
+        elif db.is_dir():
+            raise StoreError(f"{db} is a directory, not a store file", code="STORE_OPEN", source=str(db))
+        with _db_errors(db):
+            conn = sqlite3.connect(db, isolation_level=None, timeout=10.0)
+        try:
+            with _db_errors(db):
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA temp_store = MEMORY")
+                # 16 MiB page cache: ingest spills dirty pages of a long transaction to the
+                # WAL instead of holding the whole ingest in memory.
+                conn.execute("PRAGMA cache_size = -16384")
+                migrate(conn, source=str(db))
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, db)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    # -- writing ---------------------------------------------------------------
+
+    def ingest(
+        self,
+        inputs: Iterable[tuple[str, Iterable[str]]],
+        *,
+        lenient: bool = False,
+        now: np.datetime64,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Parse and store every ``(source name, text lines)`` input, in one transaction.
+
+        Formats are detected per input (TLE/3LE, OMM KVN/XML/JSON/CSV; see
+        :mod:`orbitwatch.catalog.reader`).  Strict mode (default): the first bad record
+        raises its :class:`~orbitwatch.errors.ParseError` and nothing is stored.
+        ``lenient=True``: bad records become :class:`Reject` entries of the report.
+        ``now`` is the ingest time recorded with every row.  ``progress(done, total)`` is
+        called after each batch with the element sets read so far and ``total = 0``
+        (unknown: the input is a stream).
+        """
+        from orbitwatch.catalog.reader import read_element_sets
+
+        rejects: list[Reject] = []
+
+        def parsed(name: str, lines: Iterable[str]) -> Iterable[ElementSet]:
+            return read_element_sets(lines, source=name, lenient=lenient, rejects=rejects)
+
+        return self._write(inputs, parsed, rejects, now=now, progress=progress)
+
+    def add_element_sets(
+        self,
+        element_sets: Iterable[ElementSet],
+        *,
+        source: str,
+        now: np.datetime64,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Store element sets built in memory (e.g. a synthetic population) as one source."""
+        sets = iter(element_sets)
+
+        def parsed(name: str, lines: Iterable[str]) -> Iterable[ElementSet]:
+            return sets
+
+        return self._write([(source, ())], parsed, [], now=now, progress=progress, hash_input=False)
+
+    def ingest_satcat(self, records: Iterable[Any]) -> int:
+        """Upsert SATCAT records (:class:`orbitwatch.catalog.satcat.SatcatRecord`); returns the count.
+
+        A SATCAT's object type replaces the name-based guess for good; owner, launch and
+        decay dates and RCS are stored as given.  One transaction.
+        """
+        n = 0
+        with _db_errors(self.path), self._transaction():
+            for chunk in _chunks(iter(records), BATCH_SIZE):
+                rows = []
+                for r in chunk:
+                    otype = str(getattr(r, "object_type", None) or "UNKNOWN").strip().upper()
+                    otype = _SATCAT_TYPES.get(otype, otype)
+                    if otype not in OBJECT_TYPES:
+                        otype = "UNKNOWN"
+                    rcs = getattr(r, "rcs_m2", None)
+                    rows.append(
+                        (
+                            int(r.norad_id),
+                            getattr(r, "cospar_id", None) or None,
+                            getattr(r, "name", None) or None,
+                            otype,
+                            getattr(r, "owner", None) or None,
+                            _date_text(getattr(r, "launch_date", None)),
+                            _date_text(getattr(r, "decay_date", None)),
+                            None if rcs is None or not np.isfinite(rcs) else float(rcs),
+                        )
+                    )
+                self._conn.executemany(_UPSERT_SATCAT, rows)
+                n += len(rows)
+        return n
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _write(
+        self,
+        inputs: Iterable[tuple[str, Iterable[str]]],
+        parse: Callable[[str, Iterable[str]], Iterable[ElementSet]],
+        rejects: list[Reject],
+        *,
+        now: np.datetime64,
+        progress: Callable[[int, int], None] | None,
+        hash_input: bool = True,
+    ) -> IngestReport:
+        now_us = _us(now)
+        conn = self._conn
+        files = read = stored = 0
+        seen: set[int] = set()
+        iterator = iter(inputs)
+        try:
+            with _db_errors(self.path), self._transaction():
+                for name, lines in iterator:
+                    files += 1
+                    hashed = _HashedLines(lines) if hash_input else None
+                    source_id = conn.execute(
+                        "INSERT INTO sources (name, ingested_at_us) VALUES (?, ?)", (name, now_us)
+                    ).lastrowid
+                    assert source_id is not None
+                    f_read = f_stored = 0
+                    f_rejects = len(rejects)
+                    sets = parse(name, hashed if hashed is not None else lines)
+                    for batch in _chunks(iter(sets), BATCH_SIZE):
+                        f_stored += self._write_batch(batch, source_id, now_us, seen)
+                        f_read += len(batch)
+                        if progress is not None:
+                            progress(read + f_read, 0)
+                    read += f_read
+                    stored += f_stored
+                    f_rejects = len(rejects) - f_rejects
+                    sha = hashed.sha256.hexdigest() if hashed is not None else None
+                    self._finish_source(source_id, name, sha, f_read, f_stored, f_rejects)
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+        return IngestReport(
+            files=files,
+            element_sets_read=read,
+            stored=stored,
+            duplicates=read - stored,
+            rejected=len(rejects),
+            objects=len(seen),
+            rejects=rejects,
+        )
+
+    def _finish_source(
+        self, source_id: int, name: str, sha: str | None, n_read: int, n_stored: int, n_rejected: int
+    ) -> None:
+        conn = self._conn
+        if n_stored == 0 and n_rejected == 0 and sha is not None:
+            # Re-ingesting a known file adds nothing, not even a row in ``sources``.
+            known = conn.execute(
+                "SELECT 1 FROM sources WHERE sha256 = ? AND name = ? AND source_id <> ?",
+                (sha, name, source_id),
+            ).fetchone()
+            if known is not None:
+                conn.execute("DELETE FROM sources WHERE source_id = ?", (source_id,))
+                return
+        conn.execute(
+            "UPDATE sources SET sha256 = ?, element_sets_read = ?, stored = ?, duplicates = ?, rejected = ? "
+            "WHERE source_id = ?",
+            (sha, n_read, n_stored, n_read - n_stored, n_rejected, source_id),
+        )
+
+    def _write_batch(self, batch: Sequence[ElementSet], source_id: int, now_us: int, seen: set[int]) -> int:
+        conn = self._conn
+        epochs = np.array([e.epoch for e in batch], dtype=UTC_DTYPE).astype(np.int64).tolist()
+        rows = [
+            (
+                int(e.norad_id),
+                ep,
+                float(e.mean_motion_rev_per_day),
+                float(e.eccentricity),
+                float(e.inclination_deg),
+                float(e.raan_deg),
+                float(e.arg_perigee_deg),
+                float(e.mean_anomaly_deg),
+                float(e.bstar_per_earth_radius),
+                float(e.mean_motion_dot_rev_per_day2),
+                float(e.mean_motion_ddot_rev_per_day3),
+                e.name,
+                e.cospar_id,
+                e.classification,
+                int(e.element_set_no),
+                int(e.rev_at_epoch),
+                int(e.ephemeris_type),
+                source_id,
+                e.line,
+                now_us,
+            )
+            for e, ep in zip(batch, epochs, strict=True)
+        ]
+        before = conn.total_changes
+        conn.executemany(_INSERT_ES, rows)
+        n_stored = conn.total_changes - before
+        # One object row per NORAD id of the batch, named after its newest named set.
+        objects: dict[int, tuple[str | None, str | None, int | None]] = {}
+        for row in rows:
+            norad, ep, name, cospar = row[0], row[1], row[11], row[12]
+            prev = objects.get(norad)
+            if prev is None:
+                objects[norad] = (name, cospar, ep if name is not None else None)
+            elif name is not None and (prev[2] is None or ep >= prev[2]):
+                objects[norad] = (name, cospar or prev[1], ep)
+            elif prev[1] is None and cospar is not None:
+                objects[norad] = (prev[0], cospar, prev[2])
+        seen.update(objects)
+        conn.executemany(
+            _UPSERT_OBJECT,
+            [
+                (norad, cospar, name, infer_object_type(name) if name else "UNKNOWN", ep)
+                for norad, (name, cospar, ep) in objects.items()
+            ],
+        )
+        return n_stored
+
+    # -- reading ---------------------------------------------------------------
+
+    def latest(
+        self, as_of: np.datetime64 | None = None, norad_ids: Iterable[int] | None = None
+    ) -> ElementTable:
+        """The latest element set per object with ``epoch <= as_of`` (all epochs if ``None``).
+
+        One SQL statement (an index probe per object); rows sorted by NORAD id.  Objects
+        with no element set at or before ``as_of``, and unknown ids, are absent: compare
+        ``table.norad_id`` with what you asked for.  Names and COSPAR ids are the
+        object's (newest known), falling back to the element set's.
+        """
+        cutoff = _I64_MAX if as_of is None else _us(as_of)
+        with _db_errors(self.path):
+            if norad_ids is None:
+                sql = f"SELECT {_LATEST_COLUMNS} FROM objects w {_LATEST_TAIL}"
+                rows = self._conn.execute(sql, (cutoff,)).fetchall()
+            else:
+                ids = json.dumps(sorted({int(i) for i in norad_ids}))
+                sql = (
+                    f"SELECT {_LATEST_COLUMNS} FROM (SELECT DISTINCT value AS norad_id FROM json_each(?)) w "
+                    f"{_LATEST_TAIL}"
+                )
+                rows = self._conn.execute(sql, (ids, cutoff)).fetchall()
+        return _table(rows)
+
+    def history(self, norad_id: int) -> list[ElementSet]:
+        """Every stored element set of one object, by epoch (then ingest order)."""
+        with _db_errors(self.path):
+            rows = self._conn.execute(
+                _HISTORY_SQL + " WHERE e.norad_id = ? ORDER BY e.epoch_us, e.id", (int(norad_id),)
+            )
+            return [_element_set(r) for r in rows]
+
+    def iter_history(self, norad_ids: Iterable[int] | None = None) -> Iterator[tuple[int, list[ElementSet]]]:
+        """``(norad_id, element sets by epoch)`` for each object, in NORAD order.
+
+        Streams from one cursor: memory holds one object's history at a time.
+        """
+        with _db_errors(self.path):
+            if norad_ids is None:
+                cur = self._conn.execute(_HISTORY_SQL + " ORDER BY e.norad_id, e.epoch_us, e.id")
+            else:
+                ids = json.dumps(sorted({int(i) for i in norad_ids}))
+                cur = self._conn.execute(
+                    _HISTORY_SQL
+                    + " WHERE e.norad_id IN (SELECT value FROM json_each(?)) ORDER BY e.norad_id, e.epoch_us, e.id",
+                    (ids,),
+                )
+            for norad, group in itertools.groupby(cur, key=lambda r: r[0]):
+                yield int(norad), [_element_set(r) for r in group]
+
+    def object_info(self, norad_id: int) -> ObjectInfo | None:
+        """The object's catalog data and element-set count/epoch span; ``None`` if unknown."""
+        with _db_errors(self.path):
+            row = self._conn.execute(
+                "SELECT o.norad_id, o.name, o.cospar_id, o.object_type, o.type_source, o.owner, "
+                "o.launch_date, o.decay_date, o.rcs_m2, "
+                "(SELECT COUNT(*) FROM element_sets e WHERE e.norad_id = o.norad_id), "
+                "(SELECT MIN(epoch_us) FROM element_sets e WHERE e.norad_id = o.norad_id), "
+                "(SELECT MAX(epoch_us) FROM element_sets e WHERE e.norad_id = o.norad_id) "
+                "FROM objects o WHERE o.norad_id = ?",
+                (int(norad_id),),
+            ).fetchone()
+        if row is None:
+            return None
+        return ObjectInfo(
+            norad_id=int(row[0]),
+            name=row[1],
+            cospar_id=row[2],
+            object_type=row[3],
+            type_source=row[4],
+            owner=row[5],
+            launch_date=row[6],
+            decay_date=row[7],
+            rcs_m2=row[8],
+            element_sets=int(row[9]),
+            first_epoch=_utc(row[10]),
+            last_epoch=_utc(row[11]),
+        )
+
+    def stats(self) -> dict[str, Any]:
+        """``objects`` (with at least one element set), ``element_sets``, ``by_type``
+        (every type in :data:`OBJECT_TYPES`, zeros included), ``epoch_min_utc`` and
+        ``epoch_max_utc`` (ISO, microseconds; ``None`` for an empty store)."""
+        with _db_errors(self.path):
+            n_sets, lo, hi = self._conn.execute(
+                "SELECT COUNT(*), MIN(epoch_us), MAX(epoch_us) FROM element_sets"
+            ).fetchone()
+            by_type = dict.fromkeys(OBJECT_TYPES, 0)
+            for otype, n in self._conn.execute(
+                "SELECT o.object_type, COUNT(*) FROM objects o "
+                "WHERE EXISTS (SELECT 1 FROM element_sets e WHERE e.norad_id = o.norad_id) "
+                "GROUP BY o.object_type"
+            ):
+                by_type[otype] = by_type.get(otype, 0) + int(n)
+        return {
+            "objects": sum(by_type.values()),
+            "element_sets": int(n_sets),
+            "by_type": by_type,
+            "epoch_min_utc": None if lo is None else format_utc(np.datetime64(int(lo), "us"), digits=6),
+            "epoch_max_utc": None if hi is None else format_utc(np.datetime64(int(hi), "us"), digits=6),
+        }
+
+    def sources(self) -> list[dict[str, Any]]:
+        """The ingest log: one dict per ingested input, oldest first."""
+        with _db_errors(self.path):
+            cur = self._conn.execute(
+                "SELECT source_id, name, sha256, ingested_at_us, element_sets_read, stored, duplicates, rejected "
+                "FROM sources ORDER BY source_id"
+            )
+            out = []
+            for sid, name, sha, at, n_read, n_stored, n_dup, n_rej in cur:
+                out.append(
+                    {
+                        "source_id": sid,
+                        "name": name,
+                        "sha256": sha,
+                        "ingested_at_utc": format_utc(np.datetime64(int(at), "us"), digits=6),
+                        "element_sets_read": n_read,
+                        "stored": n_stored,
+                        "duplicates": n_dup,
+                        "rejected": n_rej,
+                    }
+                )
+        return out
+
+    def require_objects(self, norad_ids: Iterable[int]) -> None:
+        """Raise :class:`InputError` ``INPUT_UNKNOWN_NORAD`` listing ids not in the store."""
+        ids = sorted({int(i) for i in norad_ids})
+        with _db_errors(self.path):
+            known = {
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT DISTINCT norad_id FROM element_sets WHERE norad_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),),
+                )
+            }
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise InputError(
+                f"unknown NORAD id(s) {', '.join(map(str, missing))}: not in the store {self.path}",
+                code="INPUT_UNKNOWN_NORAD",
+                record=",".join(map(str, missing)),
+            )
+
+
+_HISTORY_SQL = (
+    "SELECT e.norad_id, e.epoch_us, "
+    + ", ".join(f"e.{c}" for c in _ES_COLUMNS[2:])
+    + ", s.name, e.line FROM element_sets e JOIN sources s ON s.source_id = e.source_id"
+)
+
+
+def _element_set(r: Sequence[Any]) -> ElementSet:
+    return ElementSet(
+        norad_id=int(r[0]),
+        epoch=np.datetime64(int(r[1]), "us"),
+        mean_motion_rev_per_day=r[2],
+        eccentricity=r[3],
+        inclination_deg=r[4],
+        raan_deg=r[5],
+        arg_perigee_deg=r[6],
+        mean_anomaly_deg=r[7],
+        bstar_per_earth_radius=r[8],
+        mean_motion_dot_rev_per_day2=r[9],
+        mean_motion_ddot_rev_per_day3=r[10],
+        name=r[11],
+        cospar_id=r[12],
+        classification=r[13],
+        element_set_no=r[14],
+        rev_at_epoch=r[15],
+        ephemeris_type=r[16],
+        source=r[17],
+        line=r[18],
+    )
+
+
+def _table(rows: list[Any]) -> ElementTable:
+    n = len(rows)
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if n else [()] * 13
+    floats = {name: np.array(cols[2 + k], dtype=np.float64).reshape(n) for k, name in enumerate(_FLOATS)}
+    names = np.empty(n, dtype=object)
+    names[:] = cols[11]
+    cospars = np.empty(n, dtype=object)
+    cospars[:] = cols[12]
+    return ElementTable(
+        norad_id=np.array(cols[0], dtype=np.int64).reshape(n),
+        epoch=np.array(cols[1], dtype=np.int64).reshape(n).astype(UTC_DTYPE),
+        names=names,
+        cospar_ids=cospars,
+        **floats,
+    )
+
+
+def _chunks(it: Iterator[_T], size: int) -> Iterator[list[_T]]:
+    while True:
+        chunk = list(itertools.islice(it, size))
+        if not chunk:
+            return
+        yield chunk
