@@ -35,6 +35,7 @@ __all__ = [
     "Ephemeris",
     "iter_propagate",
     "propagate",
+    "propagate_tsince",
     "satrec_from_elements",
     "satrecs",
 ]
@@ -83,7 +84,11 @@ def satrec_from_elements(
     """Initialise one SGP4 record (WGS-72, improved mode) from mean elements.
 
     The epoch is set as an exact two-part Julian date after ``sgp4init`` so that the
-    time since epoch is computed without rounding the epoch to one double.
+    time since epoch is computed without rounding the epoch to one double.  The epoch
+    handed to ``sgp4init`` (days since 1949-12-31, used by the deep-space lunar-solar
+    terms) is formed exactly as the reference ``twoline2rv`` forms it,
+    ``(jdsatepoch + jdsatepochF) - 2433281.5``, so that deep-space records match the
+    reference run of tcppver.out to its printed precision.
     """
     jd, fr = jd_utc(epoch)
     sat = _Satrec()
@@ -92,7 +97,7 @@ def satrec_from_elements(
         WGS72,
         "i",
         norad_id if norad_id < 339999 else 0,
-        float(jd - _JD_1949_12_31) + float(fr),
+        (float(jd) + float(fr)) - _JD_1949_12_31,
         bstar_per_earth_radius,
         mean_motion_dot_rev_per_day2 / (_XPDOTP * 1440.0),
         mean_motion_ddot_rev_per_day3 / (_XPDOTP * 1440.0 * 1440.0),
@@ -165,6 +170,12 @@ def iter_propagate(
         sl = slice(start, min(n, start + chunk))
         sats = satrecs(table.take(sl))
         err, r, v = SatrecArray(sats).sgp4(jd, fr)
+        # The reference SGP4 still returns a state with some codes (e.g. 6, decayed);
+        # orbitwatch's contract is code + NaN for every failed object-time.
+        bad = err != 0
+        if bad.any():
+            r[bad] = np.nan
+            v[bad] = np.nan
         yield sl, Ephemeris(err=err.astype(np.uint8), r_km=r, v_km_s=v, times=t)
 
 
@@ -190,3 +201,35 @@ def propagate(
         v[sl] = eph.v_km_s
     return Ephemeris(err=err, r_km=r, v_km_s=v, times=t)
 
+
+
+def propagate_tsince(
+    elements: ElementTable | Sequence[ElementSet],
+    tsince_min: npt.ArrayLike,
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """SGP4 at minutes since each object's own epoch -> ``err (N,T)``, ``r_km``, ``v_km_s (N,T,3)``.
+
+    ``tsince_min`` is ``(T,)`` (same offsets for every object) or ``(N, T)``.  This is
+    the path for offsets that are not whole microseconds after the epoch, such as the
+    floating-point accumulated grids of the SGP4 verification run (Vallado et al. 2006,
+    ``tcppver.out``); it calls ``Satrec.sgp4_tsince`` per object and time, so it is
+    meant for small N x T.  For UTC times use :func:`propagate`.
+    """
+    table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
+    n = len(table)
+    ts = np.asarray(tsince_min, dtype=np.float64)
+    if ts.ndim == 1:
+        ts = np.broadcast_to(ts, (n, ts.shape[0]))
+    if ts.ndim != 2 or ts.shape[0] != n:
+        raise InputError(f"tsince_min must have shape (T,) or ({n}, T), not {ts.shape}", field="tsince_min")
+    err = np.zeros(ts.shape, dtype=np.uint8)
+    r = np.full((*ts.shape, 3), np.nan)
+    v = np.full((*ts.shape, 3), np.nan)
+    for i, sat in enumerate(satrecs(table)):
+        for j in range(ts.shape[1]):
+            e, ri, vi = sat.sgp4_tsince(float(ts[i, j]))
+            err[i, j] = e
+            if e == 0:  # failed object-times stay NaN, as in propagate()
+                r[i, j] = ri
+                v[i, j] = vi
+    return err, r, v
