@@ -18,7 +18,7 @@ Work is chunked over objects so that memory stays bounded for any ``N x T``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +31,11 @@ from orbitwatch.errors import InputError
 from orbitwatch.times import UTC_DTYPE, jd_utc
 
 __all__ = [
+    "FRAMES",
     "SGP4_ERROR_MESSAGES",
     "Ephemeris",
+    "FrameEphemeris",
+    "ephemeris_in_frame",
     "iter_propagate",
     "propagate",
     "propagate_tsince",
@@ -154,10 +157,12 @@ def iter_propagate(
     times: npt.ArrayLike,
     *,
     chunk_objects: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[slice, Ephemeris]]:
     """Propagate chunk by chunk: yields ``(object_slice, Ephemeris of that chunk)``.
 
-    Memory is bounded by ``chunk_objects x T`` whatever ``N`` is.
+    Memory is bounded by ``chunk_objects x T`` whatever ``N`` is.  ``progress(done,
+    total)`` is called with objects done after each chunk.
     """
     t = _times_array(times)
     table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
@@ -176,6 +181,8 @@ def iter_propagate(
         if bad.any():
             r[bad] = np.nan
             v[bad] = np.nan
+        if progress is not None:
+            progress(sl.stop, n)
         yield sl, Ephemeris(err=err.astype(np.uint8), r_km=r, v_km_s=v, times=t)
 
 
@@ -184,6 +191,7 @@ def propagate(
     times: npt.ArrayLike,
     *,
     chunk_objects: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Ephemeris:
     """SGP4 for N objects x T UTC times -> ``Ephemeris`` with shapes ``(N,T)``, ``(N,T,3)``.
 
@@ -195,7 +203,7 @@ def propagate(
     err = np.zeros((n, nt), dtype=np.uint8)
     r = np.empty((n, nt, 3), dtype=np.float64)
     v = np.empty((n, nt, 3), dtype=np.float64)
-    for sl, eph in iter_propagate(table, t, chunk_objects=chunk_objects):
+    for sl, eph in iter_propagate(table, t, chunk_objects=chunk_objects, progress=progress):
         err[sl] = eph.err
         r[sl] = eph.r_km
         v[sl] = eph.v_km_s
@@ -233,3 +241,59 @@ def propagate_tsince(
                 r[i, j] = ri
                 v[i, j] = vi
     return err, r, v
+
+
+FRAMES = ("teme", "itrf", "gcrs", "geodetic")
+
+
+@dataclass(frozen=True)
+class FrameEphemeris:
+    """Ephemeris in one output frame (see :func:`ephemeris_in_frame`).
+
+    ``frame`` is one of :data:`FRAMES`.  Cartesian frames fill ``r_km``/``v_km_s``
+    ``(N, T, 3)``; ``geodetic`` fills ``latitude_deg``, ``longitude_deg``,
+    ``altitude_km`` ``(N, T)`` (WGS-84).  ``err (N, T)`` as in :class:`Ephemeris`;
+    failed object-times are NaN.
+    """
+
+    frame: str
+    err: npt.NDArray[np.uint8]
+    times: npt.NDArray[np.datetime64]
+    r_km: npt.NDArray[np.float64] | None = None
+    v_km_s: npt.NDArray[np.float64] | None = None
+    latitude_deg: npt.NDArray[np.float64] | None = None
+    longitude_deg: npt.NDArray[np.float64] | None = None
+    altitude_km: npt.NDArray[np.float64] | None = None
+
+
+def ephemeris_in_frame(
+    elements: ElementTable | Sequence[ElementSet],
+    times: npt.ArrayLike,
+    frame: str = "teme",
+    *,
+    chunk_objects: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> FrameEphemeris:
+    """SGP4 states of N objects at T UTC times, expressed in ``frame``.
+
+    ``teme`` (SGP4's own), ``itrf`` (:func:`orbitwatch.frames.teme_to_itrf`), ``gcrs``
+    (:func:`orbitwatch.frames.teme_to_gcrs`) or ``geodetic`` (WGS-84 latitude,
+    longitude, altitude via ITRF).  Earth-orientation data come from the installed IERS
+    tables (:mod:`orbitwatch.eop`); the per-time rotations are computed once and
+    broadcast over the objects.
+    """
+    from orbitwatch import frames
+
+    if frame not in FRAMES:
+        raise InputError(f"unknown frame {frame!r}; use one of {', '.join(FRAMES)}", field="frame")
+    eph = propagate(elements, times, chunk_objects=chunk_objects, progress=progress)
+    if frame == "teme":
+        return FrameEphemeris(frame, eph.err, eph.times, r_km=eph.r_km, v_km_s=eph.v_km_s)
+    if frame == "gcrs":
+        r, v = frames.teme_to_gcrs(eph.r_km, eph.v_km_s, eph.times)
+        return FrameEphemeris(frame, eph.err, eph.times, r_km=r, v_km_s=v)
+    r, v = frames.teme_to_itrf(eph.r_km, eph.v_km_s, eph.times)
+    if frame == "itrf":
+        return FrameEphemeris(frame, eph.err, eph.times, r_km=r, v_km_s=v)
+    lat, lon, alt = frames.itrf_to_geodetic(r)
+    return FrameEphemeris(frame, eph.err, eph.times, latitude_deg=lat, longitude_deg=lon, altitude_km=alt)

@@ -1,0 +1,163 @@
+"""``orbitwatch propagate``: SGP4 ephemerides in TEME, ITRF, GCRS or geodetic form.
+
+Contract (fixed, users' scripts depend on it)::
+
+    orbitwatch propagate NORAD... (--db DB | --catalog PATH...) --start ISO --end ISO --step-s S
+        [--frame teme|itrf|gcrs|geodetic] [--format csv|json|oem] [--output PATH]
+
+* ``json``: a list of ``{norad, time_utc, x_km, y_km, z_km, vx_km_s, vy_km_s, vz_km_s}``
+  (geodetic: ``{norad, time_utc, latitude_deg, longitude_deg, altitude_km}``);
+* ``csv``: the same column names as the header row;
+* ``oem``: a CCSDS OEM (502.0 KVN), one segment per object (Cartesian frames only).
+
+Rows are ordered by object (in the order asked) then time.  Object-times where SGP4
+fails (decayed, eccentricity out of range) are left out of the output and reported on
+stderr with their SGP4 error code.  Times are ISO 8601 UTC with a zone (``...Z``).
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from orbitwatch.cli._app import app, err_console, handle_errors
+from orbitwatch.cli._common import CatalogOption, DbOption, load_elements, progress_bar
+from orbitwatch.errors import InputError
+from orbitwatch.times import format_utc, now_utc, parse_utc, time_grid
+
+# Refuse outputs larger than this many object-times (a typo in --step-s should not fill a disk).
+MAX_ROWS = 20_000_000
+
+
+class Frame(enum.StrEnum):
+    teme = "teme"
+    itrf = "itrf"
+    gcrs = "gcrs"
+    geodetic = "geodetic"
+
+
+class Format(enum.StrEnum):
+    csv = "csv"
+    json = "json"
+    oem = "oem"
+
+
+CARTESIAN_KEYS: tuple[str, ...] = ("x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s")
+GEODETIC_KEYS: tuple[str, ...] = ("latitude_deg", "longitude_deg", "altitude_km")
+
+
+def _rows(eph: Any, norad: np.ndarray) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows (object-major), failed object-times left out."""
+    whole_ms = bool(np.all(eph.times.astype(np.int64) % 1000 == 0))
+    times = format_utc(eph.times, digits=3 if whole_ms else 6)
+    if eph.frame == "geodetic":
+        keys = GEODETIC_KEYS
+        values = np.stack([eph.latitude_deg, eph.longitude_deg, eph.altitude_km], axis=-1)
+    else:
+        keys = CARTESIAN_KEYS
+        values = np.concatenate([eph.r_km, eph.v_km_s], axis=-1)
+    ok = eph.err == 0
+    rows = [
+        [int(norad[i]), str(times[j]), *(float(x) for x in values[i, j])]
+        for i in range(values.shape[0])
+        for j in range(values.shape[1])
+        if ok[i, j]
+    ]
+    return ["norad", "time_utc", *keys], rows
+
+
+def _csv_text(header: list[str], rows: list[list[Any]], geodetic: bool) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    fmt = ["{:.9f}", "{:.9f}", "{:.6f}"] if geodetic else ["{:.6f}"] * 3 + ["{:.9f}"] * 3
+    for row in rows:
+        w.writerow([row[0], row[1], *(f.format(x) for f, x in zip(fmt, row[2:], strict=True))])
+    return buf.getvalue()
+
+
+def _oem_text(table: Any, eph: Any) -> str:
+    from orbitwatch.ccsds.oem import CCSDS_REF_FRAMES, OEMSegment, write_oem
+
+    segments = [
+        OEMSegment(
+            object_name=table.names[i] or f"NORAD {int(table.norad_id[i])}",
+            object_id=table.cospar_ids[i] or "UNKNOWN",
+            ref_frame=CCSDS_REF_FRAMES[eph.frame],
+            times=eph.times,
+            r_km=eph.r_km[i],
+            v_km_s=eph.v_km_s[i],
+            comments=(f"NORAD {int(table.norad_id[i])}; SGP4 (WGS-72) from element set epoch "
+                      f"{format_utc(table.epoch[i], digits=6)}",),
+        )
+        for i in range(len(table))
+    ]
+    return write_oem(segments, creation_date=now_utc(), comments=("orbitwatch propagate",))
+
+
+def _report_failures(norad: np.ndarray, err: np.ndarray) -> None:
+    from orbitwatch.propagation import SGP4_ERROR_MESSAGES
+
+    for i in np.flatnonzero(err.any(axis=1)):
+        codes = err[i][err[i] != 0]
+        first = int(codes[0])
+        err_console.print(
+            f"[yellow]warning[/] NORAD {int(norad[i])}: {codes.size} of {err.shape[1]} times failed "
+            f"(SGP4 error {first}: {SGP4_ERROR_MESSAGES.get(first, 'unknown')}); left out",
+            highlight=False,
+        )
+
+
+@app.command("propagate")
+@handle_errors
+def propagate_command(
+    norad: Annotated[list[int], typer.Argument(help="NORAD catalog numbers.", show_default=False)],
+    start: Annotated[str, typer.Option("--start", help="First time, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).",
+                                       show_default=False)],
+    end: Annotated[str, typer.Option("--end", help="Last time, ISO 8601 UTC.", show_default=False)],
+    step_s: Annotated[float, typer.Option("--step-s", help="Step in seconds.", show_default=False)],
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    frame: Annotated[Frame, typer.Option("--frame", help="Output frame.")] = Frame.teme,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
+    output: Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.")] = None,
+) -> None:
+    """SGP4 ephemeris of the given objects (TEME, ITRF, GCRS or geodetic WGS-84)."""
+    from orbitwatch.propagation import ephemeris_in_frame
+
+    t0 = parse_utc(start, what="--start")
+    t1 = parse_utc(end, what="--end")
+    times = time_grid(t0, t1, step_s)
+    if fmt is Format.oem and frame is Frame.geodetic:
+        raise InputError("an OEM holds Cartesian states: use --frame teme, itrf or gcrs", field="frame")
+    table = load_elements(db, catalog, norad)
+    if len(table) * len(times) > MAX_ROWS:
+        raise InputError(
+            f"{len(table)} objects x {len(times)} times is more than {MAX_ROWS:,} rows; use a larger --step-s",
+            field="step_s",
+        )
+    with progress_bar("propagating", enabled=output is not None) as progress:
+        eph = ephemeris_in_frame(table, times, frame.value, progress=progress)
+    _report_failures(table.norad_id, eph.err)
+    if fmt is Format.oem:
+        text = _oem_text(table, eph)
+    else:
+        header, rows = _rows(eph, table.norad_id)
+        if fmt is Format.csv:
+            text = _csv_text(header, rows, frame is Frame.geodetic)
+        else:
+            import json
+
+            text = json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {output}", highlight=False)
