@@ -15,7 +15,12 @@ The tree::
     │   ├── TLEError                TLE_CHECKSUM, TLE_LINE_LENGTH, TLE_TRUNCATED, TLE_LINE_ORDER,
     │   │                           TLE_MISMATCHED_IDS, TLE_NON_ASCII, TLE_FIELD, TLE_ID_RANGE
     │   │                           (meanings: orbitwatch.catalog.tle)
-    │   ├── OMMError                OMM_MISSING_KEYWORD, OMM_UNKNOWN_KEYWORD, OMM_NUMBER ...
+    │   ├── OMMError                OMM_MISSING_KEYWORD, OMM_UNKNOWN_KEYWORD, OMM_DUPLICATE_KEYWORD,
+    │   │                           OMM_EMPTY_VALUE, OMM_NUMBER_FORMAT, OMM_TIME_FORMAT, OMM_VALUE_RANGE,
+    │   │                           OMM_UNSUPPORTED_THEORY, OMM_UNSUPPORTED_FRAME,
+    │   │                           OMM_UNSUPPORTED_TIME_SYSTEM, OMM_SPURIOUS_METADATA, OMM_STRUCTURE,
+    │   │                           OMM_KVN_SYNTAX, OMM_XML_MALFORMED, OMM_JSON_MALFORMED,
+    │   │                           OMM_CSV_HEADER, OMM_CSV_ROW (meanings: orbitwatch.ccsds.omm)
     │   ├── SATCATError             SATCAT_*
     │   └── CDMError                CDM_*
     ├── StoreError                  database problems (STORE_*)

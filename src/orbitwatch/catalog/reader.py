@@ -98,11 +98,7 @@ def read_element_sets(
     if fmt == "tle":
         yield from iter_tle(stream, source=source, lenient=lenient, rejects=rejects)
         return
-    try:
-        from orbitwatch.ccsds import omm
-    except ImportError:  # the OMM reader lands in the next step
-        raise ParseError(f"format {fmt} is not supported yet", code="FORMAT_UNSUPPORTED",
-                         source=source) from None
+    from orbitwatch.ccsds import omm
 
     reader = {
         "omm-kvn": omm.iter_omm_kvn,
