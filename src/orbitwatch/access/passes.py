@@ -58,6 +58,8 @@ from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
 __all__ = [
     "PASS_CLIPPED_END",
     "PASS_CLIPPED_START",
+    "PASS_CONDITION_CLIPPED",
+    "Conditions",
     "PassTable",
     "Track",
     "WindowTable",
@@ -450,7 +452,8 @@ class PassTable:
 
     ``sat`` / ``site`` index the caller's element table and site list; times are UTC
     ``datetime64[us]``; ``flags`` bit 1 = visible at the start of the interval (rise
-    clipped), bit 2 = visible at its end (set clipped); both = visible throughout.
+    clipped), bit 2 = visible at its end (set clipped); both = visible throughout;
+    bit 4 = cut by a condition (sunlit / site dark), not by the horizon.
     ``sunlit_fraction``: share of the pass with the satellite's Sun centre visible
     (NaN when not computed).
     """
@@ -537,6 +540,24 @@ def visibility_windows(
     return geom, win, el, rng
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """Extra conditions a window must meet besides line of sight.
+
+    ``sunlit``: the satellite's Sun centre is visible (:func:`sunlit_windows`,
+    ``"center"`` criterion); ``site_dark``: the Sun is below ``dark_sun_elevation_deg``
+    at the site (default -6 deg, the end of civil twilight).
+    """
+
+    sunlit: bool = False
+    site_dark: bool = False
+    dark_sun_elevation_deg: float = -6.0
+
+    @property
+    def any(self) -> bool:
+        return self.sunlit or self.site_dark
+
+
 def find_passes(
     elements: ElementTable | Sequence[ElementSet],
     sites: SiteTable | Sequence[Site],
@@ -545,6 +566,7 @@ def find_passes(
     *,
     min_elevation_deg: float = -90.0,
     max_range_km: float = math.nan,
+    conditions: Conditions | None = None,
     step_s: float | None = None,
     sunlit_fraction: bool = True,
     progress: Progress = None,
@@ -553,9 +575,11 @@ def find_passes(
     """All passes of N satellites over M sites between ``start`` and ``end`` (UTC).
 
     ``min_elevation_deg`` is a floor on every site's mask; ``max_range_km`` caps every
-    site's range limit.  Satellites are processed in chunks (bounded memory); SGP4
-    failures give no passes for the failed times.  Raises ``ACCESS_EMPTY_WINDOW`` for an
-    empty interval and ``SITE_EMPTY`` for no sites.
+    site's range limit.  With ``conditions`` each pass is cut to the parts where they
+    hold (flag bit 4 marks a bound set by a condition, not by the horizon).
+    Satellites are processed in chunks (bounded memory); SGP4 failures give no passes
+    for the failed times.  Raises ``ACCESS_EMPTY_WINDOW`` for an empty interval and
+    ``SITE_EMPTY`` for no sites.
     """
     table = _table(elements)
     site_table = _sites_table(sites)
@@ -563,27 +587,54 @@ def find_passes(
     if not t1 > t0:
         raise InputError(f"empty time window: end {format_utc(t1)} is not after start {format_utc(t0)}",
                          code="ACCESS_EMPTY_WINDOW", field="end")
+    if len(table) == 0:
+        raise InputError("no satellites to compute passes for", code="ACCESS_NO_OBJECTS")
     N, M = len(table), len(site_table)
     step = float(step_s) if step_s else choose_step_s(table)
     n_times = math.ceil(float((t1 - t0).astype(np.int64)) / 1e6 / step) + 1
     chunk = chunk_objects or _chunk_size(M, n_times)
+    cond = conditions or Conditions()
+    dark = None
     parts: list[PassTable] = []
     for c0 in range(0, N, chunk):
         sl = slice(c0, min(N, c0 + chunk))
         sub = table.take(sl)
         track = make_track(sub, t0, t1, step, sat_offset=c0)
+        if cond.site_dark and dark is None:
+            dark = site_dark_windows(track, site_table, sun_elevation_max_deg=cond.dark_sun_elevation_deg)
         margin = _graze_margin_deg(sub, site_table, step)
         parts.append(_passes_for_track(track, sub, site_table, min_elevation_deg, max_range_km, margin,
-                                       sunlit_fraction))
+                                       sunlit_fraction, cond, dark))
         if progress is not None:
             progress(sl.stop, N)
     return PassTable.concat(parts, tuple(site_table.names))
 
 
+PASS_CONDITION_CLIPPED = 4
+
+
+def _cut(win: WindowTable, group: IntArray, other: WindowTable) -> WindowTable:
+    """Pieces of ``win`` inside ``other`` (keyed by ``group``), with flags recomputed."""
+    idx, a, b = intersect_windows(win, group, other)
+    f = win.flags[idx]
+    same_a = a == win.start_s[idx]
+    same_b = b == win.end_s[idx]
+    flags = np.where(same_a, f & PASS_CLIPPED_START, 0) | np.where(same_b, f & PASS_CLIPPED_END, 0) \
+        | np.where(same_a & same_b, f & PASS_CONDITION_CLIPPED, PASS_CONDITION_CLIPPED)
+    return WindowTable(win.t0, win.key[idx], a, b, flags.astype(np.int64))
+
+
 def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el: float, max_range: float,
-                      margin: float, with_sunlit: bool) -> PassTable:
+                      margin: float, with_sunlit: bool, cond: Conditions | None = None,
+                      dark: WindowTable | None = None) -> PassTable:
     geom, win, el, rng = visibility_windows(track, sites, min_elevation_deg=min_el, max_range_km=max_range,
                                             graze_margin_deg=margin)
+    M = len(sites)
+    lit = sunlit_windows(track) if (with_sunlit or (cond is not None and cond.sunlit)) else None
+    if cond is not None and cond.sunlit and lit is not None:
+        win = _cut(win, win.key // M, lit)
+    if cond is not None and cond.site_dark and dark is not None:
+        win = _cut(win, win.key % M, dark)
     series, a, b = win.key, win.start_s, win.end_s
     t_cul, el_max = _window_max(geom, series, a, b, el, geom.el_at)
 
@@ -594,10 +645,9 @@ def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el:
     az_r, _, _ = geom.geometry_at(series, a)
     az_s, _, _ = geom.geometry_at(series, b)
     az_c, _, rng_c = geom.geometry_at(series, t_cul)
-    sat_local, site = np.divmod(series, len(sites))
+    sat_local, site = np.divmod(series, M)
     frac = np.full(series.shape, np.nan)
-    if with_sunlit:
-        lit = sunlit_windows(track)
+    if lit is not None:
         idx, p0, p1 = intersect_windows(win, sat_local, lit)
         lit_s = np.bincount(idx, weights=p1 - p0, minlength=series.size)
         dur = b - a
