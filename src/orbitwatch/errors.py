@@ -21,7 +21,7 @@ The tree::
     │   │                           OMM_UNSUPPORTED_TIME_SYSTEM, OMM_SPURIOUS_METADATA, OMM_STRUCTURE,
     │   │                           OMM_KVN_SYNTAX, OMM_XML_MALFORMED, OMM_JSON_MALFORMED,
     │   │                           OMM_CSV_HEADER, OMM_CSV_ROW (meanings: orbitwatch.ccsds.omm)
-    │   ├── SATCATError             SATCAT_*
+    │   ├── SATCATError             SATCAT_HEADER, SATCAT_ROW, SATCAT_FIELD (orbitwatch.catalog.satcat)
     │   └── CDMError                CDM_*
     ├── StoreError                  database problems (STORE_*)
     │   └── SchemaVersionError      the store's schema is newer than this orbitwatch

@@ -33,24 +33,30 @@ __all__ = [
 
 OBJECT_TYPES = ("PAYLOAD", "ROCKET BODY", "DEBRIS", "UNKNOWN")
 
-_RB_RE = re.compile(r"(\bR/B\b|\bAKM\b|\bPKM\b|ROCKET BODY|\bR/B\(\d\)|\bCENTAUR\b|\bFREGAT\b)")
+# Space-Track / CelesTrak naming (CelesTrak "SATCAT Format Documentation": R/B(n) = rocket body,
+# n-th stage; DEB = debris; AKM/PKM = apogee/perigee kick motor; upper stages named as such).
+_DEB_RE = re.compile(r"\bDEB\b|\bDEBRIS\b|\bCOOLANT\b|\bSHROUD\b|\bFRAG\b|\bFRAGMENT\b")
+_RB_RE = re.compile(r"\bR/B\b|\bAKM\b|\bPKM\b|ROCKET BODY|\bCENTAUR\b|\bFREGAT\b|\bBREEZE-M\b")
+_UNKNOWN_RE = re.compile(r"TBA - TO BE ASSIGNED|OBJECT [A-Z]{1,3}|UNKNOWN")
 
 
 def infer_object_type(name: str | None) -> str:
     """PAYLOAD / ROCKET BODY / DEBRIS / UNKNOWN from a catalog name (Space-Track naming).
 
-    Used only when no SATCAT is available.  ``OBJECT D``-style names are fragments or
-    not-yet-identified pieces; they are classified DEBRIS only when the name says DEB,
-    otherwise UNKNOWN.
+    Used only when no SATCAT is available.  Debris is tested first, so pieces of a rocket
+    body (``USA 180 R/B DEB``, ``FREGAT DEB``, ``ATLAS 5 CENTAUR DEB``) are DEBRIS.
+    ``OBJECT D``-style names are not-yet-identified pieces and ``TBA - TO BE ASSIGNED``
+    analyst objects: UNKNOWN.  Everything else is PAYLOAD (``DEBUT`` is a satellite:
+    whole words only).
     """
     if not name:
         return "UNKNOWN"
     upper = name.upper().strip()
+    if _DEB_RE.search(upper):
+        return "DEBRIS"
     if _RB_RE.search(upper):
         return "ROCKET BODY"
-    if re.search(r"\bDEB\b|\bDEBRIS\b|\bCOOLANT\b|\bSHROUD\b|\bFRAG\b", upper):
-        return "DEBRIS"
-    if re.fullmatch(r"(TBA - TO BE ASSIGNED|OBJECT [A-Z]{1,3})", upper):
+    if _UNKNOWN_RE.fullmatch(upper):
         return "UNKNOWN"
     return "PAYLOAD"
 
