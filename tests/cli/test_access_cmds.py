@@ -1,0 +1,84 @@
+"""The ``passes``, ``exposure`` and ``contacts`` commands: output contract and errors by code.
+
+In-process with typer's CliRunner.  Expected pass times are not recomputed here (the
+library is checked against Skyfield in tests/access); these tests pin the shell: JSON
+keys, exit statuses, error codes, and that ``--plot`` writes a PNG.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from orbitwatch.cli import app
+
+STATIONS = "history/celestrak-groups-2026-05-24_30/stations-history-2026-05-24_30.tle.gz"
+PASS_KEYS = {"norad", "site", "rise_utc", "culmination_utc", "set_utc", "max_elevation_deg",
+             "rise_azimuth_deg", "set_azimuth_deg", "sunlit_fraction"}
+
+
+def _run(args: list[str]):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, args)
+
+
+def test_passes_json_contract(shared_data: Path, tmp_path: Path) -> None:
+    png = tmp_path / "passes.png"
+    res = _run(["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544",
+                "--site", "56.4,-3.18", "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z",
+                "--min-el-deg", "10", "--json", "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) >= 3
+    for r in rows:
+        assert set(r) >= PASS_KEYS
+        assert r["norad"] == 25544 and r["max_elevation_deg"] >= 10.0
+        assert r["rise_utc"] < r["culmination_utc"] < r["set_utc"] and r["rise_utc"].endswith("Z")
+        assert 0.0 <= r["sunlit_fraction"] <= 1.0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dark = _run(["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544",
+                 "--site", "56.4,-3.18", "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z",
+                 "--sunlit", "--site-dark", "--json"])
+    assert dark.exit_code == 0
+    assert all(r["sunlit_fraction"] == 1.0 for r in json.loads(dark.stdout))
+
+
+def test_passes_errors_by_code(shared_data: Path, tmp_path: Path) -> None:
+    base = ["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544"]
+    win = ["--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z"]
+    res = _run([*base, "--site", "95,10", *win])
+    assert res.exit_code == 3 and "SITE_LATITUDE" in res.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lat_deg,lon_deg\nok,10,10\nbroken,north,10\n")
+    res = _run([*base, "--sites", str(bad), *win])
+    assert res.exit_code == 3 and "SITE_FIELD" in res.stderr and "bad.csv:3" in res.stderr
+    res = _run([*base, "--site", "10,10", "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-30T00:00:00Z"])
+    assert res.exit_code == 3 and "ACCESS_EMPTY_WINDOW" in res.stderr
+    res = _run([*base, "--site", "10,10", "--start", "2026-05-30T00:00:00", "--end", "2026-05-31T00:00:00Z"])
+    assert res.exit_code == 3 and "TIME_FORMAT" in res.stderr
+    res = _run([*base, *win])
+    assert res.exit_code == 3 and "SITE_ARG" in res.stderr
+
+
+def test_exposure_and_contacts_json(shared_data: Path, tmp_path: Path) -> None:
+    cat = ["--catalog", str(shared_data / STATIONS), "--norad", "25544", "--norad", "48274"]
+    win = ["--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z"]
+    res = _run(["exposure", *cat, "--sites", str(shared_data / "ground-stations" / "dsn.geojson"), *win,
+                "--max-range-km", "1500", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [s["norad"] for s in doc["summary"]] == [25544, 48274]
+    assert all(w["min_range_km"] <= 1500.0 for w in doc["windows"])
+    png = tmp_path / "contacts.png"
+    res = _run(["contacts", *cat, "--stations", str(shared_data / "ground-stations" / "ksat.geojson"), *win,
+                "--drop", "Svalbard", "--json", "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["dropped"] == ["Svalbard"]
+    assert "Svalbard" not in {s["station"] for s in doc["stations"]}
+    assert abs(sum(s["contact_s"] for s in doc["stations"]) - doc["total_scheduled_contact_s"]) < 0.1
+    assert png.stat().st_size > 10_000
+    res = _run(["contacts", *cat, "--stations", str(shared_data / "ground-stations" / "ksat.geojson"), *win,
+                "--drop", "Atlantis"])
+    assert res.exit_code == 3 and "CONTACTS_UNKNOWN_STATION" in res.stderr
