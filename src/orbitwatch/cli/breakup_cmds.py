@@ -1,0 +1,383 @@
+"""``orbitwatch breakup detect|reconstruct|simulate|gabbard``: fragmentation events.
+
+Thin shells over :mod:`orbitwatch.detection.fragmentation`,
+:mod:`orbitwatch.detection.breakup_model` and :mod:`orbitwatch.detection.gabbard`.
+
+Which catalogue is "before" and which "after" (``detect``):
+
+* ``--before PATH... --after PATH...``: explicit;
+* ``--catalog A [--catalog B ...] --catalog Z``: every catalogue but the last is
+  "before" (combined, latest element set per object), the last one is "after";
+* ``--db DB --since ISO``: "before" is the store as of ``--since`` (latest element set per
+  object at or before it), "after" is the store now.
+
+With catalogues, ``--since`` additionally keeps only new objects whose element-set
+epoch is at or after it.  Catalogue files are read leniently (bad records are counted on
+stderr and skipped; full public catalogues hold a few malformed designators); ``--strict``
+stops at the first.
+
+``reconstruct --json`` prints ``{parent_norad, event_epoch_utc, epoch_uncertainty_s,
+latitude_deg, longitude_deg, altitude_km, fragments, delta_v_m_s: {median, p90, max}}``
+plus ``position_uncertainty_km, min_spread_km, reference``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
+from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json
+from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, load_elements, progress_bar
+from orbitwatch.errors import InputError
+from orbitwatch.times import as_utc, format_utc
+
+breakup_app = typer.Typer(help="Fragmentation events: detect, reconstruct, simulate.", no_args_is_help=True)
+app.add_typer(breakup_app, name="breakup")
+
+StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first bad record in a catalogue file.")]
+PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a PNG figure here.")]
+
+
+def _read_files(paths: list[Path], *, strict: bool, as_of: np.datetime64 | None = None) -> ElementTable:
+    from orbitwatch.sources.files import read_catalog_files
+
+    table, rejects = read_catalog_files(paths, lenient=not strict, as_of=as_of)
+    if rejects:
+        err_console.print(
+            f"[yellow]note[/] skipped {len(rejects)} bad record(s) in {', '.join(map(str, paths))} "
+            f"(first: {rejects[0].code} line {rejects[0].line})",
+            highlight=False,
+        )
+    return table
+
+
+def _load(db: Path | None, catalogs: list[Path] | None, *, strict: bool, as_of: Any = None) -> ElementTable:
+    if db is not None and catalogs:
+        raise InputError("give either --db or --catalog, not both", field="catalog")
+    t = None if as_of is None else as_utc(as_of)
+    if catalogs:
+        return _read_files(list(catalogs), strict=strict, as_of=t)
+    return load_elements(db, None, as_of=t)
+
+
+# ----------------------------------------------------------------------------- detect
+@breakup_app.command("detect")
+@handle_errors
+def detect(
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    before: Annotated[list[Path] | None, typer.Option("--before", help="'Before' catalogue file(s).")] = None,
+    after: Annotated[list[Path] | None, typer.Option("--after", help="'After' catalogue file(s).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="ISO time: with --db, the 'before' state.")] = None,
+    min_pieces: Annotated[int, typer.Option("--min-pieces", help="Smallest cloud reported.")] = 5,
+    associate: Annotated[
+        bool, typer.Option("--associate", help="Also list new objects of other launches matching a cloud's orbit.")
+    ] = False,
+    top: Annotated[int, typer.Option("--top", help="Rows shown in the table.")] = 20,
+    strict: StrictOption = False,
+    as_json: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """New debris clouds between two catalogue states, their launch, parent and piece count."""
+    from orbitwatch.detection.fragmentation import detect_fragmentations
+
+    since_t = None if since is None else as_utc(since, what="--since")
+    if before or after:
+        if not (before and after) or catalog or db is not None:
+            raise InputError("use --before and --after together, without --catalog/--db", field="before")
+        t_before = _read_files(list(before), strict=strict)
+        t_after = _read_files(list(after), strict=strict)
+        filter_since = since_t
+    elif catalog:
+        if db is not None:
+            raise InputError("give either --db or --catalog, not both", field="catalog")
+        if len(catalog) < 2:
+            raise InputError("--catalog needs at least two files: the last is 'after', the others 'before'",
+                             field="catalog")
+        t_before = _read_files(list(catalog[:-1]), strict=strict)
+        t_after = _read_files([catalog[-1]], strict=strict)
+        filter_since = since_t
+    else:
+        if since_t is None:
+            raise InputError("with --db, --since gives the 'before' state", code="INPUT_MISSING", field="since")
+        t_before = load_elements(db, None, as_of=since_t)
+        t_after = load_elements(db, None)
+        filter_since = None
+    events = detect_fragmentations(
+        t_before, t_after, since=filter_since, min_pieces=min_pieces, associate_by_orbit=associate
+    )
+    if plot is not None and events:
+        from orbitwatch.detection.gabbard import plot_gabbard
+
+        e = events[0]
+        cloud = t_after.take(np.isin(t_after.norad_id, e.new_norad_ids))
+        par = None
+        if e.parent_norad is not None:
+            src = t_before if e.launch_known_before else t_after
+            par = (f"parent {e.parent_norad}", src.take(src.norad_id == e.parent_norad))
+        plot_gabbard([(f"{e.launch}: {e.pieces} new pieces", cloud)], plot,
+                     title=f"Gabbard diagram, largest new cloud ({e.parent_name or e.launch})", parent=par)
+    if as_json:
+        print_json({"before_objects": len(t_before), "after_objects": len(t_after),
+                    "events": [e.to_dict() for e in events]})
+        return
+    table = Table(title=f"fragmentation events ({len(t_before):,} objects before, {len(t_after):,} after)")
+    for col in ("launch", "parent", "name", "pieces", "incl (deg)", "perigee..apogee (km)", "median epoch"):
+        table.add_column(col)
+    for e in events[:top]:
+        s = e.summary
+        table.add_row(
+            e.launch, str(e.parent_norad or "-"), e.parent_name or "-", f"{e.pieces:,}",
+            f"{s.inclination_deg_median:.2f}",
+            f"{s.perigee_km_range[0]:.0f}..{s.apogee_km_range[1]:.0f}",
+            str(format_utc(s.median_epoch, digits=0)),
+        )
+    console.print(table)
+    if len(events) > top:
+        console.print(f"... and {len(events) - top} more (all with --json)")
+
+
+# ----------------------------------------------------------------------------- reconstruct
+def _fragments_of(table: ElementTable, designator: str, parent: int | None, include_all: bool) -> ElementTable:
+    from orbitwatch.detection.fragmentation import select_launch
+
+    frag = select_launch(table, designator)
+    if parent is not None:
+        frag = frag.take(frag.norad_id != parent)
+    if not include_all:
+        kinds = np.array([infer_object_type(n) for n in frag.names], dtype=object)
+        frag = frag.take((kinds == "DEBRIS") | (kinds == "UNKNOWN"))
+    if len(frag) < 2:
+        raise InputError(f"fewer than 2 fragments of launch {designator}", code="INPUT_EMPTY",
+                         field="fragments_designator")
+    return frag
+
+
+def _parent_before(path: Path, norad: int, before: np.datetime64, strict: bool) -> ElementSet:
+    """The parent's latest element set in ``path`` with an epoch before ``before``."""
+    from orbitwatch.catalog.reader import read_element_sets
+    from orbitwatch.sources.files import open_lines
+
+    best: ElementSet | None = None
+    with open_lines(path) as lines:
+        for es in read_element_sets(lines, source=str(path), lenient=not strict, rejects=[]):
+            if es.norad_id == norad and es.epoch < before and (best is None or es.epoch > best.epoch):
+                best = es
+    if best is None:
+        raise InputError(f"no element set of {norad} before {format_utc(before, digits=0)} in {path}",
+                         code="INPUT_UNKNOWN_NORAD", source=str(path), record=norad)
+    return best
+
+
+@breakup_app.command("reconstruct")
+@handle_errors
+def reconstruct(
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    parent: Annotated[int | None, typer.Option("--parent", help="NORAD id of the parent.")] = None,
+    fragments_designator: Annotated[
+        str | None, typer.Option("--fragments-designator", help="Launch of the fragments, e.g. 1982-092.")
+    ] = None,
+    parent_elements: Annotated[
+        Path | None,
+        typer.Option("--parent-elements", help="File with the parent's pre-event element sets "
+                     "(the latest one before the first fragment epoch is used)."),
+    ] = None,
+    window_start: Annotated[str | None, typer.Option("--window-start", help="ISO start of the search.")] = None,
+    window_end: Annotated[str | None, typer.Option("--window-end", help="ISO end of the search.")] = None,
+    include_all: Annotated[
+        bool, typer.Option("--include-all", help="Keep payloads/rocket bodies of the launch as fragments.")
+    ] = False,
+    strict: StrictOption = False,
+    as_json: JsonOption = False,
+    plot: PlotOption = None,
+    gabbard: Annotated[Path | None, typer.Option("--gabbard", help="Also write a Gabbard diagram PNG.")] = None,
+) -> None:
+    """Breakup epoch, place, altitude and delta-v from the fragments (and the parent)."""
+    from orbitwatch.detection.fragmentation import launch_prefix, reconstruct_event
+
+    table = _load(db, catalog, strict=strict)
+    designator = fragments_designator
+    if designator is None:
+        if parent is None:
+            raise InputError("give --parent or --fragments-designator", code="INPUT_MISSING", field="parent")
+        rows = table.take(table.norad_id == parent)
+        if len(rows) == 0 or launch_prefix(rows.cospar_ids[0]) is None:
+            raise InputError(f"parent {parent} (with a designator) is not in the catalogue; "
+                             "give --fragments-designator", code="INPUT_UNKNOWN_NORAD", record=parent)
+        designator = str(launch_prefix(rows.cospar_ids[0]))
+    frag = _fragments_of(table, designator, parent, include_all)
+    first = frag.epoch.min()
+    par: ElementSet | None = None
+    if parent is not None:
+        if parent_elements is not None:
+            par = _parent_before(parent_elements, parent, first, strict)
+        elif db is not None and not catalog:
+            try:  # the store keeps history: take the parent's last pre-event set
+                par = load_elements(db, None, norad=[parent], as_of=first - np.timedelta64(1, "us")).element_set(0)
+            except InputError:
+                par = load_elements(db, None, norad=[parent]).element_set(0)
+        else:
+            rows = table.take(table.norad_id == parent)
+            if len(rows) == 0:
+                raise InputError(f"parent {parent} is not in the catalogue", code="INPUT_UNKNOWN_NORAD",
+                                 record=parent)
+            par = rows.element_set(0)
+    with progress_bar("reconstructing", enabled=not as_json) as progress:
+        rec = reconstruct_event(frag, par, window_start=window_start, window_end=window_end, progress=progress)
+    if plot is not None:
+        from orbitwatch.detection.gabbard import plot_convergence
+
+        plot_convergence(rec, plot)
+    if gabbard is not None:
+        from orbitwatch.detection.gabbard import plot_gabbard
+
+        plot_gabbard([(f"{designator}: {len(frag)} fragments", frag)], gabbard,
+                     title=f"Gabbard diagram {designator}",
+                     parent=None if par is None else (f"parent {par.norad_id}", ElementTable.from_element_sets([par])))
+    if as_json:
+        print_json(rec.to_dict())
+        return
+    d = rec.to_dict()
+    dv = d["delta_v_m_s"]
+    t = Table(title=f"breakup reconstruction, launch {designator}", show_header=False)
+    t.add_column("what")
+    t.add_column("value")
+    for label, value in (
+        ("parent", f"{rec.parent_norad or '-'} (reference: {rec.reference})"),
+        ("event epoch (UTC)", f"{d['event_epoch_utc']} \u00b1 {d['epoch_uncertainty_s']} s"),
+        ("latitude, longitude", f"{d['latitude_deg']:.2f}\u00b0, {d['longitude_deg']:.2f}\u00b0"),
+        ("altitude", f"{d['altitude_km']} km (\u00b1{d['position_uncertainty_km']} km along-track)"),
+        ("fragments", str(rec.fragments)),
+        ("residual spread", f"{d['min_spread_km']} km"),
+        ("delta-v median / p90 / max", f"{dv['median']} / {dv['p90']} / {dv['max']} m/s"),
+    ):
+        t.add_row(label, value)
+    console.print(t)
+
+
+# ----------------------------------------------------------------------------- simulate
+@breakup_app.command("simulate")
+@handle_errors
+def simulate(
+    parent: Annotated[int, typer.Option("--parent", help="NORAD id of the object that breaks up.")],
+    epoch: Annotated[str, typer.Option("--epoch", help="ISO UTC time of the breakup.")],
+    mass_kg: Annotated[float, typer.Option("--mass-kg", help="Mass of the parent (collision: total mass).")],
+    kind: Annotated[str, typer.Option("--kind", help="collision or explosion.")] = "collision",
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the synthetic catalogue here.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="tle (3LE) or omm (OMM KVN).")] = "tle",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same cloud).")] = 0,
+    lc_min_m: Annotated[float, typer.Option("--lc-min-m", help="Smallest fragment size (m).")] = 0.1,
+    parent_type: Annotated[str, typer.Option("--parent-type", help="spacecraft or rocket_body.")] = "spacecraft",
+    strict: StrictOption = False,
+    as_json: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """Synthetic debris catalogue from the NASA Standard Breakup Model (Johnson et al. 2001)."""
+    from orbitwatch.detection.breakup_model import simulate_breakup
+
+    if fmt not in ("tle", "omm"):
+        raise InputError(f"--format must be tle or omm, not {fmt!r}", field="format")
+    t0 = as_utc(epoch, what="--epoch")
+    try:
+        table = _load(db, catalog, strict=strict, as_of=t0)
+        rows = table.take(table.norad_id == parent)
+        if len(rows) == 0:
+            raise InputError("not before the epoch", code="INPUT_UNKNOWN_NORAD")
+    except InputError as exc:
+        if exc.code != "INPUT_UNKNOWN_NORAD":
+            raise
+        table = _load(db, catalog, strict=strict)
+        rows = table.take(table.norad_id == parent)
+    if len(rows) == 0:
+        raise InputError(f"parent {parent} is not in the catalogue", code="INPUT_UNKNOWN_NORAD", record=parent)
+    es = rows.element_set(0)
+    cloud = simulate_breakup(es, t0, mass_kg, kind, seed=seed, lc_min_m=lc_min_m,  # type: ignore[arg-type]
+                             parent_type=parent_type)
+    if output is not None:
+        if fmt == "tle":
+            from orbitwatch.catalog.tle import format_tle
+
+            text = []
+            for s in cloud.element_sets():
+                l1, l2 = format_tle(s)
+                text.extend([f"0 {s.name}", l1, l2])
+            output.write_text("\n".join(text) + "\n", encoding="ascii")
+        else:
+            from orbitwatch.ccsds.omm import format_omm_kvn
+
+            output.write_text("\n".join(format_omm_kvn(s) for s in cloud.element_sets()), encoding="utf-8")
+    if plot is not None:
+        from orbitwatch.detection.gabbard import plot_gabbard
+
+        plot_gabbard([(f"simulated {kind}: {len(cloud.elements)} fragments", cloud.elements)], plot,
+                     title=f"Simulated breakup of {es.name or parent} at {format_utc(t0, digits=0)}",
+                     parent=(f"parent {parent}", rows.take(np.array([0]))))
+    f = cloud.fragments
+    summary = {
+        "parent_norad": parent,
+        "epoch_utc": str(format_utc(t0, digits=0)),
+        "kind": kind,
+        "mass_kg": mass_kg,
+        "fragments_sampled": len(f),
+        "fragments_written": len(cloud.elements),
+        "fragment_mass_kg": round(float(f.mass_kg.sum()), 1),
+        "delta_v_m_s": {"median": round(float(np.median(f.dv_m_s)), 1),
+                        "p90": round(float(np.percentile(f.dv_m_s, 90)), 1),
+                        "max": round(float(np.max(f.dv_m_s)), 1)},
+        "output": None if output is None else str(output),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    t = Table(title="simulated breakup (NASA Standard Breakup Model)", show_header=False)
+    t.add_column("what")
+    t.add_column("value")
+    for k, v in summary.items():
+        t.add_row(k, str(v))
+    console.print(t)
+
+
+# ----------------------------------------------------------------------------- gabbard
+@breakup_app.command("gabbard")
+@handle_errors
+def gabbard(
+    catalog: Annotated[list[Path], typer.Option("--catalog", help="One catalogue per panel (evolution in time).")],
+    designator: Annotated[str, typer.Option("--designator", help="Launch of the cloud, e.g. 1982-092.")],
+    plot: Annotated[Path, typer.Option("--plot", help="PNG to write.")],
+    strict: StrictOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Gabbard diagram of one launch's objects in each catalogue, side by side."""
+    from orbitwatch.detection.fragmentation import cloud_summary, select_launch
+    from orbitwatch.detection.gabbard import plot_gabbard
+
+    panels = []
+    summaries: list[dict[str, Any]] = []
+    for path in catalog:
+        cloud = select_launch(_read_files([path], strict=strict), designator)
+        if len(cloud) == 0:
+            raise InputError(f"no object of launch {designator} in {path}", code="INPUT_EMPTY", source=str(path))
+        s = cloud_summary(cloud)
+        summaries.append({"catalog": str(path), **s.to_dict()})
+        panels.append((f"{format_utc(s.median_epoch, digits=0)[:10]}: {len(cloud)} objects", cloud))
+    plot_gabbard(panels, plot, title=f"Gabbard diagram of launch {designator}")
+    if as_json:
+        print_json({"designator": designator, "plot": str(plot), "catalogs": summaries})
+        return
+    t = Table(title=f"launch {designator}")
+    for col in ("catalog", "objects", "incl median (deg)", "RAAN std (deg)", "perigee..apogee (km)"):
+        t.add_column(col)
+    for row in summaries:
+        t.add_row(Path(str(row["catalog"])).name, str(row["pieces"]), f"{row['inclination_deg_median']:.2f}",
+                  f"{row['raan_deg_circular_std']:.1f}",
+                  f"{row['perigee_km_range'][0]:.0f}..{row['apogee_km_range'][1]:.0f}")
+    console.print(t)
+    console.print(f"wrote {plot}")
