@@ -364,3 +364,44 @@ def test_open_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with sqlite3.connect(default_db_path()) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
+
+
+def test_satcat_overrides_name_based_types(shared_data: Path, tmp_path: Path) -> None:
+    """COSMOS 1408's first-catalogued fragments ("OBJECT D" ...): UNKNOWN by name, DEBRIS once a SATCAT says so.
+
+    No SATCAT file is staged (MANIFEST.md, "Known gaps"); the SATCAT CSV is written here in
+    CelesTrak's column layout ("SATCAT Format Documentation", CSV format of 2023 May 7) from
+    facts of record: the fragments of international designator 1982-092 are catalogued as
+    COSMOS 1408 DEB, owner CIS, launched 1982-09-16 from Plesetsk (PKMTR).
+    """
+    tle = shared_data / "fragmentation" / "cosmos-1408-debris-early-2021-11-30.tle"
+    lines = list(text_lines(tle))
+    fragments = [
+        (int(lines[i + 1][2:7]), lines[i + 1][9:17].strip())
+        for i, line in enumerate(lines[:-1])
+        if line.startswith("OBJECT ") and lines[i + 1].startswith("1 ")
+    ]
+    assert len(fragments) == 103  # MANIFEST.md
+    header = ("OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,OPS_STATUS_CODE,OWNER,LAUNCH_DATE,LAUNCH_SITE,"
+              "DECAY_DATE,PERIOD,INCLINATION,APOGEE,PERIGEE,RCS,DATA_STATUS_CODE,ORBIT_CENTER,ORBIT_TYPE")
+    rows = [f"COSMOS 1408 DEB,19{intl[:2]}-{intl[2:]},{norad},DEB,,CIS,1982-09-16,PKMTR,,,,,,,,EA,ORB"
+            for norad, intl in fragments]
+    satcat = tmp_path / "satcat.csv"
+    satcat.write_text("\n".join([header, *rows]) + "\n")
+    norad0 = fragments[0][0]
+    with Store.open(tmp_path / "s.db") as store:
+        store.ingest(iter_file_inputs([tle]), now=NOW)
+        by_name = store.stats()["by_type"]
+        report = store.ingest(iter_file_inputs([satcat]), now=NOW)
+        by_satcat = store.stats()["by_type"]
+        store.ingest(iter_file_inputs([tle]), now=NOW)  # names "OBJECT D" ... again: no effect
+        info = store.object_info(norad0)
+        assert store.stats()["by_type"] == by_satcat
+    assert by_name == {"PAYLOAD": 1, "ROCKET BODY": 1, "DEBRIS": 0, "UNKNOWN": 103}
+    assert (report.element_sets_read, report.stored, report.objects, report.rejected) == (0, 0, 103, 0)
+    assert by_satcat == {"PAYLOAD": 1, "ROCKET BODY": 1, "DEBRIS": 103, "UNKNOWN": 0}
+    assert info is not None
+    assert (info.name, info.cospar_id, info.object_type, info.type_source) == (
+        "COSMOS 1408 DEB", "1982-092D", "DEBRIS", "SATCAT")
+    assert (info.owner, info.launch_date, info.decay_date, info.rcs_m2) == ("CIS", "1982-09-16", None, None)
+    assert info.element_sets == 1

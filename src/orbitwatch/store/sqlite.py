@@ -83,10 +83,11 @@ _INSERT_ES = (
     f"VALUES ({', '.join('?' * (len(_ES_COLUMNS) + 3))})"
 )
 
-# The object's name/COSPAR id/type follow the newest element set that carries a name;
-# a type given by a SATCAT is never overwritten by a name-based guess.
+# The object's name/COSPAR id/type follow the newest element set that carries a name,
+# unless a SATCAT gave them: a SATCAT (the catalog of record) is never overwritten by
+# element-set names or a name-based type guess.
 _NEWER = (
-    "(excluded.name IS NOT NULL AND "
+    "(objects.type_source <> 'SATCAT' AND excluded.name IS NOT NULL AND "
     "(objects.name_epoch_us IS NULL OR excluded.name_epoch_us >= objects.name_epoch_us))"
 )
 _UPSERT_OBJECT = f"""
@@ -95,8 +96,7 @@ ON CONFLICT (norad_id) DO UPDATE SET
     name = CASE WHEN {_NEWER} THEN excluded.name ELSE objects.name END,
     cospar_id = CASE WHEN {_NEWER} THEN coalesce(excluded.cospar_id, objects.cospar_id)
                      ELSE coalesce(objects.cospar_id, excluded.cospar_id) END,
-    object_type = CASE WHEN objects.type_source = 'SATCAT' THEN objects.object_type
-                       WHEN {_NEWER} THEN excluded.object_type ELSE objects.object_type END,
+    object_type = CASE WHEN {_NEWER} THEN excluded.object_type ELSE objects.object_type END,
     name_epoch_us = CASE WHEN {_NEWER} THEN excluded.name_epoch_us ELSE objects.name_epoch_us END
 """
 
@@ -106,7 +106,7 @@ INSERT INTO objects (norad_id, cospar_id, name, object_type, owner, launch_date,
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SATCAT')
 ON CONFLICT (norad_id) DO UPDATE SET
     cospar_id = coalesce(excluded.cospar_id, objects.cospar_id),
-    name = coalesce(objects.name, excluded.name),
+    name = coalesce(excluded.name, objects.name),
     object_type = excluded.object_type,
     owner = coalesce(excluded.owner, objects.owner),
     launch_date = coalesce(excluded.launch_date, objects.launch_date),
@@ -155,7 +155,7 @@ class IngestReport:
 
     ``element_sets_read``: element sets parsed (rejects excluded); ``stored``: new rows;
     ``duplicates``: read but already in the store (or twice in the input);
-    ``objects``: distinct NORAD ids among the sets read.
+    ``objects``: distinct NORAD ids among the element sets and SATCAT records read.
     """
 
     files: int
@@ -359,7 +359,8 @@ class Store:
         """Parse and store every ``(source name, text lines)`` input, in one transaction.
 
         Formats are detected per input (TLE/3LE, OMM KVN/XML/JSON/CSV; see
-        :mod:`orbitwatch.catalog.reader`).  Strict mode (default): the first bad record
+        :mod:`orbitwatch.catalog.reader`); a SATCAT CSV (recognised by its header) updates
+        the objects instead, as :meth:`ingest_satcat`.  Strict mode (default): the first bad record
         raises its :class:`~orbitwatch.errors.ParseError` and nothing is stored.
         ``lenient=True``: bad records become :class:`Reject` entries of the report.
         ``now`` is the ingest time recorded with every row.  ``progress(done, total)`` is
@@ -367,11 +368,25 @@ class Store:
         (unknown: the input is a stream).
         """
         from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.catalog.satcat import iter_satcat_csv
 
         rejects: list[Reject] = []
 
-        def parsed(name: str, lines: Iterable[str]) -> Iterable[ElementSet]:
-            return read_element_sets(lines, source=name, lenient=lenient, rejects=rejects)
+        def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
+            it = iter(lines)
+            head: list[str] = []
+            for line in it:
+                head.append(line)
+                if line.strip():
+                    break
+            stream = itertools.chain(head, it)
+            if head and _is_satcat_header(head[-1]):
+                records = iter_satcat_csv(stream, source=name, lenient=lenient, rejects=rejects)
+                for chunk in _chunks(records, BATCH_SIZE):
+                    self._upsert_satcat(chunk)
+                    seen.update(int(r.norad_id) for r in chunk)
+                return ()
+            return read_element_sets(stream, source=name, lenient=lenient, rejects=rejects)
 
         return self._write(inputs, parsed, rejects, now=now, progress=progress)
 
@@ -386,7 +401,7 @@ class Store:
         """Store element sets built in memory (e.g. a synthetic population) as one source."""
         sets = iter(element_sets)
 
-        def parsed(name: str, lines: Iterable[str]) -> Iterable[ElementSet]:
+        def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
             return sets
 
         return self._write([(source, ())], parsed, [], now=now, progress=progress, hash_input=False)
@@ -394,34 +409,40 @@ class Store:
     def ingest_satcat(self, records: Iterable[Any]) -> int:
         """Upsert SATCAT records (:class:`orbitwatch.catalog.satcat.SatcatRecord`); returns the count.
 
-        A SATCAT's object type replaces the name-based guess for good; owner, launch and
-        decay dates and RCS are stored as given.  One transaction.
+        A SATCAT is the catalog of record: its object type, name and COSPAR id replace
+        the name-based guess for good (later element sets do not rename the object);
+        owner, launch/decay dates (ISO dates) and RCS are stored as given.  One
+        transaction.  ``orbitwatch ingest`` also accepts SATCAT CSV files (recognised by
+        their header) and calls the same code.
         """
         n = 0
         with _db_errors(self.path), self._transaction():
             for chunk in _chunks(iter(records), BATCH_SIZE):
-                rows = []
-                for r in chunk:
-                    otype = str(getattr(r, "object_type", None) or "UNKNOWN").strip().upper()
-                    otype = _SATCAT_TYPES.get(otype, otype)
-                    if otype not in OBJECT_TYPES:
-                        otype = "UNKNOWN"
-                    rcs = getattr(r, "rcs_m2", None)
-                    rows.append(
-                        (
-                            int(r.norad_id),
-                            getattr(r, "cospar_id", None) or None,
-                            getattr(r, "name", None) or None,
-                            otype,
-                            getattr(r, "owner", None) or None,
-                            _date_text(getattr(r, "launch_date", None)),
-                            _date_text(getattr(r, "decay_date", None)),
-                            None if rcs is None or not np.isfinite(rcs) else float(rcs),
-                        )
-                    )
-                self._conn.executemany(_UPSERT_SATCAT, rows)
-                n += len(rows)
+                self._upsert_satcat(chunk)
+                n += len(chunk)
         return n
+
+    def _upsert_satcat(self, records: Sequence[Any]) -> None:
+        rows = []
+        for r in records:
+            otype = str(getattr(r, "object_type", None) or "UNKNOWN").strip().upper()
+            otype = _SATCAT_TYPES.get(otype, otype)
+            if otype not in OBJECT_TYPES:
+                otype = "UNKNOWN"
+            rcs = getattr(r, "rcs_m2", None)
+            rows.append(
+                (
+                    int(r.norad_id),
+                    getattr(r, "cospar_id", None) or None,
+                    getattr(r, "name", None) or None,
+                    otype,
+                    getattr(r, "owner", None) or None,
+                    _date_text(getattr(r, "launch_date", None)),
+                    _date_text(getattr(r, "decay_date", None)),
+                    None if rcs is None or not np.isfinite(rcs) else float(rcs),
+                )
+            )
+        self._conn.executemany(_UPSERT_SATCAT, rows)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -437,7 +458,7 @@ class Store:
     def _write(
         self,
         inputs: Iterable[tuple[str, Iterable[str]]],
-        parse: Callable[[str, Iterable[str]], Iterable[ElementSet]],
+        parse: Callable[[str, Iterable[str], set[int]], Iterable[ElementSet]],
         rejects: list[Reject],
         *,
         now: np.datetime64,
@@ -460,7 +481,7 @@ class Store:
                     assert source_id is not None
                     f_read = f_stored = 0
                     f_rejects = len(rejects)
-                    sets = parse(name, hashed if hashed is not None else lines)
+                    sets = parse(name, hashed if hashed is not None else lines, seen)
                     for batch in _chunks(iter(sets), BATCH_SIZE):
                         f_stored += self._write_batch(batch, source_id, now_us, seen)
                         f_read += len(batch)
@@ -708,6 +729,16 @@ _HISTORY_SQL = (
     + ", ".join(f"e.{c}" for c in _ES_COLUMNS[2:])
     + ", s.name, e.line FROM element_sets e JOIN sources s ON s.source_id = e.source_id"
 )
+
+
+def _is_satcat_header(line: str) -> bool:
+    """A SATCAT CSV header (CelesTrak or Space-Track column names), not a GP/OMM CSV one."""
+    names = {c.strip().strip('"').lstrip("\ufeff").upper() for c in line.split(",")}
+    return (
+        "NORAD_CAT_ID" in names
+        and "OBJECT_TYPE" in names
+        and not names & {"EPOCH", "MEAN_MOTION", "ECCENTRICITY"}
+    )
 
 
 def _element_set(r: Sequence[Any]) -> ElementSet:
