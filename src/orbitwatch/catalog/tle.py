@@ -42,6 +42,7 @@ Error codes (all :class:`~orbitwatch.errors.TLEError`; tests assert the code):
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -82,6 +83,10 @@ _ALPHA5_VALUE = {c: 10 + i for i, c in enumerate(_ALPHA5_LETTERS)}
 # Blank separator columns (0-based indices).
 _SEP1 = (1, 8, 17, 32, 43, 52, 61, 63)
 _SEP2 = (1, 7, 16, 25, 33, 42, 51)
+_SEP1_GET = operator.itemgetter(*_SEP1)
+_SEP2_GET = operator.itemgetter(*_SEP2)
+_BLANKS1 = (32,) * len(_SEP1)
+_BLANKS2 = (32,) * len(_SEP2)
 
 _YEAR_START_US: dict[int, int] = {}
 
@@ -248,12 +253,12 @@ def _parse_pair(l1: str, l2: str, name: str | None, source: str | None, ln1: int
         l1 = norm + str(tle_checksum(norm))
     b1 = _check_line(l1, 1, T1)
     b2 = _check_line(l2, 2, T2)
-    for i in _SEP1:
-        if b1[i] != 32:
-            raise _field(1, l1, T1, i, i + 1, "separator", "should be blank")
-    for i in _SEP2:
-        if b2[i] != 32:
-            raise _field(2, l2, T2, i, i + 1, "separator", "should be blank")
+    if _SEP1_GET(b1) != _BLANKS1:
+        i = next(i for i in _SEP1 if b1[i] != 32)
+        raise _field(1, l1, T1, i, i + 1, "separator", "should be blank")
+    if _SEP2_GET(b2) != _BLANKS2:
+        i = next(i for i in _SEP2 if b2[i] != 32)
+        raise _field(2, l2, T2, i, i + 1, "separator", "should be blank")
     rest = b1[18:68].translate(None, _NUMERIC_CHARS)
     if rest:
         i = 18 + next(k for k, c in enumerate(b1[18:68]) if c not in _NUMERIC_CHARS)
@@ -337,10 +342,11 @@ def _parse_pair(l1: str, l2: str, name: str | None, source: str | None, ln1: int
             except ValueError:
                 raise _field(2, l2, T2, a, b, what, "is not a number") from None
         raise
-    for v, a, b, what in ((raan, 17, 25, "right ascension of node"), (argp, 34, 42, "argument of perigee"),
-                          (ma, 43, 51, "mean anomaly")):
-        if not 0.0 <= v <= 360.0:
-            raise _field(2, l2, T2, a, b, what, f"{v} is outside 0..360 deg")
+    if not (0.0 <= raan <= 360.0 and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0):
+        for v, a, b, what in ((raan, 17, 25, "right ascension of node"), (argp, 34, 42, "argument of perigee"),
+                              (ma, 43, 51, "mean anomaly")):
+            if not 0.0 <= v <= 360.0:
+                raise _field(2, l2, T2, a, b, what, f"{v} is outside 0..360 deg")
     e_digits = l2[26:33]
     if not e_digits.isdigit():
         raise _field(2, l2, T2, 26, 33, "eccentricity", "is not 7 digits (implied leading '0.')")
