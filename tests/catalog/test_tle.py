@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -339,3 +340,30 @@ def test_celestrak_two_digit_exponent_quirk() -> None:
 def test_from_tle_named_constructor() -> None:
     es = ElementSet.from_tle(VANGUARD[1], VANGUARD[2], name=VANGUARD[0])
     assert es == parse_tle(VANGUARD[1], VANGUARD[2], VANGUARD[0])
+
+
+def test_sgp4_verification_set_parses_without_checksums(shared_data: Path) -> None:
+    """Vallado et al. (2006) SGP4-VER.TLE: 33 sets, three error cases with hand-edited checksums.
+
+    Data files are always checksum-verified; ``verify_checksum=False`` reads the reference
+    set, and every record then agrees with sgp4's twoline2rv (line 2 carries the test
+    run's start/stop/step after column 69, so the lines are cut to 69 columns).
+    """
+    lines = [ln for ln in (shared_data / "sgp4-verification/SGP4-VER.TLE").read_text().splitlines()
+             if ln[:2] in ("1 ", "2 ")]
+    pairs = [(lines[i][:69], lines[i + 1][:69]) for i in range(0, len(lines), 2)]
+    assert len(pairs) == 33
+    bad = []
+    for l1, l2 in pairs:
+        try:
+            parse_tle(l1, l2)
+        except TLEError as exc:
+            assert exc.code == "TLE_CHECKSUM"
+            bad.append(int(l1[2:7]))
+        es = parse_tle(l1, l2, verify_checksum=False)
+        sat = Satrec.twoline2rv(l1, l2)
+        assert es.norad_id == sat.satnum
+        assert es.eccentricity == pytest.approx(sat.ecco, rel=1e-15)
+        assert math.radians(es.inclination_deg) == pytest.approx(sat.inclo, rel=1e-15)
+        assert es.bstar_per_earth_radius == pytest.approx(sat.bstar, rel=1e-15)
+    assert bad == [33333, 33334, 33335]

@@ -180,7 +180,7 @@ class _PairError(Exception):
         self.field = field
 
 
-def _check_line(s: str, which: int, template: str) -> bytes:
+def _check_line(s: str, which: int, template: str, checksum: bool = True) -> bytes:
     if not s.isascii():
         bad = next(i for i, c in enumerate(s) if ord(c) > 127)
         raise _PairError(
@@ -196,6 +196,8 @@ def _check_line(s: str, which: int, template: str) -> bytes:
             "TLE_LINE_LENGTH", f"line {which} has {n} characters, expected 69" + _show(s, template, 69, n),
             which)
     b = s.encode("ascii")
+    if not checksum:
+        return b
     ck = b[68] - 48
     if not 0 <= ck <= 9:
         raise _PairError(
@@ -229,7 +231,9 @@ def _cospar(l1: str) -> str | None:
     return f"{1900 + y if y >= 57 else 2000 + y}-{num}{piece}"
 
 
-def _parse_pair(l1: str, l2: str, name: str | None, source: str | None, ln1: int | None) -> ElementSet:
+def _parse_pair(
+    l1: str, l2: str, name: str | None, source: str | None, ln1: int | None, checksum: bool = True
+) -> ElementSet:
     """Parse two stripped lines; raises :class:`_PairError`."""
     T1, T2 = TEMPLATE_LINE1, TEMPLATE_LINE2
     if l1[:2] != "1 ":
@@ -251,8 +255,8 @@ def _parse_pair(l1: str, l2: str, name: str | None, source: str | None, ln1: int
         bstar_override = float(f"{'-' if l1[53] == '-' else ''}0.{mant}e{l1[59]}{l1[60:62]}")
         norm = l1[:61] + l1[62:69]
         l1 = norm + str(tle_checksum(norm))
-    b1 = _check_line(l1, 1, T1)
-    b2 = _check_line(l2, 2, T2)
+    b1 = _check_line(l1, 1, T1, checksum)
+    b2 = _check_line(l2, 2, T2, checksum)
     if _SEP1_GET(b1) != _BLANKS1:
         i = next(i for i in _SEP1 if b1[i] != 32)
         raise _field(1, l1, T1, i, i + 1, "separator", "should be blank")
@@ -384,11 +388,15 @@ def parse_tle(
     *,
     source: str | None = None,
     line: int | None = None,
+    verify_checksum: bool = True,
 ) -> ElementSet:
     """One element set from TLE line 1 and line 2 (and an optional name / ``0 NAME`` line).
 
     ``line`` is the 1-based line number of ``line1`` in ``source`` (used in errors and
-    stored on the result).  Raises :class:`TLEError` (codes in the module docstring).
+    stored on the result).  ``verify_checksum=False`` is only for hand-edited reference
+    sets such as Vallado's SGP4-VER.TLE, whose error-case records (33333...) carry
+    checksums that do not match; data files are always verified.  Raises
+    :class:`TLEError` (codes in the module docstring).
     """
     nm = None
     if name is not None:
@@ -397,7 +405,7 @@ def parse_tle(
                            source=source, line=None if line is None else line - 1, field="name")
         nm = _clean_name(name)
     try:
-        return _parse_pair(line1.rstrip(), line2.rstrip(), nm, source, line)
+        return _parse_pair(line1.rstrip(), line2.rstrip(), nm, source, line, verify_checksum)
     except _PairError as exc:
         ln = None if line is None else line + exc.which - 1
         raise TLEError(exc.message, code=exc.code, source=source, line=ln,

@@ -265,7 +265,8 @@ def element_set_from_omm(
     epoch_text = f.text("EPOCH", True)
     assert epoch_text is not None
     try:
-        if len(epoch_text) == 26 and epoch_text[10] == "T" and epoch_text[4] == "-":
+        if (len(epoch_text) == 26 and epoch_text[10] == "T" and epoch_text[4] == "-" and epoch_text[19] == "."
+                and epoch_text[20:].isdigit()):
             epoch: np.datetime64 = np.datetime64(epoch_text, "us")  # the CelesTrak / Space-Track form, fast
         else:
             epoch = parse_omm_epoch(epoch_text)
