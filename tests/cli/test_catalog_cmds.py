@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from orbitwatch.cli import app
 from orbitwatch.cli._common import load_elements
 from orbitwatch.errors import InputError, StoreError
-from store._independent import counts, iso_us, text_lines
+from store._independent import catalog_number, counts, iso_us, text_lines
 
 GROUPS = "history/celestrak-groups-2026-05-24_30"
 runner = CliRunner()
@@ -190,3 +190,48 @@ def test_load_elements_errors(db: Path, stations: Path, tmp_path: Path) -> None:
     with pytest.raises(StoreError) as sinfo:
         load_elements(tmp_path / "none.db", None)
     assert sinfo.value.code == "STORE_NOT_FOUND"
+
+
+def test_alpha5_catalog_number(shared_data: Path, tmp_path: Path) -> None:
+    """``catalog show`` takes an Alpha-5 number as printed in a TLE (first Alpha-5 set of the 2025 catalog)."""
+    lines = list(text_lines(shared_data / "catalog" / "spacetrack-tle-full-catalog-2025-04-15.tle.gz"))
+    i = next(k for k, line in enumerate(lines) if line.startswith("1 ") and line[2].isalpha())
+    alpha5 = lines[i][2:7]
+    one = tmp_path / "alpha5.tle"
+    one.write_text(lines[i] + lines[i + 1])
+    path = tmp_path / "s.db"
+    assert runner.invoke(app, ["ingest", str(one), "--db", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["catalog", "show", alpha5, "--db", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["object"]["norad_id"] == catalog_number(alpha5) > 99_999
+    bad = runner.invoke(app, ["catalog", "show", "IO000", "--db", str(path)])  # I and O are not Alpha-5 letters
+    assert bad.exit_code == 3 and "INPUT_INVALID" in bad.stderr
+
+
+def test_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from orbitwatch.cli import _common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(_common, "err_console", Console(file=screen, force_terminal=True, width=80))
+    with _common.progress_bar("ingesting") as progress:
+        progress(50, 100)
+    assert "ingesting" in screen.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(_common, "err_console", Console(file=quiet, force_terminal=True, width=80))
+    with _common.progress_bar("ingesting", enabled=False) as progress:  # --json
+        progress(50, 100)
+    monkeypatch.setattr(_common, "err_console", Console(file=quiet, force_terminal=False, width=80))
+    with _common.progress_bar("ingesting") as progress:  # not a terminal
+        progress(50, 100)
+    assert quiet.getvalue() == ""
+
+
+def test_db_from_environment(db: Path) -> None:
+    result = runner.invoke(app, ["catalog", "stats", "--json"], env={"ORBITWATCH_DB": str(db)})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["element_sets"] == 869
