@@ -219,6 +219,10 @@ def _field(which: int, s: str, template: str, start: int, stop: int, field: str,
 
 def _cospar(l1: str) -> str | None:
     d = l1[9:17]
+    piece = d[5:].rstrip()
+    if d[:5].isdigit() and piece.isalpha() and piece.isupper():  # the common left-justified form
+        y = int(d[:2])
+        return f"{1900 + y if y >= 57 else 2000 + y}-{d[2:5]}{piece}"
     if not d.strip():
         return None
     yy, num, piece = d[0:2], d[2:5], d[5:8].strip()
@@ -272,14 +276,21 @@ def _parse_pair(
         i = 7 + next(k for k, c in enumerate(b2[7:68]) if c not in _NUMERIC_CHARS)
         raise _field(2, l2, T2, i, i + 1, "numeric fields", f"hold the character {l2[i]!r}")
 
-    try:
-        norad = alpha5_to_int(l1[2:7])
-    except ValueError as exc:
-        raise _field(1, l1, T1, 2, 7, "catalog number", str(exc)) from None
-    try:
-        norad2 = alpha5_to_int(l2[2:7])
-    except ValueError as exc:
-        raise _field(2, l2, T2, 2, 7, "catalog number", str(exc)) from None
+    cat1 = l1[2:7]
+    if cat1.isdigit():
+        norad = int(cat1)
+    else:
+        try:
+            norad = alpha5_to_int(cat1)
+        except ValueError as exc:
+            raise _field(1, l1, T1, 2, 7, "catalog number", str(exc)) from None
+    if l2[2:7] != cat1:
+        try:
+            norad2 = alpha5_to_int(l2[2:7])
+        except ValueError as exc:
+            raise _field(2, l2, T2, 2, 7, "catalog number", str(exc)) from None
+    else:
+        norad2 = norad
     if norad != norad2:
         raise _PairError(
             "TLE_MISMATCHED_IDS", f"line 1 is for catalog number {norad}, line 2 for {norad2}"
