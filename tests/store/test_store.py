@@ -405,3 +405,31 @@ def test_satcat_overrides_name_based_types(shared_data: Path, tmp_path: Path) ->
         "COSMOS 1408 DEB", "1982-092D", "DEBRIS", "SATCAT")
     assert (info.owner, info.launch_date, info.decay_date, info.rcs_m2) == ("CIS", "1982-09-16", None, None)
     assert info.element_sets == 1
+
+
+def test_ingest_memory_does_not_grow_with_input_size(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streaming: the peak Python memory of an ingest is set by the batch, not by the input length.
+
+    The 406 element sets of the stations history are fed once and five times over (the
+    repeats are duplicates) with 64-row batches; the traced peak of the longer ingest stays
+    within 1.5x of the shorter (an ingest that kept its input would need ~5x).
+    """
+    import itertools
+    import tracemalloc
+
+    import orbitwatch.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "BATCH_SIZE", 64)
+    lines = list(text_lines(shared_data / GROUPS / "stations-history-2026-05-24_30.tle.gz"))
+    peaks = []
+    for k, repeats in enumerate((1, 5)):
+        with Store.open(tmp_path / f"m{k}.db") as store:
+            stream = itertools.chain.from_iterable(itertools.repeat(lines, repeats))
+            tracemalloc.start()
+            report = store.ingest([("repeated", stream)], now=NOW)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        assert (report.element_sets_read, report.stored) == (406 * repeats, 406)
+    assert peaks[1] < 1.5 * peaks[0], peaks
