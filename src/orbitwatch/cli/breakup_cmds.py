@@ -352,6 +352,12 @@ def gabbard(
     catalog: Annotated[list[Path], typer.Option("--catalog", help="One catalogue per panel (evolution in time).")],
     designator: Annotated[str, typer.Option("--designator", help="Launch of the cloud, e.g. 1982-092.")],
     plot: Annotated[Path, typer.Option("--plot", help="PNG to write.")],
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="Panel title per --catalog (default: date and count).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
+    max_period_min: Annotated[float | None, typer.Option("--max-period-min", help="Right edge of the frame.")] = None,
+    max_altitude_km: Annotated[float | None, typer.Option("--max-altitude-km", help="Top of the frame.")] = None,
     strict: StrictOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -361,14 +367,22 @@ def gabbard(
 
     panels = []
     summaries: list[dict[str, Any]] = []
-    for path in catalog:
+    if label and len(label) != len(catalog):
+        raise InputError(f"{len(label)} --label for {len(catalog)} --catalog", field="label")
+    for k, path in enumerate(catalog):
         cloud = select_launch(_read_files([path], strict=strict), designator)
         if len(cloud) == 0:
             raise InputError(f"no object of launch {designator} in {path}", code="INPUT_EMPTY", source=str(path))
         s = cloud_summary(cloud)
         summaries.append({"catalog": str(path), **s.to_dict()})
-        panels.append((f"{format_utc(s.median_epoch, digits=0)[:10]}: {len(cloud)} objects", cloud))
-    plot_gabbard(panels, plot, title=f"Gabbard diagram of launch {designator}")
+        default = f"{format_utc(s.median_epoch, digits=0)[:10]}: {len(cloud)} objects"
+        panels.append((f"{label[k]}: {len(cloud)} objects" if label else default, cloud))
+    shortest = min(1440.0 / float(np.max(c.mean_motion_rev_per_day)) for _, c in panels)
+    xlim = None if max_period_min is None else (shortest - 1.0, max_period_min)
+    ylim = None if max_altitude_km is None else (0.0, max_altitude_km)
+    if (xlim is None) != (ylim is None):
+        raise InputError("give --max-period-min and --max-altitude-km together", field="max_period_min")
+    plot_gabbard(panels, plot, title=title or f"Gabbard diagram of launch {designator}", xlim=xlim, ylim=ylim)
     if as_json:
         print_json({"designator": designator, "plot": str(plot), "catalogs": summaries})
         return

@@ -566,7 +566,11 @@ _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # COSPAR piece letters skip I and O
 
 
 def _piece_code(i: int) -> str:
-    """Synthetic piece code: 'ZAA', 'ZAB', ... (Z-prefixed so it never clashes with real pieces)."""
-    a, b = divmod(i, len(_LETTERS))
-    a1, a2 = divmod(a, len(_LETTERS))
-    return "Z" + (_LETTERS[a1 % len(_LETTERS)] if a1 else "") + _LETTERS[a2] + _LETTERS[b]
+    """Synthetic 3-letter piece code counting down from 'ZZZ' (real pieces count up from 'A').
+
+    Fits the TLE's 3-character piece field; 13,824 codes.
+    """
+    k = (len(_LETTERS) ** 3 - 1 - i) % len(_LETTERS) ** 3
+    a, rem = divmod(k, len(_LETTERS) ** 2)
+    b, c = divmod(rem, len(_LETTERS))
+    return _LETTERS[a] + _LETTERS[b] + _LETTERS[c]

@@ -85,11 +85,14 @@ def plot_gabbard(
     title: str | None = None,
     parent: tuple[str, ElementTable] | None = None,
     share_axes: bool = True,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
 ) -> Path:
     """One Gabbard panel per ``(label, table)`` side by side, written to ``path`` (PNG).
 
     ``parent`` (label, one-row table) is drawn as a black star in every panel.  With
-    ``share_axes`` the panels share limits so that evolution over time is comparable.
+    ``share_axes`` the panels share limits so that evolution over time is comparable;
+    ``xlim`` (period, min) / ``ylim`` (altitude, km) fix the frame.
     """
     plt = _pyplot()
     n = max(1, len(panels))
@@ -106,14 +109,25 @@ def plot_gabbard(
     axes[0][0].set_ylabel("altitude above 6378.135 km (km)")
     all_pts = [gabbard_points(t) for _, t in panels if len(t)]
     if all_pts and share_axes:
-        per = np.concatenate([p.period_min for p in all_pts])
-        alt = np.concatenate([np.concatenate([p.apogee_km, p.perigee_km]) for p in all_pts])
-        # Robust limits: outliers (a few very eccentric pieces) must not squash the cloud.
-        x0, x1 = np.nanpercentile(per, [0.5, 99.5])
-        y0, y1 = np.nanpercentile(alt, [0.5, 99.5])
-        dx, dy = 0.08 * (x1 - x0 + 0.1), 0.08 * (y1 - y0 + 10.0)
-        axes[0][0].set_xlim(x0 - dx, x1 + dx)
-        axes[0][0].set_ylim(max(0.0, y0 - dy), y1 + dy)
+        # Robust limits: each panel's central 96% (a few very energetic pieces must not
+        # squash the cloud); points outside are counted in the panel.
+        x0 = min(float(np.nanpercentile(p.period_min, 2)) for p in all_pts)
+        x1 = max(float(np.nanpercentile(p.period_min, 98)) for p in all_pts)
+        y0 = min(float(np.nanpercentile(p.perigee_km, 2)) for p in all_pts)
+        y1 = max(float(np.nanpercentile(p.apogee_km, 98)) for p in all_pts)
+        dx, dy = 0.1 * (x1 - x0 + 0.1), 0.1 * (y1 - y0 + 10.0)
+        xlim = xlim or (x0 - dx, x1 + dx)
+        ylim = ylim or (max(0.0, y0 - dy), y1 + dy)
+    if xlim and ylim:
+        axes[0][0].set_xlim(*xlim)
+        axes[0][0].set_ylim(*ylim)
+        for ax, p in zip(axes[0], all_pts, strict=False):
+            out_x = (p.period_min < xlim[0]) | (p.period_min > xlim[1])
+            out_y = (p.apogee_km > ylim[1]) | (p.perigee_km < ylim[0])
+            n_out = int(np.sum(out_x | out_y))
+            if n_out:
+                ax.text(0.98, 0.02, f"{n_out} objects outside the frame", transform=ax.transAxes,
+                        ha="right", va="bottom", fontsize=9, color="dimgray")
     if title:
         fig.suptitle(title, fontsize=13)
     fig.tight_layout()
