@@ -456,6 +456,9 @@ def test_malformed_xml_json_and_csv() -> None:
                                source="x"))
     assert err.value.code == "OMM_UNKNOWN_KEYWORD"
     with pytest.raises(OMMError) as err:
+        list(read_element_sets(["<html><body>503 Service Unavailable</body></html>"], source="x"))
+    assert err.value.code == "OMM_STRUCTURE"
+    with pytest.raises(OMMError) as err:
         list(read_element_sets(['[{"NORAD_CAT_ID": 1,', '"EPOCH": '], source="j"))
     assert err.value.code == "OMM_JSON_MALFORMED"
     with pytest.raises(OMMError) as err:
@@ -519,3 +522,15 @@ def test_from_omm_named_constructor() -> None:
     assert es == ElementSet.from_tle(ISS1,
                                      ISS2,
                                      name="0 ISS")
+
+
+def test_lenient_xml_and_json_keep_good_records() -> None:
+    good = _independent_omm_fields("0 ISS", ISS1, ISS2)
+    bad = {**good, "ECCENTRICITY": "x", "NORAD_CAT_ID": "25545"}
+    other = {**good, "NORAD_CAT_ID": "25546"}
+    for text, fmt in ((_xml([good, bad, other]), "xml"), (_json_spacetrack([good, bad, other]), "json")):
+        rejects: list[Reject] = []
+        got = list(read_element_sets(io.StringIO(text), source=fmt, lenient=True, rejects=rejects))
+        assert [e.norad_id for e in got] == [25544, 25546], fmt
+        assert [(r.code, r.norad) for r in rejects] == [("OMM_NUMBER_FORMAT", 25545)], fmt
+        assert rejects[0].line is not None

@@ -430,6 +430,7 @@ def iter_omm_xml(
     start = 0
     n_metadata = n_segment = 0
     seen_data = False
+    n_omm = 0
     ln = 0
 
     def check_structure(tag: str) -> OMMError | None:
@@ -478,6 +479,7 @@ def iter_omm_xml(
             if event == "start":
                 stack.append(tag)
                 if tag == "omm":
+                    n_omm += 1
                     fields, error, start, n_metadata, n_segment, seen_data = {}, None, ln, 0, 0, False
                     version = elem.get("version")
                     if version is not None:
@@ -534,6 +536,8 @@ def iter_omm_xml(
                                  fields.get("NORAD_CAT_ID"), tag)
                 else:
                     fields[tag] = value
+        if n_omm == 0:
+            raise _err("OMM_STRUCTURE", "the XML holds no <omm> element", source, 1)
     except OMMError as exc:
         if not lenient:
             raise
