@@ -126,3 +126,16 @@ def test_geo_longitude_and_drift_against_sgp4_states(shared_data: Path) -> None:
 def test_regime() -> None:
     got = el.regime([15.5, 2.0, 1.0027, 2.0], [0.001, 0.01, 0.0002, 0.7])
     assert list(got) == ["leo", "meo", "geo", "heo"]
+
+
+def test_mean_position_close_to_sgp4() -> None:
+    """Secular-only position vs SGP4 over one day: within 25 km (LEO, short-period J2 terms
+    and no drag) and 15 km (GEO); the sgp4 package is the reference."""
+    for (l1, l2), tol in zip(LINES, (25.0, 15.0), strict=True):
+        sat = Satrec.twoline2rv(l1, l2)
+        n, e, i = _fields(l2)
+        ndot2 = float(l1[33:43])
+        for t_min in (0.0, 100.0, 720.0, 1440.0):
+            _, r, _ = sat.sgp4_tsince(t_min)
+            got = el.mean_position_km(n, e, i, float(l2[17:25]), float(l2[34:42]), float(l2[43:51]), ndot2, t_min)
+            assert np.linalg.norm(got - np.array(r)) < tol

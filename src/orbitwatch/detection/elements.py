@@ -15,6 +15,8 @@ consistent with what SGP4 itself does with the element set:
 * :func:`gmst_rad` (IAU-82 GMST, Vallado 4th ed. eq. 3-47, the angle SGP4 uses to go
   from TEME to a pseudo Earth-fixed frame), :func:`geo_longitude_deg` (mean
   sub-satellite longitude) and :func:`longitude_drift_deg_day` (GEO drift rate);
+* :func:`mean_position_km` — a cheap secular-only (J2/J4 + mean-motion derivative)
+  Keplerian position for prefilters (tens of km from SGP4 in LEO within a day);
 * :func:`regime` — LEO / MEO / GEO / HEO classification from mean elements.
 
 Units are in the names; angles in degrees unless the name says ``_rad``.
@@ -43,6 +45,7 @@ __all__ = [
     "geo_longitude_deg",
     "gmst_rad",
     "longitude_drift_deg_day",
+    "mean_position_km",
     "orbit_normal",
     "regime",
     "secular_rates_rad_min",
@@ -227,4 +230,49 @@ def regime(mean_motion_rev_per_day: Any, eccentricity: Any) -> npt.NDArray[np.st
     out[n > 6.4] = "leo"
     out[(n > 0.9) & (n < 1.1) & (e < 0.1)] = "geo"
     out[e >= 0.25] = "heo"
+    return out
+
+
+def _kepler_e_anomaly(m: FloatArray, e: FloatArray) -> FloatArray:
+    big_e = m + e * np.sin(m)
+    for _ in range(6):
+        big_e = big_e - (big_e - e * np.sin(big_e) - m) / (1.0 - e * np.cos(big_e))
+    return big_e
+
+
+def mean_position_km(
+    mean_motion_rev_per_day: Any,
+    eccentricity: Any,
+    inclination_deg: Any,
+    raan_deg: Any,
+    arg_perigee_deg: Any,
+    mean_anomaly_deg: Any,
+    mean_motion_dot_rev_per_day2: Any,
+    dt_min: Any,
+) -> FloatArray:
+    """Approximate TEME position (km, shape ``(..., 3)``) ``dt_min`` minutes after the epoch.
+
+    Secular theory only: SGP4's J2/J4 rates of M, w and O (:func:`secular_rates_rad_min`),
+    the TLE's first mean-motion derivative (``ndot/2`` in rev/day^2, so
+    ``dM = 2 pi ndot2 dt^2``), Kepler's equation for the eccentric anomaly; no short-period
+    or drag-on-a terms.  For prefilters and coarse trends, never as an ephemeris.
+    """
+    n = _f(mean_motion_rev_per_day)
+    e = _f(eccentricity)
+    inc = _f(inclination_deg) * _DEG
+    dt = _f(dt_min)
+    mdot, argpdot, nodedot = secular_rates_rad_min(n, e, _f(inclination_deg))
+    a = semi_major_axis_km(n, e, _f(inclination_deg))
+    dt_day = dt / MINUTES_PER_DAY
+    m = _f(mean_anomaly_deg) * _DEG + mdot * dt + 2.0 * math.pi * _f(mean_motion_dot_rev_per_day2) * dt_day**2
+    w = _f(arg_perigee_deg) * _DEG + argpdot * dt
+    o = _f(raan_deg) * _DEG + nodedot * dt
+    big_e = _kepler_e_anomaly(np.mod(m, 2.0 * math.pi), e)
+    r = a * (1.0 - e * np.cos(big_e))
+    nu = 2.0 * np.arctan2(np.sqrt(1.0 + e) * np.sin(big_e / 2.0), np.sqrt(1.0 - e) * np.cos(big_e / 2.0))
+    u = w + nu
+    cu, su, co, so, ci, si = np.cos(u), np.sin(u), np.cos(o), np.sin(o), np.cos(inc), np.sin(inc)
+    out: FloatArray = np.stack(
+        [r * (co * cu - so * su * ci), r * (so * cu + co * su * ci), r * su * si], axis=-1
+    )
     return out

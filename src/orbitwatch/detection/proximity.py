@@ -1,0 +1,697 @@
+"""Rendezvous and proximity operations (RPO) from element-set histories, nation-neutral.
+
+Three kinds of episode, each with its evidence and a concern score with components:
+
+* ``co-planar`` — co-orbital shadowing: two objects whose orbit planes are within
+  ``coplanar_angle_deg`` of each other (angle between the orbit normals, the RAAN of each
+  carried to a common epoch with its J2 drift) and whose altitude bands
+  ``[perigee, apogee]`` overlap within ``coplanar_altitude_km``.  Reported with the
+  relative inclination and RAAN, plane angle, semi-major-axis difference, phase angle in
+  the (common) plane and its drift, the time to the next phasing (close approach), the
+  rate at which the planes drift apart, and the minimum SGP4 range over the next
+  approach.  GEO pairs are excluded (the whole belt is one plane; GEO uses longitude).
+* ``sustained-proximity`` — the SGP4 range stays under a threshold (LEO 50 km; MEO/HEO
+  100 km; GEO 100 km *and* 0.5 deg of longitude; configurable) for at least
+  ``min_duration_s`` (gaps shorter than ``merge_gap_s`` do not break an episode, so
+  repeated approaches inside one orbit or a few hours count as one stay); when the pair
+  is within the threshold for less than ``sustained_fraction`` of the episode (brief
+  daily passes, e.g. an inclined neighbour) the episode is a ``repeated-approach``.
+* ``approach-after-maneuver`` — after a detected manoeuvre of either object the daily
+  minimum range falls (negative least-squares slope) to under ``approach_ratio`` of its
+  value at the manoeuvre and under the prefilter radius within ``approach_window_days``.
+
+Scaling: pairs are never formed for the whole catalog.  Co-planar candidates come from a
+k-d tree on orbit normals (``scipy.spatial.cKDTree``); proximity candidates from k-d trees
+of secular mean-element positions (:func:`orbitwatch.detection.elements.mean_position_km`)
+on a coarse time grid with a generous radius; only those pairs are propagated with SGP4 on
+a fine grid, and only inside the coarse windows where they were close.
+
+Concern score (0..1), a weighted sum of components each in 0..1, stated with the episode:
+proximity ``1 - min_range/threshold``, duration ``min(days/7, 1)``, manoeuvre (1 when a
+detected manoeuvre of either object falls inside the episode +- 3 days), closing (approach
+slope), payload (1 when both objects are payloads by name, 0.5 when one is) and, for
+co-planar pairs, plane ``1 - angle/limit``, altitude and phasing (next approach within 30
+days).  Owner/country are not in TLE/OMM data; they come from SATCAT metadata upstream.
+Reference for the geometry: Vallado, *Fundamentals of Astrodynamics and Applications*,
+4th ed., sec. 6.4-6.6 (plane change, phasing); the episode definitions follow the public
+analyses of Weeden & Samson (eds.), *Global Counterspace Capabilities*, Secure World
+Foundation (2024), sec. 2.1 (co-orbital ASAT and RPO indicators).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.spatial import cKDTree
+from sgp4.api import Satrec
+
+from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
+from orbitwatch.detection import elements as el
+from orbitwatch.detection.maneuvers import ManeuverEvent, ManeuverReport, sort_history
+from orbitwatch.errors import InputError
+from orbitwatch.propagation import satrec_from_elements
+from orbitwatch.times import UTC_DTYPE, as_utc, format_utc, jd_utc
+
+__all__ = [
+    "EPISODE_KINDS",
+    "ProximityConfig",
+    "RPOEpisode",
+    "RPOReport",
+    "coplanar_pairs",
+    "monitor_rpo",
+    "pair_range_series",
+    "time_to_phasing_days",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Progress = Callable[[int, int], None]
+
+EPISODE_KINDS = ("co-planar", "sustained-proximity", "repeated-approach", "approach-after-maneuver")
+_US_DAY = 86_400_000_000
+_DEG = math.pi / 180.0
+
+
+@dataclass(frozen=True)
+class ProximityConfig:
+    """Thresholds of :func:`monitor_rpo` (units in the names)."""
+
+    leo_range_km: float = 50.0
+    meo_range_km: float = 100.0
+    geo_range_km: float = 100.0
+    geo_longitude_deg: float = 0.5
+    min_duration_s: float = 86_400.0
+    sustained_fraction: float = 0.5
+    merge_gap_s: float = 3 * 3600.0
+    merge_gap_geo_s: float = 12 * 3600.0
+    coarse_step_s: float = 3 * 3600.0
+    prefilter_factor: float = 3.0
+    prefilter_margin_km: float = 50.0
+    fine_step_leo_s: float = 60.0
+    fine_step_geo_s: float = 600.0
+    coplanar_angle_deg: float = 0.5
+    coplanar_altitude_km: float = 50.0
+    max_coplanar: int = 200
+    approach_window_days: float = 10.0
+    approach_ratio: float = 0.5
+    horizon_days: float = 30.0
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "proximity": 0.35, "duration": 0.2, "maneuver": 0.2, "closing": 0.1, "payload": 0.15,
+            "plane": 0.3, "altitude": 0.2, "phasing": 0.15,
+        }
+    )
+
+    def range_km(self, reg: str) -> float:
+        return {"leo": self.leo_range_km, "geo": self.geo_range_km}.get(reg, self.meo_range_km)
+
+
+@dataclass(frozen=True)
+class RPOEpisode:
+    """One RPO episode between ``norad_1 < norad_2``; ``evidence`` holds the geometry."""
+
+    norad_1: int
+    norad_2: int
+    name_1: str | None
+    name_2: str | None
+    kind: str
+    start: np.datetime64
+    end: np.datetime64
+    min_range_km: float
+    min_range_time: np.datetime64
+    maneuvers: tuple[ManeuverEvent, ...]
+    score: float
+    components: dict[str, float]
+    evidence: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI ``--json`` record."""
+        ev = dict(self.evidence)
+        ev["name_1"], ev["name_2"] = self.name_1, self.name_2
+        ev["score_components"] = {k: round(v, 3) for k, v in self.components.items()}
+        ev["maneuvers"] = [m.to_dict() for m in self.maneuvers]
+        return {
+            "norad_1": self.norad_1,
+            "norad_2": self.norad_2,
+            "kind": self.kind,
+            "start_utc": str(format_utc(self.start, digits=0)),
+            "end_utc": str(format_utc(self.end, digits=0)),
+            "min_range_km": round(self.min_range_km, 3) if math.isfinite(self.min_range_km) else None,
+            "min_range_utc": str(format_utc(self.min_range_time, digits=0)),
+            "score": round(self.score, 3),
+            "evidence": ev,
+        }
+
+
+@dataclass(frozen=True)
+class RPOReport:
+    episodes: list[RPOEpisode]
+    candidate_pairs: int
+    objects: int
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _object_slices(norad: npt.NDArray[np.int64]) -> dict[int, slice]:
+    if norad.shape[0] == 0:
+        return {}
+    starts = np.flatnonzero(np.concatenate([[True], norad[1:] != norad[:-1]]))
+    ends = np.concatenate([starts[1:], [norad.shape[0]]])
+    return {int(norad[a]): slice(int(a), int(b)) for a, b in zip(starts, ends, strict=True)}
+
+
+def _select_rows(table: ElementTable, sl: slice, times: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """Row of the latest set at or before each time (the first set before the history)."""
+    ep = table.epoch[sl]
+    k = np.searchsorted(ep, times, side="right") - 1
+    out: npt.NDArray[np.int64] = sl.start + np.clip(k, 0, sl.stop - sl.start - 1)
+    return out
+
+
+def _valid(table: ElementTable, sl: slice, times: npt.NDArray[np.datetime64]) -> npt.NDArray[np.bool_]:
+    """Times inside the object's history (first epoch .. last epoch + max(1 day, median gap))."""
+    ep = table.epoch[sl].astype(np.int64)
+    gap = int(np.median(np.diff(ep))) if ep.shape[0] > 1 else 0
+    end = ep[-1] + max(_US_DAY, gap)
+    t = times.astype(UTC_DTYPE).astype(np.int64)
+    out: npt.NDArray[np.bool_] = (t >= ep[0]) & (t <= end)
+    return out
+
+
+def _mean_positions(table: ElementTable, rows: npt.NDArray[np.int64], times: npt.NDArray[np.datetime64]) -> FloatArray:
+    dt_min = (times.astype(UTC_DTYPE).astype(np.int64) - table.epoch[rows].astype(np.int64)) / 60e6
+    return el.mean_position_km(
+        table.mean_motion_rev_per_day[rows], table.eccentricity[rows], table.inclination_deg[rows],
+        table.raan_deg[rows], table.arg_perigee_deg[rows], table.mean_anomaly_deg[rows],
+        table.mean_motion_dot_rev_per_day2[rows], dt_min,
+    )
+
+
+class _Ephemerides:
+    """SGP4 of one object's history at arbitrary times (latest set before each time)."""
+
+    def __init__(self, table: ElementTable) -> None:
+        self.table = table
+        self._cache: dict[int, Satrec] = {}
+
+    def _sat(self, row: int) -> Satrec:
+        sat = self._cache.get(row)
+        if sat is None:
+            t = self.table
+            sat = satrec_from_elements(
+                int(t.norad_id[row]), t.epoch[row], float(t.mean_motion_rev_per_day[row]),
+                float(t.eccentricity[row]), float(t.inclination_deg[row]), float(t.raan_deg[row]),
+                float(t.arg_perigee_deg[row]), float(t.mean_anomaly_deg[row]),
+                float(t.bstar_per_earth_radius[row]), float(t.mean_motion_dot_rev_per_day2[row]),
+                float(t.mean_motion_ddot_rev_per_day3[row]),
+            )
+            self._cache[row] = sat
+        return sat
+
+    def positions(self, sl: slice, times: npt.NDArray[np.datetime64]) -> FloatArray:
+        rows = _select_rows(self.table, sl, times)
+        jd, fr = jd_utc(times)
+        out = np.full((times.shape[0], 3), np.nan)
+        for row in np.unique(rows):
+            m = rows == row
+            err, r, _ = self._sat(int(row)).sgp4_array(np.ascontiguousarray(jd[m]), np.ascontiguousarray(fr[m]))
+            r = np.asarray(r)
+            r[np.asarray(err) != 0] = np.nan
+            out[m] = r
+        return out
+
+
+def _regime_of(table: ElementTable, sl: slice) -> str:
+    return str(el.regime(table.mean_motion_rev_per_day[sl.stop - 1], table.eccentricity[sl.stop - 1]))
+
+
+def _payload_component(name_1: str | None, name_2: str | None) -> float:
+    p = [infer_object_type(n) == "PAYLOAD" for n in (name_1, name_2)]
+    return 1.0 if all(p) else (0.5 if any(p) else 0.0)
+
+
+def _score(components: dict[str, float], weights: dict[str, float]) -> float:
+    total = sum(weights[k] for k in components)
+    return sum(weights[k] * v for k, v in components.items()) / total if total else 0.0
+
+
+def _runs(mask: npt.NDArray[np.bool_], t_us: npt.NDArray[np.int64], merge_gap_us: int) -> list[tuple[int, int]]:
+    """Index ranges ``[a, b]`` of True runs, merged across False gaps shorter than merge_gap."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    runs: list[tuple[int, int]] = []
+    a = b = int(idx[0])
+    for k in idx[1:]:
+        k = int(k)
+        if t_us[k] - t_us[b] <= merge_gap_us:
+            b = k
+        else:
+            runs.append((a, b))
+            a = b = k
+    runs.append((a, b))
+    return runs
+
+
+def _maneuvers_of(report: ManeuverReport | None, ids: tuple[int, int], lo_us: int, hi_us: int) -> tuple[
+        ManeuverEvent, ...]:
+    if report is None:
+        return ()
+    out = [e for e in report.events if e.norad_id in ids
+           and lo_us <= int(e.epoch.astype(UTC_DTYPE).astype(np.int64)) <= hi_us]
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- range series
+
+
+def pair_range_series(
+    history: ElementTable | Sequence[ElementSet],
+    norad_1: int,
+    norad_2: int,
+    *,
+    start: np.datetime64 | None = None,
+    end: np.datetime64 | None = None,
+    step_s: float = 600.0,
+) -> tuple[npt.NDArray[np.datetime64], FloatArray, FloatArray]:
+    """SGP4 range (km) and longitude difference (deg, for GEO) of two objects over time.
+
+    Each object uses its latest element set at or before each time.  The default span is
+    the overlap of the two histories.  Returns ``(times (T,), range_km (T,), dlon_deg (T,))``.
+    """
+    table = sort_history(history)
+    slices = _object_slices(table.norad_id)
+    for nid in (norad_1, norad_2):
+        if nid not in slices:
+            raise InputError(f"object {nid} is not in the history", code="INPUT_UNKNOWN_OBJECT", record=nid)
+    s1, s2 = slices[norad_1], slices[norad_2]
+    lo = max(table.epoch[s1.start], table.epoch[s2.start]) if start is None else as_utc(start)
+    hi = min(table.epoch[s1.stop - 1], table.epoch[s2.stop - 1]) if end is None else as_utc(end)
+    if hi <= lo:
+        hi = lo + np.timedelta64(_US_DAY, "us")
+    n = int((hi - lo).astype(np.int64) // int(step_s * 1e6)) + 1
+    times = lo + (np.arange(n) * int(step_s * 1e6)).astype("timedelta64[us]")
+    eph = _Ephemerides(table)
+    r1, r2 = eph.positions(s1, times), eph.positions(s2, times)
+    rng = np.linalg.norm(r1 - r2, axis=1)
+    dlon = np.degrees(np.angle(np.exp(1j * (np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))))
+    return times, rng, dlon
+
+
+# --------------------------------------------------------------------------- co-planar
+
+
+def time_to_phasing_days(phase_deg: float, drift_deg_day: float) -> float:
+    """Days until a phase angle ``phase_deg`` (object 2 minus object 1) drifting at
+    ``drift_deg_day`` next passes through zero (``inf`` without drift)."""
+    if abs(drift_deg_day) <= 1e-9:
+        return math.inf
+    if drift_deg_day > 0:
+        return ((-phase_deg) % 360.0) / drift_deg_day
+    return (phase_deg % 360.0) / -drift_deg_day
+
+
+
+def coplanar_pairs(
+    latest: ElementTable | Sequence[ElementSet],
+    *,
+    config: ProximityConfig | None = None,
+    norad: Sequence[int] | None = None,
+    maneuvers: ManeuverReport | None = None,
+) -> list[RPOEpisode]:
+    """Co-planar, co-altitude (co-orbital shadowing) pairs among single element sets.
+
+    ``latest``: one element set per object (the latest); with ``norad`` only pairs that
+    involve one of those objects.  Geometry is evaluated at the latest epoch of the pair's
+    two sets (RAAN, argument of perigee and mean anomaly carried by their secular rates).
+    """
+    cfg = config or ProximityConfig()
+    table = latest if isinstance(latest, ElementTable) else ElementTable.from_element_sets(latest)
+    if len(table) < 2:
+        return []
+    n, e, inc = table.mean_motion_rev_per_day, table.eccentricity, table.inclination_deg
+    reg = el.regime(n, e)
+    apo, peri = el.apogee_perigee_altitude_km(n, e, inc)
+    t_c = table.epoch.max()
+    dt_min = (t_c - table.epoch).astype("timedelta64[us]").astype(np.int64) / 60e6
+    mdot, argpdot, nodedot = el.secular_rates_rad_min(n, e, inc)
+    raan_c = table.raan_deg + np.degrees(nodedot * dt_min)
+    normals = el.orbit_normal(inc, raan_c)
+    ok = np.isfinite(normals).all(axis=1) & (reg != "geo")
+    index = np.flatnonzero(ok)
+    tree = cKDTree(normals[index])
+    radius = 2.0 * math.sin(math.radians(cfg.coplanar_angle_deg) / 2.0)
+    pairs: set[tuple[int, int]] = set()
+    if norad:
+        wanted = set(int(x) for x in norad)
+        for k, row in enumerate(index):
+            if int(table.norad_id[row]) in wanted:
+                for other in tree.query_ball_point(normals[row], radius):
+                    if other != k:
+                        a, b = sorted((int(row), int(index[other])))
+                        pairs.add((a, b))
+    else:
+        for a_k, b_k in tree.query_pairs(radius):
+            a, b = sorted((int(index[a_k]), int(index[b_k])))
+            pairs.add((a, b))
+    out: list[RPOEpisode] = []
+    for a, b in sorted(pairs):
+        if max(peri[a], peri[b]) - min(apo[a], apo[b]) > cfg.coplanar_altitude_km:
+            continue
+        if not norad and _payload_component(table.names[a], table.names[b]) < 1.0:
+            continue
+        if int(table.norad_id[a]) > int(table.norad_id[b]):
+            a, b = b, a
+        episode = _coplanar_episode(table, a, b, cfg, maneuvers, mdot, argpdot, nodedot)
+        if episode.evidence["plane_angle_deg"] <= cfg.coplanar_angle_deg:
+            out.append(episode)
+    out.sort(key=lambda ep: -ep.score)
+    return out[: cfg.max_coplanar] if not norad else out
+
+
+def _coplanar_episode(
+    table: ElementTable, a: int, b: int, cfg: ProximityConfig, maneuvers: ManeuverReport | None,
+    mdot: FloatArray, argpdot: FloatArray, nodedot: FloatArray,
+) -> RPOEpisode:
+    t0 = max(table.epoch[a], table.epoch[b]).astype(UTC_DTYPE)
+    n, e, inc = table.mean_motion_rev_per_day, table.eccentricity, table.inclination_deg
+    rate_deg_day = np.degrees(np.array([mdot[a] + argpdot[a], mdot[b] + argpdot[b]])) * 1440.0
+    node_rate = np.degrees(np.array([nodedot[a], nodedot[b]])) * 1440.0
+    dt_day = np.array([(t0 - table.epoch[r]).astype(np.int64) / _US_DAY for r in (a, b)])
+    raan = np.array([table.raan_deg[a], table.raan_deg[b]]) + node_rate * dt_day
+    u = np.array([table.arg_perigee_deg[a] + table.mean_anomaly_deg[a],
+                  table.arg_perigee_deg[b] + table.mean_anomaly_deg[b]]) + rate_deg_day * dt_day
+    cos_i = math.cos(math.radians(float(inc[a])))
+    lam = u + raan * cos_i  # in-plane longitude for nearly common planes
+    dphase = float((lam[1] - lam[0] + 180.0) % 360.0 - 180.0)
+    drift = float((rate_deg_day[1] + node_rate[1] * cos_i) - (rate_deg_day[0] + node_rate[0] * cos_i))
+    t_next = time_to_phasing_days(dphase, drift)
+    na, nb = el.orbit_normal(inc[a], raan[0]), el.orbit_normal(inc[b], raan[1])
+    angle = math.degrees(math.acos(min(1.0, float(np.dot(na, nb)))))
+    sma = el.semi_major_axis_km(n[[a, b]], e[[a, b]], inc[[a, b]])
+    apo, peri = el.apogee_perigee_altitude_km(n[[a, b]], e[[a, b]], inc[[a, b]])
+    plane_drift = abs(float(node_rate[1] - node_rate[0])) * math.sin(math.radians(float(inc[a])))
+    # Minimum SGP4 range from t0 over the next approach (capped at the horizon).
+    span_day = min(t_next + 0.5, cfg.horizon_days) if math.isfinite(t_next) else 1.0
+    step_s = max(30.0, span_day * 86400.0 / 20000.0)
+    times = t0 + (np.arange(int(span_day * 86400.0 / step_s) + 1) * int(step_s * 1e6)).astype("timedelta64[us]")
+    eph = _Ephemerides(table)
+    r1 = eph.positions(slice(a, a + 1), times)
+    r2 = eph.positions(slice(b, b + 1), times)
+    rng = np.linalg.norm(r1 - r2, axis=1)
+    kmin = int(np.nanargmin(rng)) if np.isfinite(rng).any() else 0
+    min_range = float(rng[kmin]) if np.isfinite(rng).any() else math.nan
+    ids = (int(table.norad_id[a]), int(table.norad_id[b]))
+    t0_us = int(t0.astype(np.int64))
+    mans = _maneuvers_of(maneuvers, ids, t0_us - 30 * _US_DAY, t0_us)
+    components = {
+        "plane": max(0.0, 1.0 - angle / cfg.coplanar_angle_deg),
+        "altitude": max(0.0, 1.0 - abs(float(sma[1] - sma[0])) / max(cfg.coplanar_altitude_km, 1e-9)),
+        "phasing": max(0.0, 1.0 - t_next / cfg.horizon_days) if math.isfinite(t_next) else 0.0,
+        "maneuver": 1.0 if mans else 0.0,
+        "payload": _payload_component(table.names[a], table.names[b]),
+    }
+    end = t0 + np.timedelta64(int(min(t_next, cfg.horizon_days) * _US_DAY), "us") if math.isfinite(t_next) else t0
+    evidence = {
+        "epoch_utc": str(format_utc(t0, digits=0)),
+        "plane_angle_deg": angle,
+        "delta_inclination_deg": float(inc[b] - inc[a]),
+        "delta_raan_deg": float((raan[1] - raan[0] + 180.0) % 360.0 - 180.0),
+        "delta_semi_major_axis_km": float(sma[1] - sma[0]),
+        "perigee_km": [float(peri[0]), float(peri[1])],
+        "apogee_km": [float(apo[0]), float(apo[1])],
+        "phase_angle_deg": dphase,
+        "phase_drift_deg_day": drift,
+        "time_to_next_approach_days": t_next if math.isfinite(t_next) else None,
+        "plane_drift_deg_day": plane_drift,
+        "min_range_search_days": span_day,
+        "plane_limit_deg": cfg.coplanar_angle_deg,
+        "altitude_limit_km": cfg.coplanar_altitude_km,
+    }
+    return RPOEpisode(
+        norad_1=ids[0], norad_2=ids[1], name_1=table.names[a], name_2=table.names[b], kind="co-planar",
+        start=t0, end=end, min_range_km=min_range, min_range_time=times[kmin], maneuvers=mans,
+        score=_score(components, cfg.weights), components=components, evidence=evidence,
+    )
+
+
+# --------------------------------------------------------------------------- proximity
+
+
+def _candidate_pairs(
+    table: ElementTable, slices: dict[int, slice], ids: list[int], regimes: dict[int, str],
+    cfg: ProximityConfig, wanted: set[int] | None, progress: Progress | None,
+) -> tuple[dict[tuple[int, int], list[int]], npt.NDArray[np.datetime64], FloatArray]:
+    """Pairs within the prefilter radius at some coarse time -> the coarse indices; plus the grid
+    and the coarse mean positions ``(objects, T, 3)`` (NaN outside each history)."""
+    lo = min(table.epoch[s.start] for s in slices.values())
+    hi = max(table.epoch[s.stop - 1] for s in slices.values())
+    step_us = int(cfg.coarse_step_s * 1e6)
+    nt = int((hi - lo).astype(np.int64) // step_us) + 2
+    grid = lo + (np.arange(nt) * step_us).astype("timedelta64[us]")
+    n_obj = len(ids)
+    first = np.array([slices[nid].start for nid in ids], dtype=np.int64)
+    last = np.array([slices[nid].stop - 1 for nid in ids], dtype=np.int64)
+    ep = table.epoch.astype(UTC_DTYPE).astype(np.int64)
+    gaps = np.array([int(np.median(np.diff(ep[slices[nid]]))) if slices[nid].stop - slices[nid].start > 1 else 0
+                     for nid in ids], dtype=np.int64)
+    valid_end = ep[last] + np.maximum(gaps, _US_DAY)
+    pos = np.full((n_obj, nt, 3), np.nan)
+    g_us = grid.astype(np.int64)
+    radius = np.array([cfg.range_km(regimes[nid]) * cfg.prefilter_factor + cfg.prefilter_margin_km for nid in ids])
+    rmax = float(radius.max()) if radius.size else 0.0
+    hits: dict[tuple[int, int], list[int]] = {}
+    id_arr = np.array(ids)
+    wanted_mask = np.isin(id_arr, list(wanted)) if wanted is not None else None
+    row_cursor = first.copy()
+    for j in range(nt):
+        # Latest set at or before the grid time, per object (epochs are sorted within objects).
+        while True:
+            nxt = row_cursor + 1
+            adv = (nxt <= last) & (ep[np.minimum(nxt, last)] <= g_us[j])
+            if not adv.any():
+                break
+            row_cursor[adv] += 1
+        ok = np.flatnonzero((g_us[j] >= ep[first]) & (g_us[j] <= valid_end))
+        if ok.size < 2:
+            continue
+        rows = row_cursor[ok]
+        p = _mean_positions(table, rows, np.full(ok.shape[0], grid[j]))
+        pos[ok, j] = p
+        tree = cKDTree(p)
+        if wanted_mask is not None:
+            mine = np.flatnonzero(wanted_mask[ok])
+            pairs_l = [(int(a_k), int(b_k)) for a_k in mine for b_k in tree.query_ball_point(p[a_k], rmax)
+                       if b_k != a_k]
+            pair_arr = np.array(pairs_l, dtype=np.int64).reshape(-1, 2)
+        else:
+            pair_arr = tree.query_pairs(rmax, output_type="ndarray")
+        if pair_arr.shape[0] == 0:
+            continue
+        a_i, b_i = ok[pair_arr[:, 0]], ok[pair_arr[:, 1]]
+        d = np.linalg.norm(p[pair_arr[:, 0]] - p[pair_arr[:, 1]], axis=1)
+        keep = d <= np.maximum(radius[a_i], radius[b_i])
+        for a, b in zip(a_i[keep].tolist(), b_i[keep].tolist(), strict=True):
+            lst = hits.setdefault((min(a, b), max(a, b)), [])
+            if not lst or lst[-1] != j:
+                lst.append(j)
+        if progress is not None and j % 50 == 0:
+            progress(j, nt)
+    return hits, grid, pos
+
+
+def monitor_rpo(
+    history: ElementTable | Sequence[ElementSet],
+    *,
+    config: ProximityConfig | None = None,
+    norad: Sequence[int] | None = None,
+    regime: str = "all",
+    maneuvers: ManeuverReport | None = None,
+    progress: Progress | None = None,
+) -> RPOReport:
+    """All RPO episodes in a (multi-object) element-set history.
+
+    ``norad``: only pairs involving these objects; ``regime``: ``leo``/``meo``/``geo``/``all``
+    (both objects' latest sets in that regime; ``meo`` includes HEO); ``maneuvers``: a
+    :func:`~orbitwatch.detection.maneuvers.detect_maneuvers` report for the same history, used
+    for the approach-after-manoeuvre test and the manoeuvre score component.
+    """
+    cfg = config or ProximityConfig()
+    if regime not in ("leo", "meo", "geo", "all"):
+        raise InputError(f"regime must be leo, meo, geo or all, not {regime!r}", code="INPUT_INVALID",
+                         field="regime")
+    table = sort_history(history)
+    slices = _object_slices(table.norad_id)
+    regimes = {nid: _regime_of(table, sl) for nid, sl in slices.items()}
+
+    def in_regime(nid: int) -> bool:
+        r = regimes[nid]
+        return regime == "all" or r == regime or (regime == "meo" and r == "heo")
+
+    ids = [nid for nid in slices if in_regime(nid)]
+    wanted = set(int(x) for x in norad) if norad else None
+    episodes: list[RPOEpisode] = []
+    # (a) co-planar shadowing on the latest set of each object.
+    last_rows = np.array([slices[nid].stop - 1 for nid in ids], dtype=np.int64)
+    if last_rows.size >= 2:
+        episodes.extend(coplanar_pairs(table.take(last_rows), config=cfg, norad=norad, maneuvers=maneuvers))
+    if len(ids) < 2:
+        return RPOReport(episodes=episodes, candidate_pairs=0, objects=len(ids))
+    # (b), (c) from the histories.
+    hits, grid, pos = _candidate_pairs(table, slices, ids, regimes, cfg, wanted, progress)
+    eph = _Ephemerides(table)
+    step_coarse_us = int(cfg.coarse_step_s * 1e6)
+    for a, b in sorted(hits):
+        n1, n2 = ids[a], ids[b]
+        if n1 > n2:
+            n1, n2 = n2, n1
+            a, b = b, a
+        s1, s2 = slices[n1], slices[n2]
+        name1, name2 = table.names[s1.stop - 1], table.names[s2.stop - 1]
+        reg = regimes[n1]
+        thr = cfg.range_km(reg)
+        geo = reg == "geo" and regimes[n2] == "geo"
+        # Fine grid inside the coarse windows where the pair was close.
+        js = np.array(sorted(set(hits[(min(a, b), max(a, b))])))
+        step_us = int((cfg.fine_step_geo_s if geo else cfg.fine_step_leo_s) * 1e6)
+        per = step_coarse_us // step_us
+        offs = np.arange(-per, per + 1) * step_us
+        t_us = np.unique((grid[js].astype(np.int64)[:, None] + offs[None, :]).ravel())
+        times = t_us.astype(UTC_DTYPE)
+        valid = _valid(table, s1, times) & _valid(table, s2, times)
+        times, t_us = times[valid], t_us[valid]
+        if times.shape[0] == 0:
+            continue
+        r1, r2 = eph.positions(s1, times), eph.positions(s2, times)
+        rng = np.linalg.norm(r1 - r2, axis=1)
+        close = rng < thr
+        dlon = None
+        if geo:
+            dlon = np.degrees(np.angle(np.exp(1j * (np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))))
+            close &= np.abs(dlon) < cfg.geo_longitude_deg
+        merge_us = int((cfg.merge_gap_geo_s if geo else cfg.merge_gap_s) * 1e6)
+        for ra, rb in _runs(close, t_us, merge_us):
+            dur_s = (t_us[rb] - t_us[ra]) / 1e6
+            if dur_s < cfg.min_duration_s:
+                continue
+            seg = slice(ra, rb + 1)
+            kmin = ra + int(np.nanargmin(rng[seg]))
+            mans = _maneuvers_of(maneuvers, (n1, n2), int(t_us[ra]) - 3 * _US_DAY, int(t_us[rb]) + 3 * _US_DAY)
+            frac = float(np.mean(close[seg]))
+            longest = max(((t_us[q] - t_us[p]) / 3.6e9 for p, q in _runs(close[seg], t_us[seg], 2 * step_us)),
+                          default=0.0)
+            components = {
+                "proximity": max(0.0, 1.0 - float(rng[kmin]) / thr),
+                "duration": min(dur_s / 86400.0 / 7.0, 1.0),
+                "maneuver": 1.0 if mans else 0.0,
+                "payload": _payload_component(name1, name2),
+            }
+            evidence: dict[str, Any] = {
+                "regime": reg,
+                "threshold_km": thr,
+                "duration_days": dur_s / 86400.0,
+                "fraction_within": frac,
+                "longest_continuous_hours": longest,
+                "mean_range_km": float(np.nanmean(rng[seg])),
+                "step_s": step_us / 1e6,
+            }
+            if dlon is not None:
+                evidence["longitude_limit_deg"] = cfg.geo_longitude_deg
+                evidence["max_abs_dlon_deg"] = float(np.nanmax(np.abs(dlon[seg])))
+                evidence["mean_longitude_deg"] = float(np.degrees(np.arctan2(r1[kmin, 1], r1[kmin, 0]))
+                                                       - math.degrees(float(el.gmst_rad(times[kmin]))))
+                evidence["mean_longitude_deg"] = (evidence["mean_longitude_deg"] + 180.0) % 360.0 - 180.0
+            episodes.append(RPOEpisode(
+                norad_1=n1, norad_2=n2, name_1=name1, name_2=name2,
+                kind="sustained-proximity" if frac >= cfg.sustained_fraction else "repeated-approach",
+                start=times[ra], end=times[rb], min_range_km=float(rng[kmin]), min_range_time=times[kmin],
+                maneuvers=mans, score=_score(components, cfg.weights), components=components, evidence=evidence,
+            ))
+        # (c) approach after a manoeuvre, on the coarse mean-element ranges (daily minima).
+        if maneuvers is not None:
+            episodes.extend(_approaches(table, grid, pos[a], pos[b], n1, n2, name1, name2, thr, cfg, maneuvers,
+                                        eph, s1, s2, geo))
+    episodes.sort(key=lambda ep: (-ep.score, ep.norad_1, ep.norad_2))
+    return RPOReport(episodes=episodes, candidate_pairs=len(hits), objects=len(ids))
+
+
+def _approaches(
+    table: ElementTable, grid: npt.NDArray[np.datetime64], p1: FloatArray, p2: FloatArray,
+    n1: int, n2: int, name1: str | None, name2: str | None, thr: float, cfg: ProximityConfig,
+    maneuvers: ManeuverReport, eph: _Ephemerides, s1: slice, s2: slice, geo: bool,
+) -> list[RPOEpisode]:
+    out: list[RPOEpisode] = []
+    seen: dict[int, RPOEpisode] = {}
+    coarse = np.linalg.norm(p1 - p2, axis=1)
+    g_us = grid.astype(np.int64)
+    radius = thr * cfg.prefilter_factor + cfg.prefilter_margin_km
+    for man in maneuvers.events:
+        if man.norad_id not in (n1, n2):
+            continue
+        t_m = int(man.epoch.astype(UTC_DTYPE).astype(np.int64))
+        window = (g_us >= t_m) & (g_us <= t_m + int(cfg.approach_window_days * _US_DAY))
+        before = (g_us >= t_m - _US_DAY) & (g_us <= t_m)
+        if window.sum() < 8 or not np.isfinite(coarse[before]).any():
+            continue
+        r0 = float(np.nanmin(coarse[before]))
+        days = ((g_us[window] - t_m) // _US_DAY).astype(np.int64)
+        vals = coarse[window]
+        ok = np.isfinite(vals)
+        if ok.sum() < 8:
+            continue
+        uniq = np.unique(days[ok])
+        daily = np.array([np.min(vals[ok][days[ok] == d]) for d in uniq])
+        if daily.shape[0] < 3:
+            continue
+        slope = float(np.polyfit(uniq.astype(float), daily, 1)[0])
+        rmin = float(daily.min())
+        if not (slope < 0 and rmin < cfg.approach_ratio * r0 and rmin < min(radius, thr + cfg.prefilter_margin_km)):
+            continue
+        kday = int(uniq[int(np.argmin(daily))])
+        t_lo = np.datetime64(t_m, "us")
+        t_hi = np.datetime64(t_m + (kday + 1) * _US_DAY, "us")
+        step_us = int((cfg.fine_step_geo_s if geo else cfg.fine_step_leo_s) * 1e6)
+        n = int((t_hi - t_lo).astype(np.int64) // step_us) + 1
+        times = t_lo + (np.arange(n) * step_us).astype("timedelta64[us]")
+        q1, q2 = eph.positions(s1, times), eph.positions(s2, times)
+        rng = np.linalg.norm(q1 - q2, axis=1)
+        if not np.isfinite(rng).any():
+            continue
+        kmin = int(np.nanargmin(rng))
+        if not rng[kmin] < thr:
+            continue
+        dlon = float(np.degrees(np.angle(np.exp(1j * (np.arctan2(q2[kmin, 1], q2[kmin, 0])
+                                                      - np.arctan2(q1[kmin, 1], q1[kmin, 0]))))))
+        if geo and abs(dlon) >= cfg.geo_longitude_deg:
+            continue
+        key = int(times[kmin].astype(np.int64)) // (3600 * 10**6)
+        if key in seen:  # several burns leading to the same approach: keep the latest burn
+            prev = seen[key]
+            if prev.start >= man.epoch:
+                continue
+            out.remove(prev)
+        components = {
+            "proximity": max(0.0, 1.0 - float(rng[kmin]) / thr),
+            "closing": min(1.0, -slope / max(r0, 1e-9) * cfg.approach_window_days),
+            "maneuver": 1.0,
+            "payload": _payload_component(name1, name2),
+        }
+        episode = RPOEpisode(
+            norad_1=n1, norad_2=n2, name_1=name1, name_2=name2, kind="approach-after-maneuver",
+            start=man.epoch, end=times[kmin], min_range_km=float(rng[kmin]), min_range_time=times[kmin],
+            maneuvers=(man,), score=_score(components, cfg.weights), components=components,
+            evidence={
+                "range_at_maneuver_km": r0, "closing_slope_km_day": slope,
+                "daily_min_range_km": [round(x, 3) for x in daily.tolist()],
+                "maneuvering_object": man.norad_id, "approach_ratio": cfg.approach_ratio,
+                "window_days": cfg.approach_window_days, "threshold_km": thr, "dlon_at_min_deg": dlon,
+            },
+        )
+        seen[key] = episode
+        out.append(episode)
+    return out
