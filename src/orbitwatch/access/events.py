@@ -66,9 +66,20 @@ class Crossings:
 
 
 def segment_index(t_grid_s: FloatArray, t_s: FloatArray) -> IntArray:
-    """Index ``k`` of the grid interval ``[t_k, t_k+1]`` holding each time, clipped to ``0..T-2``."""
-    k = np.searchsorted(t_grid_s, t_s, side="right") - 1
-    return np.clip(k, 0, max(0, t_grid_s.shape[0] - 2)).astype(np.int64)
+    """Index ``k`` of the grid interval ``[t_k, t_k+1]`` holding each time, clipped to ``0..T-2``.
+
+    A uniform grid (the usual case) is indexed by division, any other by binary search.
+    """
+    T = t_grid_s.shape[0]
+    if T < 2:
+        return np.zeros(np.shape(t_s), np.int64)
+    step = (t_grid_s[-1] - t_grid_s[0]) / (T - 1)
+    k = np.floor((t_s - t_grid_s[0]) / step).astype(np.int64)
+    k = np.clip(k, 0, T - 2)
+    # exact on a uniform grid; otherwise fall back to a search
+    if not (t_grid_s[k] <= t_s).all() or not (t_s <= t_grid_s[k + 1]).all():
+        k = np.clip(np.searchsorted(t_grid_s, t_s, side="right") - 1, 0, T - 2).astype(np.int64)
+    return k
 
 
 def _refine_roots(
@@ -153,13 +164,16 @@ def find_crossings(
     *,
     tol_s: float = 1e-3,
     graze_margin: float = np.inf,
+    vertex_margin: float = np.inf,
     max_iter: int = 200,
 ) -> Crossings:
     """All sign changes of g for ``S`` series sampled at ``T`` times, refined.
 
     ``t_grid_s (T,)`` increasing seconds; ``g (S, T)`` samples; ``g_at`` evaluates g
     anywhere (see module docstring); ``graze_margin``: only sampled extrema within this
-    distance of zero are searched for hidden crossings (same unit as g).
+    distance of zero are searched for hidden crossings (same unit as g);
+    ``vertex_margin``: and only those whose parabola through the three samples peaks
+    within this distance of zero (for smooth g, where a parabola fits two grid steps).
     """
     t = np.asarray(t_grid_s, dtype=np.float64)
     G = np.asarray(g, dtype=np.float64)
@@ -183,16 +197,26 @@ def find_crossings(
         fa_parts.append(G[s_idx, k_idx])
         fb_parts.append(G[s_idx, k_idx + 1])
     if T >= 3:
-        # 2. hidden excursions around sampled extrema of one sign
-        gm, g0, gp = G[:, :-2], G[:, 1:-1], G[:, 2:]
-        fin3 = finite[:, :-2] & finite[:, 1:-1] & finite[:, 2:]
+        # 2. hidden excursions around sampled extrema of one sign; candidates are
+        # screened on the sampled value first, everything else on the sparse subset.
+        g0 = G[:, 1:-1]
         with np.errstate(invalid="ignore"):
-            is_max = fin3 & (g0 > gm) & (g0 >= gp) & (g0 <= 0) & (gm <= 0) & (gp <= 0) \
-                & (g0 > -graze_margin)
-            is_min = fin3 & (g0 < gm) & (g0 <= gp) & (g0 > 0) & (gm > 0) & (gp > 0) \
-                & (g0 < graze_margin)
-        for mask, sign in ((is_max, 1.0), (is_min, -1.0)):
-            s_idx, k_idx = np.nonzero(mask)
+            near_max = (g0 <= 0) & (g0 > -graze_margin)
+            near_min = (g0 > 0) & (g0 < graze_margin)
+        for near, sign in ((near_max, 1.0), (near_min, -1.0)):
+            s_idx, k_idx = np.nonzero(near)
+            if s_idx.size == 0:
+                continue
+            gm, gc, gp = G[s_idx, k_idx] * sign, G[s_idx, k_idx + 1] * sign, G[s_idx, k_idx + 2] * sign
+            with np.errstate(invalid="ignore", divide="ignore"):
+                keep = (gc > gm) & (gc >= gp)
+                keep &= (gm <= 0) & (gp <= 0) if sign > 0 else (gm < 0) & (gp < 0)
+                keep &= np.isfinite(gm) & np.isfinite(gp)
+                if np.isfinite(vertex_margin):
+                    curv = 2.0 * gc - gm - gp
+                    vertex = np.where(curv > 0, gc + (gp - gm) ** 2 / (8.0 * curv), gc)
+                    keep &= vertex > -vertex_margin
+            s_idx, k_idx = s_idx[keep], k_idx[keep]
             if s_idx.size == 0:
                 continue
             s_idx = s_idx.astype(np.int64)
@@ -201,7 +225,8 @@ def find_crossings(
             def signed(ss: IntArray, kk: IntArray, tt: FloatArray, sign: float = sign) -> FloatArray:
                 return sign * g_at(ss, kk, tt)
 
-            t_ext, f_ext = golden_maximum(s_idx, lo, hi, t, signed, tol_s=tol_s)
+            # Only the sign of the extremum matters (it becomes a bracket end): coarse tolerance.
+            t_ext, f_ext = golden_maximum(s_idx, lo, hi, t, signed, tol_s=max(tol_s, 0.05))
             crosses = (f_ext > 0) if sign > 0 else (-f_ext <= 0)
             if not crosses.any():
                 continue

@@ -19,8 +19,10 @@ Skyfield's ``design/sgp4_parallel.py``):
 Step: the time grid's step is derived from the fastest angular motion of the set (the
 perigee of the most eccentric/lowest orbit): ``T_perigee / 60`` clamped to 10..300 s,
 i.e. ~90 s for the ISS; the grazing search covers every sampled elevation maximum
-within ``rate x step / 2`` of the mask, where ``rate`` bounds the elevation rate of a
-satellite seen near the mask (perigee speed over the slant range at the mask).  A pass
+within ``1.5 x rate x step / 2`` of the mask, where ``rate`` bounds the elevation rate
+of a satellite seen near the mask (perigee speed over the slant range at the mask),
+and whose parabola through the three samples peaks within 2 deg of the mask (skipped
+where a range limit or an azimuth mask makes g piecewise).  A pass
 visible at the start or end of the interval is clipped there and flagged (``flags`` bit
 1 / bit 2); an always-visible pair (GEO) gets one pass spanning the whole interval with
 both bits set; a never-visible pair has no pass.
@@ -44,7 +46,6 @@ from orbitwatch.access.events import (
     find_crossings,
     golden_maximum,
     intervals_from_crossings,
-    segment_index,
 )
 from orbitwatch.access.sites import Site, SiteTable
 from orbitwatch.access.sun import shadow_g, sun_teme_km
@@ -82,6 +83,7 @@ PASS_CLIPPED_END = 2
 
 _RAD2DEG = 180.0 / math.pi
 _GRID_BYTES = 96 * 1024 * 1024  # per (n x M x T) float64 work array
+_VERTEX_MARGIN_DEG = 2.0
 
 
 # ----------------------------------------------------------------------------- track
@@ -117,23 +119,37 @@ class Track:
         h = self.t_s[k + 1] - self.t_s[k]
         s = ((t - self.t_s[k]) / h)[:, None]
         h = h[:, None]
-        s2, s3 = s * s, s * s * s
-        h00, h10, h01, h11 = 2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s, -2 * s3 + 3 * s2, s3 - s2
+        s2 = s * s
+        s3 = s2 * s
+        h01 = 3 * s2 - 2 * s3
+        h00 = 1 - h01
+        h10 = (s3 - 2 * s2 + s) * h
+        h11 = (s3 - s2) * h
         if i is None:
-            return h00 * p[k] + h10 * h * v[k] + h01 * p[k + 1] + h11 * h * v[k + 1]
-        return h00 * p[i, k] + h10 * h * v[i, k] + h01 * p[i, k + 1] + h11 * h * v[i, k + 1]
+            return h00 * p[k] + h10 * v[k] + h01 * p[k + 1] + h11 * v[k + 1]
+        T = p.shape[1]
+        flat = i * T + k
+        pf, vf = p.reshape(-1, 3), v.reshape(-1, 3)
+        return (h00 * np.take(pf, flat, axis=0) + h10 * np.take(vf, flat, axis=0)
+                + h01 * np.take(pf, flat + 1, axis=0) + h11 * np.take(vf, flat + 1, axis=0))
+
+    def _segment(self, t_s: FloatArray) -> IntArray:
+        T = self.t_s.shape[0]
+        # The grid is uniform (make_track): the segment is a division, not a search.
+        step = (self.t_s[-1] - self.t_s[0]) / (T - 1)
+        k = np.floor((t_s - self.t_s[0]) / step).astype(np.int64)
+        return np.clip(k, 0, T - 2)
 
     def position_at(self, sat: IntArray, t_s: FloatArray) -> FloatArray:
         """ITRF positions ``(K, 3)`` of local satellites ``sat (K,)`` at ``t_s (K,)``."""
-        k = segment_index(self.t_s, t_s)
         if self.t_s.shape[0] < 2:
             return self.r_km[sat, 0]
-        return self._hermite(self.r_km, self.v_km_s, sat, k, t_s)
+        return self._hermite(self.r_km, self.v_km_s, sat, self._segment(t_s), t_s)
 
     def sun_at(self, t_s: FloatArray) -> FloatArray:
-        k = segment_index(self.t_s, t_s)
         if self.t_s.shape[0] < 2:
             return np.broadcast_to(self.sun_km[0], (t_s.shape[0], 3)).copy()
+        k = self._segment(t_s)
         return self._hermite(self.sun_km, self.sun_v_km_s, None, k, t_s)
 
 
@@ -268,30 +284,44 @@ class _Geometry:
         return g
 
     def grid(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """``g``, elevation (deg) and range (km) on the grid, each ``(n*M, T)``."""
+        """``g``, elevation (deg) and range (km) on the grid, each ``(n*M, T)``.
+
+        Dot products are matrix products ``(M, 3) @ (n, 3, T)`` so that the arrays come
+        out directly in the ``(sat, site, time)`` layout of the series.
+        """
         r = self.track.r_km  # (n, T, 3)
         n, T, _ = r.shape
         M = self.n_sites
+        rt = np.ascontiguousarray(r.transpose(0, 2, 1))  # (n, 3, T)
         up = self.enu[:, 2, :]  # (M, 3)
-        ru = r @ up.T  # (n, T, M)
-        rs = r @ self.ecef.T
-        r2 = np.einsum("ntk,ntk->nt", r, r)
-        s2 = np.einsum("mk,mk->m", self.ecef, self.ecef)
-        us = np.einsum("mk,mk->m", up, self.ecef)
-        rng = np.sqrt(np.maximum(r2[:, :, None] - 2.0 * rs + s2, 0.0))
-        el = np.arcsin(np.clip((ru - us) / rng, -1.0, 1.0)) * _RAD2DEG
-        site_idx = np.broadcast_to(np.arange(M), el.shape)
+        s2 = np.einsum("mk,mk->m", self.ecef, self.ecef)[:, None]
+        us = np.einsum("mk,mk->m", up, self.ecef)[:, None]
+        r2 = np.einsum("nkt,nkt->nt", rt, rt)[:, None, :]
+        rng = np.matmul(self.ecef, rt)  # (n, M, T): r . s
+        rng *= -2.0
+        rng += r2
+        rng += s2
+        np.sqrt(np.maximum(rng, 0.0, out=rng), out=rng)
+        el = np.matmul(up, rt)
+        el -= us
+        el /= rng
+        np.clip(el, -1.0, 1.0, out=el)
+        np.arcsin(el, out=el)
+        el *= _RAD2DEG
         if self.mask.shape[1] > 1:
             east, north = self.enu[:, 0, :], self.enu[:, 1, :]
-            e_c = r @ east.T - np.einsum("mk,mk->m", east, self.ecef)
-            n_c = r @ north.T - np.einsum("mk,mk->m", north, self.ecef)
+            e_c = np.matmul(east, rt) - np.einsum("mk,mk->m", east, self.ecef)[:, None]
+            n_c = np.matmul(north, rt) - np.einsum("mk,mk->m", north, self.ecef)[:, None]
             az = np.mod(np.arctan2(e_c, n_c) * _RAD2DEG, 360.0)
+            site_idx = np.broadcast_to(np.arange(M)[:, None], el.shape)
+            g = el - _mask_lookup(self.mask, site_idx.reshape(-1), az.reshape(-1)).reshape(el.shape)
         else:
-            az = np.zeros_like(el)
-        g = self._g(az.reshape(-1), el.reshape(-1), rng.reshape(-1), site_idx.reshape(-1)).reshape(el.shape)
-        return (np.ascontiguousarray(g.transpose(0, 2, 1)).reshape(n * M, T),
-                np.ascontiguousarray(el.transpose(0, 2, 1)).reshape(n * M, T),
-                np.ascontiguousarray(rng.transpose(0, 2, 1)).reshape(n * M, T))
+            g = el - self.mask[:, 0][:, None]
+        rmax = self.rmax[:, None]
+        if np.isfinite(rmax).any():
+            g_rng = np.where(np.isfinite(rmax), (rmax - rng) / rng * _RAD2DEG, np.inf)
+            g = np.minimum(g, g_rng)
+        return g.reshape(n * M, T), el.reshape(n * M, T), rng.reshape(n * M, T)
 
     def geometry_at(self, series: IntArray, t_s: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         sat, site = np.divmod(series, self.n_sites)
@@ -303,7 +333,11 @@ class _Geometry:
         return self._g(az, el, rng, series % self.n_sites)
 
     def el_at(self, series: IntArray, seg: IntArray, t_s: FloatArray) -> FloatArray:
-        return self.geometry_at(series, t_s)[1]
+        sat, site = np.divmod(series, self.n_sites)
+        rho = self.track.position_at(sat, t_s) - self.ecef[site]
+        up = self.enu[site, 2, :]
+        sin_el = np.einsum("ij,ij->i", rho, up) / np.sqrt(np.einsum("ij,ij->i", rho, rho))
+        return np.asarray(np.arcsin(np.clip(sin_el, -1.0, 1.0)) * _RAD2DEG)
 
 
 # ----------------------------------------------------------------------------- windows
@@ -343,8 +377,9 @@ class WindowTable:
 
 
 def _windows_from_g(t_s: FloatArray, g: FloatArray, g_at: Any, graze_margin: float, t0: np.datetime64,
-                    tol_s: float = 1e-3) -> WindowTable:
-    cr: Crossings = find_crossings(t_s, g, g_at, tol_s=tol_s, graze_margin=graze_margin)
+                    tol_s: float = 1e-3, vertex_margin: float = np.inf) -> WindowTable:
+    cr: Crossings = find_crossings(t_s, g, g_at, tol_s=tol_s, graze_margin=graze_margin,
+                                   vertex_margin=vertex_margin)
     pos0 = np.isfinite(g[:, 0]) & (g[:, 0] > 0)
     key, a, b, flags = intervals_from_crossings(cr, g.shape[0], float(t_s[0]), float(t_s[-1]), pos0)
     return WindowTable(t0, key, a, b, flags)
@@ -440,7 +475,7 @@ def _window_max(geom: _Geometry, series: IntArray, start: FloatArray, end: Float
         best_w, best_k = wid[order][last], k[order][last]
         lo[best_w] = np.maximum(start[best_w], t[np.maximum(best_k - 1, 0)])
         hi[best_w] = np.minimum(end[best_w], t[np.minimum(best_k + 1, T - 1)])
-    return golden_maximum(series, lo, hi, t, f_at, tol_s=1e-3)
+    return golden_maximum(series, lo, hi, t, f_at, tol_s=1e-2)
 
 
 # ----------------------------------------------------------------------------- passes
@@ -455,7 +490,9 @@ class PassTable:
     clipped), bit 2 = visible at its end (set clipped); both = visible throughout;
     bit 4 = cut by a condition (sunlit / site dark), not by the horizon.
     ``sunlit_fraction``: share of the pass with the satellite's Sun centre visible
-    (NaN when not computed).
+    (NaN when not computed).  ``min_range_km`` is the range at culmination: the range
+    to a satellite at a given altitude falls monotonically with elevation, so this is
+    the window's minimum to within the satellite's altitude change over the pass.
     """
 
     norad_id: IntArray
@@ -536,7 +573,11 @@ def visibility_windows(
     """
     geom = _Geometry(track, sites, min_elevation_deg, max_range_km)
     g, el, rng = geom.grid()
-    win = _windows_from_g(track.t_s, g, geom.g_at, graze_margin_deg, track.t0)
+    # g is smooth (a parabola fits two steps of elevation to << 1 deg) unless a range
+    # limit or an azimuth mask makes it piecewise: then every candidate is searched.
+    smooth = geom.mask.shape[1] == 1 and not np.isfinite(geom.rmax).any()
+    win = _windows_from_g(track.t_s, g, geom.g_at, graze_margin_deg, track.t0,
+                          vertex_margin=_VERTEX_MARGIN_DEG if smooth else np.inf)
     return geom, win, el, rng
 
 
@@ -627,8 +668,8 @@ def _cut(win: WindowTable, group: IntArray, other: WindowTable) -> WindowTable:
 def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el: float, max_range: float,
                       margin: float, with_sunlit: bool, cond: Conditions | None = None,
                       dark: WindowTable | None = None) -> PassTable:
-    geom, win, el, rng = visibility_windows(track, sites, min_elevation_deg=min_el, max_range_km=max_range,
-                                            graze_margin_deg=margin)
+    geom, win, el, _ = visibility_windows(track, sites, min_elevation_deg=min_el, max_range_km=max_range,
+                                          graze_margin_deg=margin)
     M = len(sites)
     lit = sunlit_windows(track) if (with_sunlit or (cond is not None and cond.sunlit)) else None
     if cond is not None and cond.sunlit and lit is not None:
@@ -637,11 +678,6 @@ def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el:
         win = _cut(win, win.key % M, dark)
     series, a, b = win.key, win.start_s, win.end_s
     t_cul, el_max = _window_max(geom, series, a, b, el, geom.el_at)
-
-    def neg_range(s: IntArray, seg: IntArray, t: FloatArray) -> FloatArray:
-        return -geom.geometry_at(s, t)[2]
-
-    _, neg_min = _window_max(geom, series, a, b, -rng, neg_range)
     az_r, _, _ = geom.geometry_at(series, a)
     az_s, _, _ = geom.geometry_at(series, b)
     az_c, _, rng_c = geom.geometry_at(series, t_cul)
@@ -665,7 +701,7 @@ def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el:
         culmination_azimuth_deg=az_c,
         set_azimuth_deg=az_s,
         culmination_range_km=rng_c,
-        min_range_km=-neg_min,
+        min_range_km=rng_c,
         sunlit_fraction=frac,
         flags=win.flags,
     )
