@@ -297,7 +297,7 @@ def test_empty_input_strict_and_lenient() -> None:
 def test_streaming_yields_before_the_input_is_exhausted() -> None:
     """Records come out while the generator still has most of its lines to give."""
     consumed = 0
-    n_records = 100_000
+    n_records = 30_000
 
     def lines() -> Iterator[str]:
         nonlocal consumed

@@ -172,6 +172,8 @@ def test_celestrak_csv_history_ingests(shared_data: Path, name: str, rows: int, 
                 sgp4_omm.initialize(sat, fields)
                 _assert_matches_satrec(es, sat, f"{name}:{es.line}")
                 assert es.name == fields["OBJECT_NAME"] and es.cospar_id == fields["OBJECT_ID"]
+                # A REF_FRAME keyword sends the row through the full keyword-by-keyword path.
+                assert es == element_set_from_omm({**fields, "REF_FRAME": "TEME"})
     assert rejects == []
     assert len(got) == rows
     ids = {n for n, _ in got}

@@ -213,6 +213,82 @@ class _Fields:
         return int(text)
 
 
+_FAST_FLOATS = (
+    "MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY",
+    "BSTAR", "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT",
+)
+_FAST_INTS = ("EPHEMERIS_TYPE", "ELEMENT_SET_NO", "REV_AT_EPOCH")
+
+
+def _fast_element_set(fields: Mapping[str, Any], source: str | None, line: int | None) -> ElementSet | None:
+    """The common GP row (CelesTrak CSV/JSON, Space-Track JSON) without per-keyword bookkeeping.
+
+    Returns ``None`` for anything unusual (metadata to check, missing or odd values,
+    out-of-range numbers); the full path then gives the same result or the precise error.
+    """
+    get = fields.get
+    if get("MEAN_ELEMENT_THEORY") or get("REF_FRAME") or get("CENTER_NAME") or get("TIME_SYSTEM"):
+        return None
+    vals: list[float] = []
+    for key in _FAST_FLOATS:
+        v = get(key)
+        if isinstance(v, str):
+            if "_" in v:
+                return None
+            try:
+                x = float(v)
+            except ValueError:
+                return None
+        elif isinstance(v, float | int) and not isinstance(v, bool):
+            x = float(v)
+        else:
+            return None
+        if not math.isfinite(x):
+            return None
+        vals.append(x)
+    n, ecc, incl, raan, argp, ma, bstar, ndot, nddot = vals
+    if not (n > 0.0 and 0.0 <= ecc < 1.0 and 0.0 <= incl <= 180.0 and 0.0 <= raan <= 360.0
+            and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0):
+        return None
+    ints: list[int] = []
+    for key in ("NORAD_CAT_ID", *_FAST_INTS):
+        v = get(key)
+        if isinstance(v, int) and not isinstance(v, bool):
+            ints.append(v)
+        elif isinstance(v, str) and v.isdigit() and v.isascii():
+            ints.append(int(v))
+        elif key != "NORAD_CAT_ID" and (v is None or v == ""):
+            ints.append(0)
+        else:
+            return None
+    norad, eph_type, set_no, rev = ints
+    if not 0 < norad <= MAX_NORAD_ID:
+        return None
+    epoch_text = get("EPOCH")
+    if not (type(epoch_text) is str and len(epoch_text) == 26 and epoch_text[10] == "T" and epoch_text[4] == "-"
+            and epoch_text[19] == "." and epoch_text[20:].isdigit()):
+        return None
+    try:
+        epoch = np.datetime64(epoch_text, "us")
+    except ValueError:
+        return None
+    cls = get("CLASSIFICATION_TYPE")
+    if cls is None or cls == "":
+        cls = "U"
+    elif type(cls) is not str or cls.strip().upper() not in ("U", "C", "S"):
+        return None
+    else:
+        cls = cls.strip().upper()
+    name = get("OBJECT_NAME")
+    cospar = get("OBJECT_ID")
+    if not ((name is None or type(name) is str) and (cospar is None or type(cospar) is str)):
+        return None
+    return ElementSet(
+        norad, epoch, n, ecc, incl, raan, argp, ma, bstar, ndot, nddot, (name or "").strip() or None,
+        (cospar or "").strip() or None, cls, set_no, rev, eph_type, source, line,
+    )
+
+
 def element_set_from_omm(
     fields: Mapping[str, Any],
     *,
@@ -229,6 +305,10 @@ def element_set_from_omm(
     ``lines`` maps keywords to the line they were read from (KVN) for error messages.
     Raises :class:`OMMError` (codes in the module docstring).
     """
+    if not standard:
+        fast = _fast_element_set(fields, source, line)
+        if fast is not None:
+            return fast
     f = _Fields(fields, source, line, lines)
     f.norad = f.fields.get("NORAD_CAT_ID")
     if standard:
