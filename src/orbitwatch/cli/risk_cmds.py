@@ -1,0 +1,166 @@
+"""``orbitwatch pc`` and ``orbitwatch cdm show|convert``: collision probability from CCSDS CDMs.
+
+Contract (fixed)::
+
+    orbitwatch pc CDM_PATH... [--method foster|chan|alfano|hall3d|montecarlo|max|auto]
+        [--hbr-m X] [--samples N] [--json]
+    orbitwatch cdm show PATH
+    orbitwatch cdm convert PATH --to xml|kvn [--output PATH]
+
+``pc`` prints per CDM: TCA, miss distance, relative speed, Pc, method, whether the
+covariance was remediated, and CARA-style usage-violation flags; ``--json`` prints a
+list of ``{file, norad_1, norad_2, tca_utc, miss_distance_km, relative_speed_km_s,
+hbr_m, method, pc, covariance_remediated, usage_violations}`` (plus ``hbr_source``,
+``cdm_pc`` and method extras such as ``ci_low``/``ci_high``).  HBR: ``--hbr-m``, else
+the CDM's ``COMMENT HBR``, else 20 m.  A CDM that fails to parse is reported on stderr
+with its error code; the others are still computed and the exit status is 4.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from orbitwatch.ccsds.cdm import CDM, read_cdm, write_cdm_kvn, write_cdm_xml
+from orbitwatch.cli._app import app, console, err_console, exit_code_for, handle_errors, print_json
+from orbitwatch.errors import InputError, OrbitwatchError
+from orbitwatch.risk.pc import pc_from_cdm
+
+
+class Method(enum.StrEnum):
+    foster = "foster"
+    chan = "chan"
+    alfano = "alfano"
+    hall3d = "hall3d"
+    montecarlo = "montecarlo"
+    max = "max"
+    auto = "auto"
+
+
+class Syntax(enum.StrEnum):
+    xml = "xml"
+    kvn = "kvn"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}", code="INPUT_FILE", source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", code="INPUT_FILE", source=str(path)) from None
+
+
+def _load(path: Path) -> CDM:
+    return read_cdm(_read_text(path), source=str(path))
+
+
+def _fmt_pc(pc: Any) -> str:
+    return "n/a" if pc is None else f"{pc:.4e}"
+
+
+@app.command("pc")
+@handle_errors
+def pc_command(
+    cdm_paths: Annotated[list[Path], typer.Argument(metavar="CDM_PATH...", help="CDM files (KVN or XML)")],
+    method: Annotated[Method, typer.Option("--method", help="Pc method")] = Method.foster,
+    hbr_m: Annotated[float | None, typer.Option("--hbr-m", help="combined hard-body radius, m")] = None,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo trials per CDM")] = 100_000,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Collision probability of each conjunction in CDM files."""
+    if hbr_m is not None and not hbr_m > 0:
+        raise InputError(f"--hbr-m must be > 0, not {hbr_m}", code="INPUT_HBR", field="hbr_m")
+    records: list[dict[str, Any]] = []
+    worst = 0
+    for path in cdm_paths:
+        try:
+            records.append(pc_from_cdm(_load(path), method=method.value, hbr_m=hbr_m, n_samples=samples))
+        except OrbitwatchError as exc:
+            err_console.print(f"[bold red]error[/] {exc}", highlight=False, soft_wrap=True)
+            worst = max(worst, exit_code_for(exc))
+    if as_json:
+        print_json(records)
+    elif records:
+        table = Table(title="Collision probability")
+        for col in ("file", "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "method", "remediated", "flags"):
+            table.add_column(col, overflow="fold", no_wrap=col in ("Pc", "miss km", "HBR m"))
+        for r in records:
+            table.add_row(
+                escape(Path(r["file"]).name),
+                r["tca_utc"],
+                f"{r['miss_distance_km']:.4f}",
+                f"{r['relative_speed_km_s']:.4f}",
+                f"{r['hbr_m']:g}",
+                _fmt_pc(r["pc"]),
+                r["method"],
+                "yes" if r["covariance_remediated"] else "no",
+                escape(",".join(r["usage_violations"]) or "-"),
+            )
+        console.print(table)
+    if worst:
+        raise typer.Exit(worst)
+
+
+cdm_app = typer.Typer(help="Read, show and convert CCSDS Conjunction Data Messages.", no_args_is_help=True)
+app.add_typer(cdm_app, name="cdm")
+
+
+@cdm_app.command("show")
+@handle_errors
+def cdm_show(path: Annotated[Path, typer.Argument(help="CDM file (KVN or XML)")]) -> None:
+    """Pretty-print a CDM: header, relative data, and the two objects side by side."""
+    cdm = _load(path)
+    head = Table(title=f"CDM {cdm.message_id}", show_header=False)
+    head.add_column("keyword", style="bold")
+    head.add_column("value", overflow="fold")
+    for it in (*cdm.header, *cdm.relative):
+        head.add_row(it.key, escape(f"{it.value} [{it.units}]" if it.units else it.value))
+    console.print(head)
+    objs = Table(title="Objects")
+    objs.add_column("keyword", style="bold")
+    objs.add_column("OBJECT1", overflow="fold")
+    objs.add_column("OBJECT2", overflow="fold")
+    keys: list[str] = []
+    for section in cdm.objects:
+        for it in section:
+            if it.key != "COMMENT" and it.key not in keys:
+                keys.append(it.key)
+    for key in keys:
+        cells = []
+        for k in (1, 2):
+            item = next((it for it in cdm.objects[k - 1] if it.key == key), None)
+            if item is None:
+                cells.append("")
+            else:
+                cells.append(escape(f"{item.value} [{item.units}]" if item.units else item.value))
+        objs.add_row(key, *cells)
+    console.print(objs)
+    comments = cdm.comments()
+    if comments:
+        console.print(escape("Comments: " + " | ".join(comments)), highlight=False, soft_wrap=True)
+
+
+@cdm_app.command("convert")
+@handle_errors
+def cdm_convert(
+    path: Annotated[Path, typer.Argument(help="CDM file (KVN or XML)")],
+    to: Annotated[Syntax, typer.Option("--to", help="output syntax")],
+    output: Annotated[Path | None, typer.Option("--output", help="write here instead of stdout")] = None,
+) -> None:
+    """Convert a CDM between KVN and XML (lossless: reading the output gives the same CDM)."""
+    cdm = _load(path)
+    text = write_cdm_xml(cdm) if to == Syntax.xml else write_cdm_kvn(cdm)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc}", code="INPUT_FILE", source=str(output)) from None
+        err_console.print(f"wrote {output}")

@@ -1,0 +1,255 @@
+"""One entry point for collision probability over arrays of conjunctions, and from CDMs.
+
+:func:`pc_for_states` is what screening and the CLI call: TCA states, covariances
+(or ``None`` for the documented TLE default), HBRs and a method name in; Pc, the
+method actually used, remediation and usage-violation flags and a per-conjunction
+error code out.  Bad conjunctions are data (code + NaN), never an exception.
+
+Methods (``METHODS``): ``foster`` (default; Foster 1992, circle), ``chan``,
+``alfano`` (2005 series), ``hall3d`` (3D-Nc, long encounters), ``montecarlo``
+(two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
+the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
+``auto`` (``foster`` unless CARA's usage-violation check says the 2D assumptions fail,
+then ``hall3d``).
+
+:func:`pc_from_cdm` computes the Pc of one parsed CDM: the RTN covariances are
+rotated to the CDM's frame with each object's own state, combined and projected on
+the encounter plane; the miss vector is the projection of ``r1 - r2`` on that plane,
+i.e. orbitwatch re-centres at TCA in the rectilinear sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from orbitwatch.ccsds.cdm import CDM
+from orbitwatch.errors import InputError
+from orbitwatch.risk.alfano import pc_alfano_plane
+from orbitwatch.risk.chan import pc_chan_plane
+from orbitwatch.risk.covariance import DEFAULT_LEO, tle_covariance_inertial
+from orbitwatch.risk.encounter import check_inputs, encounter_plane, usage_violations
+from orbitwatch.risk.foster import pc_foster_plane
+from orbitwatch.risk.hall3d import pc_hall3d
+from orbitwatch.risk.maxpc import pc_max_isotropic, pc_max_scaled
+from orbitwatch.risk.montecarlo import pc_montecarlo
+from orbitwatch.times import format_utc
+
+__all__ = ["DEFAULT_COMBINED_HBR_M", "METHODS", "PcResult", "pc_for_states", "pc_from_cdm"]
+
+FloatArray = npt.NDArray[np.float64]
+
+METHODS = ("foster", "chan", "alfano", "hall3d", "montecarlo", "max", "auto")
+
+DEFAULT_COMBINED_HBR_M = 20.0
+"""Combined HBR used for a CDM that states none (CARA's customary conservative value)."""
+
+
+@dataclass(frozen=True)
+class PcResult:
+    """Pc for M conjunctions.
+
+    ``pc`` (M,) NaN where ``codes`` is not empty; ``method`` (M,) the method used per
+    conjunction; ``covariance_remediated`` (M,); ``usage_violations`` M lists of flag
+    names; ``codes`` (M,) ``""`` or an ``INPUT_*`` code; ``miss_distance_km``,
+    ``relative_speed_km_s`` (M,); ``covariance_source`` (M, 2) ``given``/``default``;
+    ``extra`` per-method arrays (``ci_low``/``ci_high`` for Monte Carlo, ``nc`` for
+    hall3d, ``scale``/``dilution`` for max).
+    """
+
+    pc: FloatArray
+    method: list[str]
+    covariance_remediated: npt.NDArray[np.bool_]
+    usage_violations: list[list[str]]
+    codes: npt.NDArray[np.str_]
+    miss_distance_km: FloatArray
+    relative_speed_km_s: FloatArray
+    covariance_source: list[tuple[str, str]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _full6(cov: FloatArray) -> FloatArray:
+    if cov.shape[1] >= 6:
+        return np.ascontiguousarray(cov[:, :6, :6])
+    out = np.zeros((cov.shape[0], 6, 6))
+    out[:, :3, :3] = cov[:, :3, :3]
+    return out
+
+
+def _cov_or_default(cov: Any, r: FloatArray, v: FloatArray, age_days: FloatArray) -> tuple[FloatArray, str]:
+    if cov is None:
+        a, b = np.array(DEFAULT_LEO[0]), np.array(DEFAULT_LEO[1])
+        sig = np.sqrt(a**2 + (b * age_days[:, None]) ** 2)
+        return tle_covariance_inertial(sig, r, v), "default"
+    arr = np.asarray(cov, dtype=np.float64)
+    if arr.ndim == 2:
+        arr = np.broadcast_to(arr, (r.shape[0], *arr.shape))
+    return _full6(arr), "given"
+
+
+def pc_for_states(
+    r1_km: Any,
+    v1_km_s: Any,
+    cov1_km2: Any,
+    r2_km: Any,
+    v2_km_s: Any,
+    cov2_km2: Any,
+    hbr_km: Any,
+    *,
+    method: str = "foster",
+    age_days: Any = 1.0,
+    window_s: Any = None,
+    n_samples: int = 20_000,
+    seed: int | None = 0,
+) -> PcResult:
+    """Pc of M conjunctions from TCA states.
+
+    ``r1_km, r2_km`` (M, 3), ``v1_km_s, v2_km_s`` (M, 3) inertial; ``cov1_km2,
+    cov2_km2`` (M, 3, 3) / (M, 6, 6) inertial covariances in km, km/s, or ``None``
+    for the default TLE covariance of :mod:`orbitwatch.risk.covariance` at
+    ``age_days`` (M,) or scalar after epoch; ``hbr_km`` (M,) or scalar combined
+    hard-body radius.  ``window_s`` (half-width about TCA) is used by ``hall3d`` and
+    ``montecarlo`` (default: half the shorter orbital period).
+    """
+    if method not in METHODS:
+        raise InputError(f"method {method!r} is not one of {', '.join(METHODS)}", code="INPUT_METHOD", field="method")
+    r1 = np.atleast_2d(np.asarray(r1_km, dtype=np.float64))
+    v1 = np.atleast_2d(np.asarray(v1_km_s, dtype=np.float64))
+    r2 = np.atleast_2d(np.asarray(r2_km, dtype=np.float64))
+    v2 = np.atleast_2d(np.asarray(v2_km_s, dtype=np.float64))
+    m = r1.shape[0]
+    age = np.broadcast_to(np.asarray(age_days, dtype=np.float64), (m,))
+    c1, src1 = _cov_or_default(cov1_km2, r1, v1, age)
+    c2, src2 = _cov_or_default(cov2_km2, r2, v2, age)
+    arrays, codes = check_inputs(r1, v1, c1, r2, v2, c2, hbr_km)
+    r1, v1, p1, r2, v2, p2, hbr = arrays
+    ok = codes == ""
+    pc = np.full(m, np.nan)
+    rem = np.zeros(m, dtype=bool)
+    flags: list[list[str]] = [[] for _ in range(m)]
+    miss = np.linalg.norm(r1 - r2, axis=1)
+    speed = np.linalg.norm(v1 - v2, axis=1)
+    used = [method] * m
+    extra: dict[str, Any] = {}
+    idx = np.flatnonzero(ok)
+    if idx.size:
+        uv = usage_violations(r1[idx], v1[idx], p1[idx], r2[idx], v2[idx], p2[idx], hbr[idx])
+        for j, i in enumerate(idx):
+            flags[i] = uv.flags[j]
+        plane = encounter_plane(r1[idx], v1[idx], p1[idx], r2[idx], v2[idx], p2[idx])
+        chosen = np.array([method] * idx.size, dtype=object)
+        if method == "auto":
+            chosen = np.where(uv.invalid_2d, "hall3d", "foster").astype(object)
+        for name in sorted(set(chosen.tolist())):
+            sel = chosen == name
+            ii = idx[sel]
+            if name in ("foster", "chan", "alfano"):
+                fn = {"foster": pc_foster_plane, "chan": pc_chan_plane, "alfano": pc_alfano_plane}[name]
+                res = fn(plane.miss_km[sel], plane.cov_km2[sel], hbr[ii])
+                pc[ii], rem[ii] = res.pc, res.remediated
+            elif name == "max":
+                if src1 == "given" or src2 == "given":
+                    mres = pc_max_scaled(plane.miss_km[sel], plane.cov_km2[sel], hbr[ii])
+                else:
+                    mres = pc_max_isotropic(np.linalg.norm(plane.miss_km[sel], axis=1), hbr[ii])
+                pc[ii] = mres.pc_max
+                extra.setdefault("scale", np.full(m, np.nan))[ii] = mres.scale
+                extra.setdefault("dilution", np.zeros(m, dtype=bool))[ii] = mres.dilution
+            elif name == "hall3d":
+                s1 = np.concatenate([r1[ii], v1[ii]], axis=1)
+                s2 = np.concatenate([r2[ii], v2[ii]], axis=1)
+                win = None if window_s is None else np.broadcast_to(np.asarray(window_s, dtype=float), (m,))[ii]
+                hres = pc_hall3d(s1, _full6(c1[ii]), s2, _full6(c2[ii]), hbr[ii], window_s=win)
+                pc[ii], rem[ii] = hres.pc, hres.remediated
+                extra.setdefault("nc", np.full(m, np.nan))[ii] = hres.nc
+            elif name == "montecarlo":
+                s1 = np.concatenate([r1[ii], v1[ii]], axis=1)
+                s2 = np.concatenate([r2[ii], v2[ii]], axis=1)
+                if window_s is None:
+                    win = 0.5 * np.minimum(_period(s1), _period(s2))
+                else:
+                    win = np.broadcast_to(np.asarray(window_s, dtype=float), (m,))[ii]
+                mc = pc_montecarlo(
+                    s1, _full6(c1[ii]), s2, _full6(c2[ii]), hbr[ii], window_s=win, n_samples=n_samples, seed=seed
+                )
+                pc[ii] = mc.pc
+                rem[ii] = mc.covariance_clipped
+                extra.setdefault("ci_low", np.full(m, np.nan))[ii] = mc.ci_low
+                extra.setdefault("ci_high", np.full(m, np.nan))[ii] = mc.ci_high
+            for i in ii:
+                used[i] = name
+    return PcResult(
+        pc=pc,
+        method=used,
+        covariance_remediated=rem,
+        usage_violations=flags,
+        codes=codes,
+        miss_distance_km=miss,
+        relative_speed_km_s=speed,
+        covariance_source=[(src1, src2)] * m,
+        extra=extra,
+    )
+
+
+def _period(states: FloatArray) -> FloatArray:
+    from orbitwatch.risk._kepler import MU
+
+    rn = np.linalg.norm(states[:, :3], axis=1)
+    energy = 0.5 * np.sum(states[:, 3:] ** 2, axis=1) - MU / rn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = -MU / (2 * energy)
+        return np.where(a > 0, 2 * np.pi * np.sqrt(np.abs(a) ** 3 / MU), 86400.0)
+
+
+_INERTIAL = {"EME2000", "GCRF", "ICRF", "TEME", "J2000", "TOD", "MOD"}
+
+
+def pc_from_cdm(cdm: CDM, *, method: str = "foster", hbr_m: float | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Pc of one CDM as the record of the ``orbitwatch pc --json`` contract.
+
+    HBR: ``hbr_m`` if given, else the CDM's ``COMMENT HBR`` / ``HBR``, else
+    :data:`DEFAULT_COMBINED_HBR_M`.  A CDM whose objects are in different frames
+    raises :class:`InputError` (``INPUT_FRAME``); an Earth-fixed frame (ITRF) is used
+    as is and flagged ``NON_INERTIAL_FRAME``.
+    """
+    f1, f2 = cdm.ref_frame(1).strip().upper(), cdm.ref_frame(2).strip().upper()
+    if f1 != f2:
+        raise InputError(f"objects are in different frames ({f1}, {f2})", code="INPUT_FRAME", source=cdm.source)
+    if hbr_m is not None:
+        hbr, hbr_source = float(hbr_m), "option"
+    elif np.isfinite(cdm.hbr_m):
+        hbr, hbr_source = cdm.hbr_m, "cdm"
+    else:
+        hbr, hbr_source = DEFAULT_COMBINED_HBR_M, "default"
+    tca = cdm.tca
+    s1, s2 = cdm.state(1), cdm.state(2)
+    c1 = cdm.covariance_inertial_km(1)
+    c2 = cdm.covariance_inertial_km(2)
+    res = pc_for_states(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr / 1e3, method=method, **kwargs)
+    flags = list(res.usage_violations[0])
+    if f1 not in _INERTIAL:
+        flags.append("NON_INERTIAL_FRAME")
+    if res.codes[0]:
+        flags.append(str(res.codes[0]))
+    record: dict[str, Any] = {
+        "file": cdm.source,
+        "norad_1": cdm.norad_id(1),
+        "norad_2": cdm.norad_id(2),
+        "tca_utc": format_utc(tca, digits=3 if int(tca.astype(np.int64)) % 1000 == 0 else 6),
+        "miss_distance_km": float(res.miss_distance_km[0]),
+        "relative_speed_km_s": float(res.relative_speed_km_s[0]),
+        "hbr_m": hbr,
+        "hbr_source": hbr_source,
+        "method": res.method[0],
+        "pc": None if not np.isfinite(res.pc[0]) else float(res.pc[0]),
+        "covariance_remediated": bool(res.covariance_remediated[0]),
+        "usage_violations": flags,
+        "cdm_pc": None if not np.isfinite(cdm.collision_probability) else cdm.collision_probability,
+    }
+    for key, arr in res.extra.items():
+        value = arr[0]
+        record[key] = bool(value) if isinstance(value, np.bool_) else float(value)
+    return record

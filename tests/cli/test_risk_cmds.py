@@ -1,0 +1,88 @@
+"""``orbitwatch pc`` and ``orbitwatch cdm show|convert`` (contract of issue 4) on the staged CDMs.
+
+Reference: the COLLISION_PROBABILITY that NASA CARA wrote into its CDM (FOSTER-1992, rounded to
+4 significant digits): agreement within 0.5 % relative; TCA / miss / speed as written in the CDM.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from orbitwatch.ccsds.cdm import read_cdm
+from orbitwatch.cli import app
+
+runner = CliRunner()
+HST = "cdm/cara-pc-test-cdms/000020580_conj_000002017_20230613_001923_20230608_063715.cdm"
+KEYS = {
+    "file",
+    "norad_1",
+    "norad_2",
+    "tca_utc",
+    "miss_distance_km",
+    "relative_speed_km_s",
+    "hbr_m",
+    "method",
+    "pc",
+    "covariance_remediated",
+    "usage_violations",
+}
+
+
+def test_pc_json_contract(shared_data: Path) -> None:
+    path = shared_data / HST
+    result = runner.invoke(app, ["pc", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    (rec,) = json.loads(result.stdout)
+    assert set(rec) >= KEYS
+    assert rec["norad_1"] == 20580 and rec["norad_2"] == 2017
+    assert rec["tca_utc"] == "2023-06-13T00:19:23.766Z"
+    assert rec["miss_distance_km"] == pytest.approx(12.303, abs=0.001)  # MISS_DISTANCE = 12303 [m]
+    assert rec["relative_speed_km_s"] == pytest.approx(2.224, abs=0.001)  # RELATIVE_SPEED = 2224 [m/s]
+    assert rec["hbr_m"] == 10.0 and rec["method"] == "foster"
+    assert rec["pc"] == pytest.approx(1.862e-05, rel=5e-3)
+    assert rec["covariance_remediated"] is False and rec["usage_violations"] == []
+
+
+def test_pc_hbr_override_and_methods(shared_data: Path) -> None:
+    path = shared_data / HST
+    base = json.loads(runner.invoke(app, ["pc", str(path), "--json"]).stdout)[0]["pc"]
+    big = json.loads(runner.invoke(app, ["pc", str(path), "--json", "--hbr-m", "20"]).stdout)[0]
+    assert big["hbr_m"] == 20.0 and big["pc"] > 3.5 * base  # ~ HBR^2 scaling for small HBR
+    chan = json.loads(runner.invoke(app, ["pc", str(path), "--json", "--method", "chan"]).stdout)[0]
+    # Chan's equal-area series is an approximation for an elongated covariance: within 10 % here
+    assert chan["method"] == "chan" and chan["pc"] == pytest.approx(base, rel=0.1)
+
+
+def test_pc_table_and_bad_file(shared_data: Path) -> None:
+    good = shared_data / HST
+    bad = shared_data / "cdm" / "ccsds-cdm-examples" / "CDM-missing-TCA.txt"
+    result = runner.invoke(app, ["pc", str(good), str(bad)])
+    assert result.exit_code == 4  # ParseError family
+    assert "1.8622e-05" in result.stdout
+    assert "CDM_MISSING_TCA" in result.stderr
+    bad_hbr = runner.invoke(app, ["pc", str(good), "--hbr-m", "0"])
+    assert bad_hbr.exit_code == 3 and "INPUT_HBR" in bad_hbr.stderr
+    missing = runner.invoke(app, ["pc", str(shared_data / "cdm" / "nope.cdm")])
+    assert missing.exit_code == 3 and "INPUT_FILE" in missing.stderr
+
+
+def test_cdm_show(shared_data: Path) -> None:
+    result = runner.invoke(app, ["cdm", "show", str(shared_data / "cdm" / "ccsds-cdm-examples" / "CDMExample1.xml")])
+    assert result.exit_code == 0, result.output
+    assert "FENGYUN 1C DEB" in result.stdout
+    assert "715 [m]" in result.stdout
+
+
+@pytest.mark.parametrize("to", ["xml", "kvn"])
+def test_cdm_convert_round_trip(shared_data: Path, tmp_path: Path, to: str) -> None:
+    src = shared_data / HST
+    out = tmp_path / f"out.{to}"
+    result = runner.invoke(app, ["cdm", "convert", str(src), "--to", to, "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert read_cdm(out.read_text()) == read_cdm(src.read_text())
+    stdout = runner.invoke(app, ["cdm", "convert", str(src), "--to", to])
+    assert read_cdm(stdout.stdout) == read_cdm(src.read_text())
