@@ -152,11 +152,15 @@ def test_jason3_logged_manoeuvres_found(shared_data: Path) -> None:
 
 
 def test_geo_station_keeping_fengyun_2h(shared_data: Path) -> None:
-    """Fengyun-2H (GEO, 2019-2022): burns are station-keeping, east-west (semi-major axis /
-    drift) and north-south (inclination); daily TLEs, so about one every 2-6 weeks."""
+    """Fengyun-2H (GEO, 2019-2022): burns are east-west station-keeping (the drift-rate
+    sawtooth); its inclination drifts freely (1.9 deg -> 0.1 deg -> 0.8 deg, no north-south
+    control), so burns are east-west (a few marginal eccentricity/plane steps may be flagged
+    north-south).  About one burn every 2-6 weeks."""
     rep = detect_maneuvers(_read(shared_data / "history/maneuver-benchmark/Fengyun-2H.tle.gz"))
     kinds = Counter(e.kind for e in rep.events)
     assert kinds["station-keeping"] >= 0.9 * len(rep.events) > 15
     axes = Counter(e.evidence["axis"] for e in rep.events)
-    assert axes["east-west"] > 0 and axes["north-south"] > 0
+    assert axes["east-west"] >= 0.8 * len(rep.events)
+    drifts = [(e.evidence["drift_before_deg_day"], e.evidence["drift_after_deg_day"]) for e in rep.events]
+    assert all(abs(b) < 0.05 and abs(a) < 0.05 for b, a in drifts)
     assert rep.noise[0].regime == "geo"

@@ -12,8 +12,9 @@ satellites in Low Earth Orbit", J. Guid. Control Dyn. 37(3), with robust statist
    objects in one array call, see :func:`propagate_pairs`) and the position residual is
    expressed in the RIC frame of the new state (:func:`orbitwatch.frames.to_ric`).  The
    mean elements are turned into series that are smooth between burns: Brouwer
-   semi-major axis, inclination, RAAN minus its J2 secular drift, the eccentricity
-   vector, and for GEO the longitude drift rate (:mod:`orbitwatch.detection.elements`).
+   semi-major axis, the unit orbit normal (inclination and RAAN, the RAAN taken in a
+   frame turning with its J2 secular drift), the eccentricity vector, and for GEO the
+   longitude drift rate (:mod:`orbitwatch.detection.elements`).
 2. **Steps, not differences.**  For every gap the *step* of each series is the
    difference of the medians of the ``k`` sets after and the ``k`` sets before the gap,
    after removing a local robust trend (the median ``k``-lag rate over a wide window, so
@@ -38,7 +39,10 @@ satellites in Low Earth Orbit", J. Guid. Control Dyn. 37(3), with robust statist
    ``relocation_drift_deg_day`` and changes; ``orbit-raising`` when the object leaves
    the GEO belt upward (graveyard); ``station-keeping`` otherwise (with its axis,
    east-west or north-south).  Other regimes: ``orbit-raising`` / ``deorbit`` for large
-   semi-major-axis changes, else ``out-of-plane`` or ``in-plane`` by the larger delta-v.
+   semi-major-axis changes, else ``out-of-plane`` or ``in-plane``.  The out-of-plane axis
+   needs both the larger delta-v and clearly dominant evidence (its z at least 1.5 times the
+   in-plane z): a plane change is so costly per unit of element change that marginal
+   inclination noise beside a real in-plane burn would otherwise win.
 
 Confidence: ``1 - 2^-(z/z_threshold)^2`` (0.5 at the threshold), raised half-way to 1
 when the SGP4 RIC residual of the same pair is also beyond 3 of its own sigmas.
@@ -80,7 +84,8 @@ Progress = Callable[[int, int], None]
 
 KINDS = ("in-plane", "out-of-plane", "station-keeping", "relocation", "orbit-raising", "deorbit")
 
-_FEATURES = ("a_km", "i_deg", "node_deg", "ex", "ey")
+_FEATURES = ("a_km", "hx", "hy", "hz", "ex", "ey")
+_PLANE = ("hx", "hy", "hz")
 _J2000 = 2451545.0
 _GEO_A_KM = 42164.17
 
@@ -89,9 +94,10 @@ _GEO_A_KM = 42164.17
 class ManeuverConfig:
     """Tuning of :func:`detect_maneuvers` (defaults chosen for TLE/OMM histories).
 
-    ``floors`` gives, per regime, the smallest noise scale of each step series
-    (``a_km, i_deg, node_deg, ex, ey``) so that a quantised or noise-free history
-    does not turn rounding into detections.
+    ``floors`` gives, per regime, the smallest noise scale of the step series of the
+    semi-major axis (km), of each component of the orbit normal (rad) and of the
+    eccentricity vector, so that a quantised or noise-free history does not turn
+    rounding into detections.
     """
 
     window: int = 3
@@ -103,12 +109,12 @@ class ManeuverConfig:
     graveyard_km: float = 200.0
     deorbit_perigee_km: float = 250.0
     chunk_rows: int = 40_000
-    floors: dict[str, tuple[float, float, float, float, float]] = field(
+    floors: dict[str, tuple[float, float, float]] = field(
         default_factory=lambda: {
-            "leo": (0.002, 2e-4, 2e-4, 2e-6, 2e-6),
-            "meo": (0.005, 2e-4, 2e-4, 2e-6, 2e-6),
-            "geo": (0.02, 2e-4, 5e-4, 2e-6, 2e-6),
-            "heo": (0.05, 5e-4, 5e-4, 1e-5, 1e-5),
+            "leo": (0.002, 3.5e-6, 2e-6),
+            "meo": (0.005, 3.5e-6, 2e-6),
+            "geo": (0.02, 1.5e-5, 2e-6),
+            "heo": (0.05, 9e-6, 1e-5),
         }
     )
 
@@ -123,6 +129,7 @@ class NoiseModel:
     sigma_a_km: float
     sigma_i_deg: float
     sigma_node_deg: float
+    sigma_plane_rad: float
     sigma_ex: float
     sigma_ey: float
     sigma_radial_km: float
@@ -322,6 +329,9 @@ class _Series:
     a_km: FloatArray
     i_deg: FloatArray
     node_deg: FloatArray
+    hx: FloatArray
+    hy: FloatArray
+    hz: FloatArray
     ex: FloatArray
     ey: FloatArray
     drift_deg_day: FloatArray
@@ -341,26 +351,29 @@ def _series(table: ElementTable, sl: slice) -> _Series:
     ex, ey = el.eccentricity_vector(e, table.arg_perigee_deg[sl])
     drift = el.longitude_drift_deg_day(n, e, inc)
     n_rad_s = n * 2.0 * math.pi / 86400.0
-    return _Series(t_day, a, inc, node, ex, ey, drift, n_rad_s)
+    # Orbit normal with the RAAN taken in a frame turning with the mean J2 nodal rate:
+    # well defined at any inclination (the RAAN alone is not near i = 0).
+    h = el.orbit_normal(inc, node)
+    return _Series(t_day, a, inc, node, h[:, 0], h[:, 1], h[:, 2], ex, ey, drift, n_rad_s)
 
 
 def _classify(
     reg: str, cfg: ManeuverConfig, da_km: float, a_after: float, perigee_after_km: float,
-    drift_before: float, drift_after: float, dv_in: float, dv_out: float,
+    drift_before: float, drift_after: float, dv_in: float, dv_out: float, out_dominant: bool,
 ) -> tuple[str, str]:
     if reg == "geo":
-        axis = "north-south" if dv_out > dv_in else "east-west"
+        axis = "north-south" if out_dominant else "east-west"
         if da_km > 0 and a_after - _GEO_A_KM > cfg.graveyard_km:
             return "orbit-raising", axis
         moving = max(abs(drift_before), abs(drift_after)) > cfg.relocation_drift_deg_day
         if moving and abs(drift_after - drift_before) > cfg.relocation_change_deg_day:
             return "relocation", axis
         return "station-keeping", axis
-    axis = "out-of-plane" if dv_out > dv_in else "in-plane"
-    if da_km > cfg.raise_fraction * a_after and dv_in >= dv_out:
+    axis = "out-of-plane" if out_dominant else "in-plane"
+    if da_km > cfg.raise_fraction * a_after and not out_dominant:
         return "orbit-raising", axis
     if da_km < 0 and (perigee_after_km < cfg.deorbit_perigee_km or -da_km > cfg.raise_fraction * a_after) \
-            and dv_in >= dv_out:
+            and not out_dominant:
         return "deorbit", axis
     return axis, axis
 
@@ -386,20 +399,35 @@ def _analyse_object(
     sig_jump: dict[str, float] = {}
     z = np.zeros(m - 1)
     zs: dict[str, FloatArray] = {}
-    for name_f, floor in zip(_FEATURES, floors, strict=True):
+    floor_of = {"a_km": floors[0], "hx": floors[1], "hy": floors[1], "hz": floors[1],
+                "ex": floors[2], "ey": floors[2]}
+    for name_f in ("i_deg", "node_deg"):  # reported as evidence, not used to decide
+        steps[name_f] = _step_statistics(s.t_day, getattr(s, name_f), k)[0]
+        sig[name_f] = _robust_sigma(steps[name_f], 1e-5)
+    for name_f in _FEATURES:
+        floor = floor_of[name_f]
         y = getattr(s, name_f)
         step, _, jump = _step_statistics(s.t_day, y, k)
         steps[name_f], jumps[name_f] = step, jump
         sig[name_f] = _robust_sigma(step, floor)
         sig_jump[name_f] = _robust_sigma(jump, floor)
-        zs[name_f] = np.abs(step) / sig[name_f]
-        z = np.maximum(z, np.where(np.isfinite(zs[name_f]), zs[name_f], 0.0))
+        zs[name_f] = np.where(np.isfinite(step), np.abs(step) / sig[name_f], 0.0)
+    # Vector quantities are tested as vectors: z of the plane (3 normal components) and of
+    # the eccentricity vector is the root sum of squares of the component z-scores.
+    groups_z = {
+        "a_km": zs["a_km"],
+        "plane": np.sqrt(sum(zs[f] ** 2 for f in _PLANE)),
+        "e": np.sqrt(zs["ex"] ** 2 + zs["ey"] ** 2),
+    }
+    members = {"a_km": ("a_km",), "plane": _PLANE, "e": ("ex", "ey")}
+    for zg in groups_z.values():
+        z = np.maximum(z, zg)
     ric_sig = [_robust_sigma(ric[:, c], 1e-3) for c in range(3)]
     gaps_s = np.diff(s.t_day) * 86400.0
     noise = NoiseModel(
         norad_id=norad, regime=reg, n_sets=m,
         sigma_a_km=sig["a_km"], sigma_i_deg=sig["i_deg"], sigma_node_deg=sig["node_deg"],
-        sigma_ex=sig["ex"], sigma_ey=sig["ey"],
+        sigma_plane_rad=max(sig[f] for f in _PLANE), sigma_ex=sig["ex"], sigma_ey=sig["ey"],
         sigma_radial_km=ric_sig[0], sigma_in_track_km=ric_sig[1], sigma_cross_track_km=ric_sig[2],
         median_gap_s=float(np.median(gaps_s)),
     )
@@ -417,13 +445,12 @@ def _analyse_object(
         else:
             groups.append([int(g)])
     epochs = table.epoch[sl]
-    sin_i = math.sin(math.radians(float(np.median(s.i_deg))))
     for grp in groups:
         garr = np.array(grp)
         # The flagged features of the group decide which pair jumps locate the burn.
-        flagged = [f for f in _FEATURES if np.nanmax(zs[f][garr]) >= thr]
+        flagged = [gname for gname, zg in groups_z.items() if np.nanmax(zg[garr]) >= thr]
         jump_z = np.zeros(garr.shape[0])
-        for f in flagged:
+        for f in (f for gname in flagged for f in members[gname]):
             jump_z += np.abs(jumps[f][garr]) / sig_jump[f]
         g = int(garr[int(np.argmax(jump_z))])
         zmax = float(np.max(z[garr]))
@@ -431,22 +458,25 @@ def _analyse_object(
         di = float(steps["i_deg"][g])
         dnode = float(steps["node_deg"][g])
         dex, dey = float(steps["ex"][g]), float(steps["ey"][g])
-        use = {f: float(np.nanmax(zs[f][garr])) >= 3.0 for f in _FEATURES}
+        use = {f: float(np.nanmax(groups_z[gname][garr])) >= 3.0 for gname in members for f in members[gname]}
         a_after = _median_window(s.a_km, g + 1, g + 1 + k)
         e_after = _median_window(table.eccentricity[sl], g + 1, g + 1 + k)
         v = float(el.circular_speed_km_s(a_after)) * 1000.0  # m/s
         dv_t = v / 2.0 * abs(da) / a_after if use["a_km"] else 0.0
         de = math.hypot(dex if use["ex"] else 0.0, dey if use["ey"] else 0.0)
         dv_e = v * de / 2.0
-        dtheta = math.hypot(math.radians(di) if use["i_deg"] else 0.0,
-                            sin_i * math.radians(dnode) if use["node_deg"] else 0.0)
+        # Plane-change angle = |change of the unit orbit normal| (small angles).
+        dtheta = math.sqrt(sum(float(steps[f][g]) ** 2 for f in _PLANE if use[f]))
         dv_in = max(dv_t, dv_e)
         dv_out = v * dtheta
         drift_before = _median_window(s.drift_deg_day, g - k + 1, g + 1)
         drift_after = _median_window(s.drift_deg_day, g + 1, g + 1 + k)
         perigee_after = a_after * (1.0 - e_after) - WGS72_RADIUS_KM
+        z_in = max(float(np.nanmax(groups_z["a_km"][garr])), float(np.nanmax(groups_z["e"][garr])))
+        z_out = float(np.nanmax(groups_z["plane"][garr]))
+        out_dominant = dv_out > dv_in and z_out >= thr and z_out >= 1.5 * z_in
         kind, axis = _classify(reg, cfg, da if use["a_km"] else 0.0, a_after, perigee_after,
-                               drift_before, drift_after, dv_in, dv_out)
+                               drift_before, drift_after, dv_in, dv_out, out_dominant)
         # Epoch: bracket, refined from the in-track residual growth for in-plane burns.
         t0 = epochs[g]
         t1 = epochs[g + 1]
@@ -478,10 +508,13 @@ def _analyse_object(
             "flagged": flagged,
             "axis": axis,
             "step_a_km": da, "sigma_a_km": sig["a_km"], "z_a": float(zs["a_km"][g]),
-            "step_i_deg": di, "sigma_i_deg": sig["i_deg"], "z_i": float(zs["i_deg"][g]),
-            "step_node_deg": dnode, "sigma_node_deg": sig["node_deg"], "z_node": float(zs["node_deg"][g]),
+            "step_i_deg": di, "sigma_i_deg": sig["i_deg"],
+            "step_node_deg": dnode, "sigma_node_deg": sig["node_deg"],
+            "plane_change_rad": dtheta, "z_plane": z_out,
+            "step_normal": [float(steps[f][g]) for f in _PLANE],
+            "sigma_normal": [sig[f] for f in _PLANE],
             "step_ex": dex, "step_ey": dey, "sigma_ex": sig["ex"], "sigma_ey": sig["ey"],
-            "z_e": float(max(zs["ex"][g], zs["ey"][g])),
+            "z_e": float(groups_z["e"][g]),
             "ric_residual_km": [r_res, i_res, c_res],
             "ric_sigma_km": ric_sig,
             "ric_z": ric_z,
