@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.model import ElementSet, Reject
@@ -367,3 +369,32 @@ def test_sgp4_verification_set_parses_without_checksums(shared_data: Path) -> No
         assert math.radians(es.inclination_deg) == pytest.approx(sat.inclo, rel=1e-15)
         assert es.bstar_per_earth_radius == pytest.approx(sat.bstar, rel=1e-15)
     assert bad == [33333, 33334, 33335]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    norad=st.integers(1, 339999),
+    epoch_us=st.integers(-12 * 365 * 86_400_000_000, 86 * 365 * 86_400_000_000),
+    n=st.floats(0.05, 17.0),
+    e=st.floats(0.0, 0.99),
+    i=st.floats(0.0, 180.0),
+    angles=st.tuples(st.floats(0.0, 359.9), st.floats(0.0, 359.9), st.floats(0.0, 359.9)),
+    bstar=st.floats(-0.9, 0.9),
+    ndot=st.floats(-0.5, 0.5),
+    nddot=st.floats(-1e-3, 1e-3),
+)
+def test_writer_output_is_a_fixed_point(
+    norad: int, epoch_us: int, n: float, e: float, i: float, angles: tuple[float, float, float],
+    bstar: float, ndot: float, nddot: float,
+) -> None:
+    """Any element set TLE can carry: format -> parse -> format gives the same valid lines."""
+    es = ElementSet(norad, np.datetime64(epoch_us, "us"), n, e, i, *angles, bstar, ndot, nddot,
+                    name="X", cospar_id="2001-042AB")
+    l1, l2 = format_tle(es)
+    assert int(l1[68]) == ref_checksum(l1) and int(l2[68]) == ref_checksum(l2)
+    again = parse_tle(l1, l2, "X")
+    assert format_tle(again) == (l1, l2)
+    assert abs(int((again.epoch - es.epoch).astype(np.int64))) <= 432  # half of 1e-8 day
+    assert again.inclination_deg == pytest.approx(i, abs=5e-5)
+    assert again.eccentricity == pytest.approx(e, abs=5e-8)
+    assert again.mean_motion_rev_per_day == pytest.approx(n, abs=5e-9)

@@ -542,16 +542,13 @@ def format_tle(es: ElementSet) -> tuple[str, str]:
     except ValueError as exc:
         raise TLEError(str(exc), code="TLE_ID_RANGE", record=es.norad_id, field="norad_id") from None
     us = int(np.asarray(es.epoch, dtype=UTC_DTYPE).astype(np.int64))
+    us = (us + 432) // 864 * 864  # to 1e-8 day (864 us), rounded half up; may roll into the next year
     year = int(str(np.datetime64(us, "us").astype("datetime64[Y]")))
     if not 1957 <= year <= 2056:
         raise TLEError(f"epoch year {year} is outside the TLE range 1957..2056", code="TLE_FIELD",
                        record=es.norad_id, field="epoch")
-    in_year = us - _year_start_us(year)
-    day0, rem = divmod(in_year, US_PER_DAY)
-    frac = (rem + 432) // 864  # 1e-8 day units, rounded half up
-    if frac >= 100_000_000:
-        frac -= 100_000_000
-        day0 += 1
+    day0, rem = divmod(us - _year_start_us(year), US_PER_DAY)
+    frac = rem // 864
     intl = ""
     if es.cospar_id and 8 <= len(es.cospar_id) <= 11 and es.cospar_id[4] == "-":
         intl = es.cospar_id[2:4] + es.cospar_id[5:]
