@@ -118,3 +118,51 @@ def test_geo_always_and_never_visible(shared_data: Path) -> None:
     assert abs(passes.max_elevation_deg[0] - alt_c.max()) < 0.01
     _tt, ev = sat.find_events(chitose, TS.utc(2026, 5, 24), TS.utc(2026, 5, 31), altitude_degrees=0.0)
     assert not np.any(ev == 0) and not np.any(ev == 2)
+
+
+def test_grazing_pass_between_samples_is_found(shared_data: Path) -> None:
+    """A mask 0.02 deg below a pass's peak leaves a pass of a few seconds, far shorter
+    than the 89 s grid step; it must still be found, with Skyfield's altitude equal to the
+    mask at its rise and set."""
+    l1, l2 = tle_lines(shared_data / STATIONS, 25544)
+    elements = list(read_element_sets([l1, l2], source="iss"))
+    dundee = _sites(shared_data, ("Dundee",))[0]
+    start, end = "2026-05-24T00:00:00Z", "2026-05-25T00:00:00Z"
+    first = find_passes(elements, [dundee], start, end)
+    peak = float(first.max_elevation_deg[1])
+    grazing = Site("Dundee-grazing", dundee.lat_deg, dundee.lon_deg, dundee.alt_m, min_elevation_deg=peak - 0.02)
+    p = find_passes(elements, [grazing], start, end)
+    hit = np.nonzero(np.abs(p.culmination - first.culmination[1]) < np.timedelta64(5, "s"))[0]
+    assert hit.size == 1
+    k = hit[0]
+    dur = (p.set[k] - p.rise[k]).astype(np.int64) / 1e6
+    assert 0.5 < dur < 60.0
+    sat, obs = satellite(l1, l2), topos(dundee.lat_deg, dundee.lon_deg, dundee.alt_m)
+    alt = altitude_deg(sat, obs, np.array([p.rise[k], p.set[k]]))
+    assert np.abs(alt - grazing.min_elevation_deg).max() < 3e-3
+    assert abs(p.max_elevation_deg[k] - peak) < 1e-3
+
+
+def test_azimuth_sector_mask_eglin(shared_data: Path) -> None:
+    """Eglin's phased array sees azimuths 145..215 deg above 1 deg (Vallado Table 4-3).
+
+    At each rise/set Skyfield's altitude is 1 deg inside the sector, or the azimuth is on
+    a sector edge with the altitude above 1 deg (0.003 deg on the sky).
+    """
+    l1, l2 = tle_lines(shared_data / STATIONS, 25544)
+    elements = list(read_element_sets([l1, l2], source="iss"))
+    eglin = next(s for s in load_sites(shared_data / "ground-stations" / "vallado-ssn-sensors.geojson")
+                 if s.name == "Eglin")
+    p = find_passes(elements, [eglin], "2026-05-24T00:00:00Z", "2026-05-27T00:00:00Z")
+    assert len(p) >= 3
+    sat, obs = satellite(l1, l2), topos(eglin.lat_deg, eglin.lon_deg, eglin.alt_m)
+    from _skyfield_ref import sf_time
+
+    for t in np.concatenate([p.rise, p.set]):
+        alt, az, dist = (sat - obs).at(sf_time(np.array([t]))).altaz()
+        a, z = alt.degrees[0], az.degrees[0]
+        on_el = abs(a - 1.0) < 3e-3 and 145.0 - 1e-3 <= z <= 215.0 + 1e-3
+        # on the sky an azimuth error shrinks by cos(altitude) (near-zenith crossings)
+        on_edge = min(abs(z - 145.0), abs(z - 215.0)) * np.cos(np.radians(a)) < 3e-3 and a > 1.0 - 3e-3
+        assert on_el or on_edge, (t, a, z)
+        assert dist.km[0] < 13210.0

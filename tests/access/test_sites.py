@@ -39,7 +39,11 @@ def test_all_shared_site_files_load(shared_data: Path) -> None:
     assert eglin.mask_at(180.0) == pytest.approx(1.0) and eglin.mask_at(90.0) == pytest.approx(90.0)
     assert eglin.mask_at(300.0) == pytest.approx(90.0)
     table = SiteTable.from_sites(list(ssn.values()))
-    assert table.mask_deg.shape == (len(ssn), 360)
+    names = list(ssn)
+    e = names.index("Eglin")
+    got = table.mask_at(np.full(5, e), np.array([144.99, 145.01, 180.0, 214.99, 215.01]))
+    assert np.allclose(got, [90.0, 1.0, 1.0, 1.0, 90.0])
+    assert table.mask_at([names.index("Socorro")], [10.0])[0] == 20.0
 
 
 def test_geodetic_to_ecef_matches_skyfield() -> None:

@@ -187,7 +187,7 @@ def _graze_margin_deg(table: ElementTable, sites: SiteTable, step_s: float) -> f
     """Bound on how far a sampled elevation maximum can lie below the true one (deg)."""
     rp, vp = _perigee(table)
     alt = max(float(np.min(rp)) - WGS84_A_KM, 150.0)
-    mask = float(np.clip(np.min(sites.mask_deg), 0.0, 89.0)) * math.pi / 180
+    mask = float(np.clip(np.min(sites.min_elevation_deg), 0.0, 89.0)) * math.pi / 180
     r_e = WGS84_A_KM
     # slant range to altitude `alt` at elevation `mask`
     slant = -r_e * math.sin(mask) + math.sqrt((r_e * math.sin(mask)) ** 2 + 2 * r_e * alt + alt * alt)
@@ -238,16 +238,6 @@ def topocentric(r_km: npt.ArrayLike, site_ecef_km: npt.ArrayLike, enu: npt.Array
     return az, el, rng
 
 
-def _mask_lookup(mask_deg: FloatArray, site: IntArray, az_deg: FloatArray) -> FloatArray:
-    k = mask_deg.shape[1]
-    if k == 1:
-        return mask_deg[site, 0]
-    x = np.mod(az_deg, 360.0) * (k / 360.0)
-    i0 = np.floor(x).astype(np.int64) % k
-    w = x - np.floor(x)
-    return (1 - w) * mask_deg[site, i0] + w * mask_deg[site, (i0 + 1) % k]
-
-
 @dataclass
 class _Geometry:
     """Per-chunk visibility g-function over series = local_sat * M + site."""
@@ -258,13 +248,13 @@ class _Geometry:
     max_range_km: float
     ecef: FloatArray = field(init=False)
     enu: FloatArray = field(init=False)
-    mask: FloatArray = field(init=False)
+    floor: FloatArray = field(init=False)
     rmax: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
         self.ecef = self.sites.ecef_km()
         self.enu = self.sites.enu_basis()
-        self.mask = np.maximum(self.sites.mask_deg, self.min_elevation_deg)
+        self.floor = np.maximum(self.sites.min_elevation_deg, self.min_elevation_deg)
         rmax = self.sites.max_range_km.copy()
         if math.isfinite(self.max_range_km):
             rmax = np.fmin(rmax, self.max_range_km)
@@ -274,8 +264,13 @@ class _Geometry:
     def n_sites(self) -> int:
         return len(self.sites)
 
+    def _mask(self, site: IntArray, az: FloatArray) -> FloatArray:
+        if not self.sites.has_azimuth_mask:
+            return self.floor[site]
+        return np.maximum(self.sites.mask_at(site, az), self.floor[site])
+
     def _g(self, az: FloatArray, el: FloatArray, rng: FloatArray, site: IntArray) -> FloatArray:
-        g = el - _mask_lookup(self.mask, site, az)
+        g = el - self._mask(site, az)
         rmax = self.rmax[site]
         limited = np.isfinite(rmax)
         if limited.any():
@@ -308,15 +303,15 @@ class _Geometry:
         np.clip(el, -1.0, 1.0, out=el)
         np.arcsin(el, out=el)
         el *= _RAD2DEG
-        if self.mask.shape[1] > 1:
+        if self.sites.has_azimuth_mask:
             east, north = self.enu[:, 0, :], self.enu[:, 1, :]
             e_c = np.matmul(east, rt) - np.einsum("mk,mk->m", east, self.ecef)[:, None]
             n_c = np.matmul(north, rt) - np.einsum("mk,mk->m", north, self.ecef)[:, None]
             az = np.mod(np.arctan2(e_c, n_c) * _RAD2DEG, 360.0)
             site_idx = np.broadcast_to(np.arange(M)[:, None], el.shape)
-            g = el - _mask_lookup(self.mask, site_idx.reshape(-1), az.reshape(-1)).reshape(el.shape)
+            g = el - self._mask(site_idx.reshape(-1), az.reshape(-1)).reshape(el.shape)
         else:
-            g = el - self.mask[:, 0][:, None]
+            g = el - self.floor[:, None]
         rmax = self.rmax[:, None]
         if np.isfinite(rmax).any():
             g_rng = np.where(np.isfinite(rmax), (rmax - rng) / rng * _RAD2DEG, np.inf)
@@ -575,7 +570,7 @@ def visibility_windows(
     g, el, rng = geom.grid()
     # g is smooth (a parabola fits two steps of elevation to << 1 deg) unless a range
     # limit or an azimuth mask makes it piecewise: then every candidate is searched.
-    smooth = geom.mask.shape[1] == 1 and not np.isfinite(geom.rmax).any()
+    smooth = not sites.has_azimuth_mask and not np.isfinite(geom.rmax).any()
     win = _windows_from_g(track.t_s, g, geom.g_at, graze_margin_deg, track.t0,
                           vertex_margin=_VERTEX_MARGIN_DEG if smooth else np.inf)
     return geom, win, el, rng

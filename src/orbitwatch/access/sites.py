@@ -51,7 +51,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-# Uniform azimuth grid on which azimuth-dependent masks are tabulated for the kernels.
+# Uniform azimuth grid of Site.mask_table_deg (for display).
 MASK_TABLE_SIZE = 360
 
 
@@ -137,30 +137,64 @@ def _validate(site: Site, source: str | None, line: int | None) -> None:
 
 @dataclass(frozen=True)
 class SiteTable:
-    """M sites as arrays (each ``(M,)``, masks ``(M, K)``); the array core's input."""
+    """M sites as arrays (each ``(M,)``); the array core's input.
+
+    Azimuth masks are kept exactly as their breakpoints, flattened and keyed by
+    ``site * 2000 + 500 + azimuth`` so that one binary search serves every site
+    (:meth:`mask_at`).
+    """
 
     sites: tuple[Site, ...]
     lat_deg: FloatArray
     lon_deg: FloatArray
     alt_m: FloatArray
     max_range_km: FloatArray
-    mask_deg: FloatArray  # (M, K): K == 1 for constant masks, else MASK_TABLE_SIZE
+    min_elevation_deg: FloatArray
+    has_azimuth_mask: bool
+    _bp_key: FloatArray
+    _bp_el: FloatArray
 
     @classmethod
     def from_sites(cls, sites: Iterable[Site]) -> SiteTable:
         items = tuple(sites)
         if not items:
             raise InputError("no sites given", code="SITE_EMPTY")
-        k = MASK_TABLE_SIZE if any(s.mask_az_deg for s in items) else 1
-        mask = np.array([s.mask_table_deg(k) for s in items], dtype=np.float64).reshape(len(items), k)
+        keys: list[FloatArray] = []
+        els: list[FloatArray] = []
+        for m, s in enumerate(items):
+            if s.mask_az_deg:
+                xp = np.mod(np.asarray(s.mask_az_deg, dtype=np.float64), 360.0)
+                fp = np.asarray(s.mask_el_deg, dtype=np.float64)
+                order = np.argsort(xp, kind="stable")
+                xp, fp = xp[order], fp[order]
+                xp = np.concatenate([[xp[-1] - 360.0], xp, [xp[0] + 360.0]])
+                fp = np.concatenate([[fp[-1]], fp, [fp[0]]])
+            else:
+                xp, fp = np.array([-1.0, 361.0]), np.array([-90.0, -90.0])
+            keys.append(m * 2000.0 + 500.0 + xp)
+            els.append(fp)
         return cls(
             sites=items,
             lat_deg=np.array([s.lat_deg for s in items], dtype=np.float64),
             lon_deg=np.array([s.lon_deg for s in items], dtype=np.float64),
             alt_m=np.array([s.alt_m for s in items], dtype=np.float64),
             max_range_km=np.array([s.max_range_km for s in items], dtype=np.float64),
-            mask_deg=mask,
+            min_elevation_deg=np.array([s.min_elevation_deg for s in items], dtype=np.float64),
+            has_azimuth_mask=any(s.mask_az_deg for s in items),
+            _bp_key=np.concatenate(keys),
+            _bp_el=np.concatenate(els),
         )
+
+    def mask_at(self, site: npt.ArrayLike, az_deg: npt.ArrayLike) -> FloatArray:
+        """Mask elevation (deg) of sites ``site (K,)`` at azimuths ``az_deg (K,)``, exact."""
+        m = np.asarray(site, dtype=np.int64)
+        q = m * 2000.0 + 500.0 + np.mod(np.asarray(az_deg, dtype=np.float64), 360.0)
+        i = np.clip(np.searchsorted(self._bp_key, q, side="right") - 1, 0, self._bp_key.size - 2)
+        x0, x1 = self._bp_key[i], self._bp_key[i + 1]
+        dx = x1 - x0
+        w = np.where(dx > 0, (q - x0) / np.where(dx > 0, dx, 1.0), 1.0)
+        table = (1.0 - w) * self._bp_el[i] + w * self._bp_el[i + 1]
+        return np.asarray(np.maximum(table, self.min_elevation_deg[m]))
 
     def __len__(self) -> int:
         return len(self.sites)
