@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sgp4 import omm as sgp4_omm
 from sgp4.api import Satrec
 
@@ -536,3 +538,30 @@ def test_lenient_xml_and_json_keep_good_records() -> None:
         assert [e.norad_id for e in got] == [25544, 25546], fmt
         assert [(r.code, r.norad) for r in rejects] == [("OMM_NUMBER_FORMAT", 25545)], fmt
         assert rejects[0].line is not None
+
+
+_names = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=30).map(
+    str.strip).filter(bool)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    norad=st.integers(1, 999_999_999),
+    epoch_us=st.integers(-20 * 365 * 86_400_000_000, 80 * 365 * 86_400_000_000),
+    floats=st.tuples(st.floats(1e-3, 20.0), st.floats(0.0, 0.999), st.floats(0.0, 180.0),
+                     st.floats(0.0, 360.0), st.floats(0.0, 360.0), st.floats(0.0, 360.0),
+                     st.floats(-1.0, 1.0), st.floats(-1e-2, 1e-2), st.floats(-1e-5, 1e-5)),
+    name=_names,
+    cospar=_names,
+    ints=st.tuples(st.integers(0, 9), st.integers(0, 9999), st.integers(0, 10**6)),
+)
+def test_kvn_and_xml_writers_round_trip_any_element_set(
+    norad: int, epoch_us: int, floats: tuple[float, ...], name: str, cospar: str, ints: tuple[int, int, int],
+) -> None:
+    """Names with '&', '<', '=', '[...]' and ids up to nine digits come back unchanged."""
+    es = ElementSet(norad, np.datetime64(epoch_us, "us"), *floats, name=name, cospar_id=cospar,
+                    ephemeris_type=ints[0], element_set_no=ints[1], rev_at_epoch=ints[2])
+    kvn = format_omm_kvn(es)
+    assert list(read_element_sets(kvn.splitlines(), source="k")) == [es]
+    xml = format_omm_xml(es)
+    assert list(read_element_sets(io.StringIO(xml), source="x")) == [es]
