@@ -46,7 +46,7 @@ def test_reconstruct_json_contract(frag: Path, tmp_path: Path) -> None:
 def test_reconstruct_table_and_missing_args(frag: Path) -> None:
     res = runner.invoke(app, ["breakup", "reconstruct", "--catalog",
                               str(frag / "cosmos-1408-debris-early-2021-11-30.tle"), "--fragments-designator",
-                              "1982-092"])
+                              "1982-092", "--window-start", "2021-11-14T00:00:00Z"])
     assert res.exit_code == 0, res.output
     assert "event epoch" in res.stdout and "delta-v" in res.stdout
     res = runner.invoke(app, ["breakup", "reconstruct", "--catalog",
@@ -105,3 +105,26 @@ def test_gabbard_evolution(frag: Path, tmp_path: Path) -> None:
     # 1216 records in the 2022 subset, one of which (49619) carries designator 2020-082A.
     assert [c["pieces"] for c in d["catalogs"]] == [105, 1215]
     assert plot.read_bytes()[:8] == PNG
+
+
+def test_store_keeps_the_pre_event_parent(frag: Path, tmp_path: Path) -> None:
+    """With --db the parent's last element set before the first fragment comes from the
+    store's history (2021-11-15 00:55, not the post-event 2021-11-29 set), so the result
+    equals the --parent-elements run: 02:47 UTC."""
+    db = tmp_path / "ow.db"
+    res = runner.invoke(app, ["ingest", str(frag / "cosmos-1408-debris-early-2021-11-30.tle"),
+                              str(frag / "parent-objects-pre-event.tle"), "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["breakup", "reconstruct", "--db", str(db), "--parent", "13552", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["event_epoch_utc"].startswith("2021-11-15T02:47")
+    assert d["revolution_ambiguous"] is False
+    res = runner.invoke(app, ["breakup", "detect", "--db", str(db), "--since", "2021-11-14T00:00:00Z", "--json"])
+    assert res.exit_code == 0, res.output
+    ev = json.loads(res.stdout)["events"][0]
+    # Before 2021-11-14 the store knows only the three parents of the pre-event file,
+    # so the 1982 SL-14 R/B counts as new too: 103 fragments + 13553.
+    assert (ev["launch"], ev["parent_norad"], ev["pieces"]) == ("1982-092", 13552, 104)
+    res = runner.invoke(app, ["breakup", "detect", "--db", str(db)])
+    assert res.exit_code == 3  # --since is required with --db

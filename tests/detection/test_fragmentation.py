@@ -248,3 +248,23 @@ def test_errors_are_coded(early: ElementTable) -> None:
     with pytest.raises(InputError):
         fr.select_launch(early, "not a designator")
     assert str(format_utc(early.epoch.min(), digits=0)).startswith("2021-11")
+
+
+def test_old_collision_place_in_orbit_but_not_epoch(shared_data: Path) -> None:
+    """Acceptance 2, Cosmos 2251 debris ten years on with the parent's pre-event TLE:
+    the crossing point is still found at the public 789 km (+-15 km) over the Taymyr
+    Peninsula (latitude 70..78 N), but the revolution is not: the result is flagged
+    ambiguous (the epoch lands on another orbit than 2009-02-10 16:56 UTC)."""
+    table, _ = read_catalog_files([shared_data / FRAG / "iridium-33-cosmos-2251-debris-2019-12-19.tle.gz"])
+    cloud = fr.select_launch(table, "1993-036")
+    cloud = cloud.take(np.array(["DEB" in (n or "") for n in cloud.names]))
+    pre = [s for s in _sets(shared_data / FRAG / "parent-objects-pre-event.tle") if s.norad_id == 22675][-1]
+    rec = fr.reconstruct_event(cloud, pre, window_end="2009-02-12T00:00:00Z", max_fine_fragments=200)
+    assert abs(rec.altitude_km - 789.0) < 15.0
+    assert 70.0 < rec.latitude_deg < 78.0
+    assert rec.revolution_ambiguous
+
+
+def test_early_cloud_revolution_is_clear(rec_1408: fr.EventReconstruction) -> None:
+    assert not rec_1408.revolution_ambiguous
+    assert rec_1408.revolution_margin > 2.0

@@ -16,6 +16,9 @@ epoch is at or after it.  Catalogue files are read leniently (bad records are co
 stderr and skipped; full public catalogues hold a few malformed designators); ``--strict``
 stops at the first.
 
+``reconstruct --nodal-drift`` (clouds years old) prints the epoch at which the pieces'
+nodes line up instead (:func:`orbitwatch.detection.fragmentation.nodal_drift_epoch`).
+
 ``reconstruct --json`` prints ``{parent_norad, event_epoch_utc, epoch_uncertainty_s,
 latitude_deg, longitude_deg, altitude_km, fragments, delta_v_m_s: {median, p90, max}}``
 plus ``position_uncertainty_km, min_spread_km, reference``.
@@ -193,13 +196,17 @@ def reconstruct(
     include_all: Annotated[
         bool, typer.Option("--include-all", help="Keep payloads/rocket bodies of the launch as fragments.")
     ] = False,
+    nodal_drift: Annotated[
+        bool, typer.Option("--nodal-drift", help="Old clouds (years): date the event from the re-alignment "
+                           "of the pieces' nodes instead.")
+    ] = False,
     strict: StrictOption = False,
     as_json: JsonOption = False,
     plot: PlotOption = None,
     gabbard: Annotated[Path | None, typer.Option("--gabbard", help="Also write a Gabbard diagram PNG.")] = None,
 ) -> None:
     """Breakup epoch, place, altitude and delta-v from the fragments (and the parent)."""
-    from orbitwatch.detection.fragmentation import launch_prefix, reconstruct_event
+    from orbitwatch.detection.fragmentation import launch_prefix, nodal_drift_epoch, reconstruct_event
 
     table = _load(db, catalog, strict=strict)
     designator = fragments_designator
@@ -213,6 +220,19 @@ def reconstruct(
         designator = str(launch_prefix(rows.cospar_ids[0]))
     frag = _fragments_of(table, designator, parent, include_all)
     first = frag.epoch.min()
+    if nodal_drift:
+        est = nodal_drift_epoch(frag)
+        d = {"designator": designator, "fragments": len(frag), **est.to_dict()}
+        if as_json:
+            print_json(d)
+            return
+        t = Table(title=f"breakup epoch from nodal drift, launch {designator}", show_header=False)
+        t.add_column("what")
+        t.add_column("value")
+        for k, v in d.items():
+            t.add_row(k, str(v))
+        console.print(t)
+        return
     par: ElementSet | None = None
     if parent is not None:
         if parent_elements is not None:
@@ -256,6 +276,8 @@ def reconstruct(
         ("fragments", str(rec.fragments)),
         ("residual spread", f"{d['min_spread_km']} km"),
         ("delta-v median / p90 / max", f"{dv['median']} / {dv['p90']} / {dv['max']} m/s"),
+        ("revolution margin", f"{d['revolution_margin']}" + (" (AMBIGUOUS: the epoch may be off by whole orbits)"
+                                                               if rec.revolution_ambiguous else "")),
     ):
         t.add_row(label, value)
     console.print(t)

@@ -30,7 +30,11 @@ SGP4 call over N fragments x T times:
    SGP4 trajectory to the point whose argument of latitude is the reference's) is
    minimal where all orbits meet: the breakup point.  Along-track errors drop out.
 
-Uncertainty: the root sum square of (1) the standard deviation of the argmin in a
+The *revolution margin* is the stage-1 spread of the best other revolution divided by
+that of the chosen one; below 1.5 the result is flagged ``revolution_ambiguous``: the
+place in the orbit (latitude, altitude) still holds but the epoch may be off by whole
+periods (and the longitude with it).  Uncertainty within the chosen revolution: the
+root sum square of (1) the standard deviation of the argmin in a
 bootstrap over fragments, (2) the half-width of the minimum (where the median orbit
 distance stays below twice its minimum) and (3) half the fine step.  Position: the
 reference's position at the epoch, TEME -> ITRF -> WGS-84 geodetic with
@@ -397,6 +401,7 @@ class EventReconstruction:
     position_uncertainty_km: float
     fragments: int
     min_spread_km: float
+    revolution_margin: float  # stage-1 spread of the best other revolution / the chosen one's
     delta_v_m_s: Array  # (N,) NaN where propagation failed
     delta_v_ric_m_s: Array  # (N, 3)
     fragment_norad_ids: npt.NDArray[np.int64]
@@ -405,6 +410,12 @@ class EventReconstruction:
     coarse_spread_km: Array
     fine_times: npt.NDArray[np.datetime64]
     fine_spread_km: Array
+
+    @property
+    def revolution_ambiguous(self) -> bool:
+        """True when another revolution's cloud spread is within a factor 1.5 of the chosen
+        one: the epoch may then be off by whole orbital periods (old element sets)."""
+        return bool(self.revolution_margin < REVOLUTION_MARGIN_MIN)
 
     def delta_v_stats(self) -> dict[str, float]:
         dv = self.delta_v_m_s[np.isfinite(self.delta_v_m_s)]
@@ -428,6 +439,8 @@ class EventReconstruction:
             "position_uncertainty_km": round(self.position_uncertainty_km, 1),
             "fragments": self.fragments,
             "min_spread_km": round(self.min_spread_km, 2),
+            "revolution_margin": round(self.revolution_margin, 2) if math.isfinite(self.revolution_margin) else None,
+            "revolution_ambiguous": self.revolution_ambiguous,
             "reference": self.reference,
             "delta_v_m_s": {k: round(v, 1) for k, v in self.delta_v_stats().items()},
         }
@@ -536,6 +549,7 @@ def _local_minima(y: Array, k: int) -> npt.NDArray[np.int64]:
 
 
 POSITION_QUANTILE = 25.0
+REVOLUTION_MARGIN_MIN = 1.5
 DV_MAX_MISS_FACTOR = 20.0
 DV_MAX_MISS_FLOOR_KM = 50.0
 
@@ -612,6 +626,10 @@ def reconstruct_event(
         fragments = fragments.take(fragments.norad_id != ref.norad_id)
         n = len(fragments)
     period_s = 86400.0 / float(ref.mean_motion_rev_per_day)
+    # How much deeper is the chosen revolution than the best other one?
+    away = np.abs(seconds_between(t1, coarse_t)) > 0.6 * period_s
+    other = coarse_metric[away & np.isfinite(coarse_metric)]
+    margin = float(other.min() / coarse_metric[j1]) if other.size and coarse_metric[j1] > 0 else math.inf
 
     # Stage 2: orbit-intersection metric within +-0.5 period of t1.
     half = np.timedelta64(round(0.5 * period_s * 1e6), "us")
@@ -677,6 +695,7 @@ def reconstruct_event(
         position_uncertainty_km=unc * speed,
         fragments=n + (0 if parent is not None else 1),
         min_spread_km=dmin,
+        revolution_margin=margin,
         delta_v_m_s=dv,
         delta_v_ric_m_s=dv_ric,
         fragment_norad_ids=np.asarray(fragments.norad_id, dtype=np.int64),
