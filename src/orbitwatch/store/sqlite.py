@@ -255,7 +255,7 @@ def _date_text(value: Any) -> str | None:
 class _HashedLines:
     """Pass lines through while hashing their UTF-8 text (the source's sha256)."""
 
-    _FLUSH = 2048  # lines hashed per update (one encode per chunk, not per line)
+    _FLUSH = 256  # lines hashed per update (one encode per chunk, not per line)
 
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = lines
