@@ -3,10 +3,12 @@
 Public record used as reference (cited per test):
 
 * COSMOS 1408 (1982-092A, NORAD 13552) destroyed by a Russian direct-ascent ASAT on
-  2021-11-15; "between 0200 and 0500 UTC" (sat-nd.com, 15 Nov 2021,
-  http://sat-nd.com/archive/display.php?id=2021111500), intercept about 02:47 UTC as
-  reported by trackers (J. McDowell), orbit 465 x 490 km, 82.6 deg (Wikipedia "Kosmos
-  1408" infobox), "about 485 km" (SpaceNews/ciudadmag 2021-11-15).
+  2021-11-15, missile launched "between 0200 and 0500 UTC" (sat-nd.com, 15 Nov 2021,
+  http://sat-nd.com/archive/display.php?id=2021111500); intercept "at an altitude
+  between 465 and 490 km" (Russian statement quoted by youm7.com, 2022-06-17); orbit
+  465 x 490 km, 82.6 deg (Wikipedia "Kosmos 1408" infobox).  The intercept minute, about
+  02:47 UTC, is the figure of the issue (trackers' reports); the sources retrievable here
+  confirm only the 02:00-05:00 window, so both are asserted.
 * Fengyun 1C destroyed 2007-01-11; Iridium 33 / Cosmos 2251 collided 2009-02-10 16:56
   UTC at 789 km; Microsat-R destroyed 2019-03-27 (NASA ODPO, Orbital Debris Quarterly
   News 11(2) 2007, 13(2) 2009, 23(2) 2019).
@@ -75,6 +77,7 @@ def test_cosmos_1408_event_epoch_place_altitude(rec_1408: fr.EventReconstruction
     rec = rec_1408
     ref = parse_utc("2021-11-15T02:47:30Z")  # middle of the reported minute
     assert abs(seconds_between(ref, rec.event_epoch)) <= 90.0
+    assert parse_utc("2021-11-15T02:00:00Z") < rec.event_epoch < parse_utc("2021-11-15T05:00:00Z")
     assert 1.0 <= rec.epoch_uncertainty_s <= 60.0
     lines = (shared_data / FRAG / "parent-objects-pre-event.tle").read_text().splitlines()
     ts = load.timescale(builtin=True)
