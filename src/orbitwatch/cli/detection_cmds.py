@@ -1,0 +1,276 @@
+"""``orbitwatch maneuvers`` and ``orbitwatch rpo``: the threat monitors over element-set histories.
+
+Fixed contract:
+
+* ``maneuvers (--db DB | --catalog PATH...) [--norad N...] [--since ISO] [--json] [--plot PATH]``;
+  ``--json`` prints a list of ``{norad, name, epoch_utc, epoch_uncertainty_s, kind,
+  delta_v_m_s, confidence}``.
+* ``rpo (--db DB | --catalog PATH...) [--norad N...] [--regime leo|meo|geo|all] [--json]
+  [--plot PATH]``; ``--json`` prints a list of ``{norad_1, norad_2, kind, start_utc,
+  end_utc, min_range_km, min_range_utc, score, evidence}``.
+
+Both need every element set (the history), not the latest per object: ``--catalog``
+files are read whole; ``--db`` reads the store's history.  ``--plot`` writes a PNG
+(matplotlib, Agg): element histories with the detected events; range against time for
+the highest-scoring RPO pair.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json
+from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, progress_bar
+from orbitwatch.detection import elements as el
+from orbitwatch.detection.maneuvers import ManeuverReport, detect_maneuvers, sort_history
+from orbitwatch.detection.proximity import RPOEpisode, monitor_rpo, pair_range_series
+from orbitwatch.errors import InputError
+from orbitwatch.times import as_utc, format_utc
+
+NoradOption = Annotated[list[int] | None, typer.Option("--norad", help="NORAD id; repeat for several.")]
+PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a PNG figure to this path.")]
+
+
+def load_history(db: Path | None, catalogs: Sequence[Path] | None, norad: Sequence[int] | None = None) -> ElementTable:
+    """Every element set of the objects (all objects without ``norad``) from files or the store."""
+    if db is not None and catalogs:
+        raise InputError("give either --db or --catalog, not both", code="INPUT_INVALID", field="catalog")
+    wanted = {int(n) for n in norad} if norad else None
+    sets: list[ElementSet] = []
+    if catalogs:
+        from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.sources.files import open_lines
+
+        for path in catalogs:
+            with open_lines(path) as lines:
+                for s in read_element_sets(lines, source=str(path)):
+                    if wanted is None or s.norad_id in wanted:
+                        sets.append(s)
+    else:
+        from orbitwatch.store import Store
+
+        with Store.open(db, create=False) as store:
+            for _, history in store.iter_history(sorted(wanted) if wanted else None):
+                sets.extend(history)
+    if wanted:
+        found = {s.norad_id for s in sets}
+        missing = sorted(wanted - found)
+        if missing:
+            raise InputError(f"unknown NORAD id(s) {', '.join(map(str, missing))}: no element sets found",
+                             code="INPUT_UNKNOWN_NORAD", record=",".join(map(str, missing)))
+    if not sets:
+        raise InputError("no element sets to analyse", code="INPUT_EMPTY")
+    return sort_history(sets)
+
+
+# --------------------------------------------------------------------------- maneuvers
+
+
+@app.command("maneuvers")
+@handle_errors
+def maneuvers_cmd(
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    norad: NoradOption = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only events from this UTC time (ISO 8601, Z).")] = None,
+    as_json: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """Detect manoeuvres in element-set histories (robust per-object noise, SGP4 residuals)."""
+    t_since = as_utc(since, what="--since") if since else None
+    history = load_history(db, catalog, norad)
+    with progress_bar("manoeuvres", enabled=not as_json) as progress:
+        report = detect_maneuvers(history, since=t_since, progress=progress)
+    if plot is not None:
+        _plot_maneuvers(history, report, plot, norad)
+    if as_json:
+        print_json([e.to_dict() for e in report.events])
+        return
+    table = Table(title=f"{len(report.events)} manoeuvres in {len(report.noise)} objects")
+    for col in ("NORAD", "name", "epoch (UTC)", "± h", "kind", "Δv m/s", "conf."):
+        table.add_column(col, justify="right" if col in ("NORAD", "± h", "Δv m/s", "conf.") else "left")
+    for e in report.events:
+        table.add_row(str(e.norad_id), e.name or "", e.epoch_utc, f"{e.epoch_uncertainty_s / 3600:.1f}", e.kind,
+                      f"{e.delta_v_m_s:.3f}", f"{e.confidence:.2f}")
+    console.print(table)
+    noise = Table(title="noise model per regime (median over objects of 1.4826·MAD)")
+    for col in ("regime", "objects", "σ a m", "σ i deg", "σ node deg", "σ e", "σ R/I/C km", "median gap h"):
+        noise.add_column(col)
+    for reg, row in report.noise_by_regime().items():
+        noise.add_row(reg, str(int(row["objects"])), f"{row['sigma_a_km'] * 1000:.1f}", f"{row['sigma_i_deg']:.5f}",
+                      f"{row['sigma_node_deg']:.4f}", f"{max(row['sigma_ex'], row['sigma_ey']):.1e}",
+                      f"{row['sigma_radial_km']:.2f}/{row['sigma_in_track_km']:.2f}/{row['sigma_cross_track_km']:.2f}",
+                      f"{row['median_gap_s'] / 3600:.1f}")
+    console.print(noise)
+    if report.skipped:
+        err_console.print(f"{len(report.skipped)} object(s) skipped (too few element sets)")
+
+
+_KIND_COLOURS = {
+    "in-plane": "tab:blue", "out-of-plane": "tab:orange", "station-keeping": "tab:green",
+    "relocation": "tab:red", "orbit-raising": "tab:purple", "deorbit": "black",
+}
+
+
+def _plot_maneuvers(history: ElementTable, report: ManeuverReport, path: Path, norad: Sequence[int] | None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if norad:
+        target = int(norad[0])
+    elif report.events:
+        counts: dict[int, int] = {}
+        for e in report.events:
+            counts[e.norad_id] = counts.get(e.norad_id, 0) + 1
+        target = max(counts, key=lambda k: counts[k])
+    else:
+        target = int(history.norad_id[0])
+    sub = history.take(history.norad_id == target)
+    t = sub.epoch.astype("datetime64[ms]").astype(object)
+    a = el.semi_major_axis_km(sub.mean_motion_rev_per_day, sub.eccentricity, sub.inclination_deg)
+    geo = str(el.regime(np.median(sub.mean_motion_rev_per_day), np.median(sub.eccentricity))) == "geo"
+    third = el.longitude_drift_deg_day(sub.mean_motion_rev_per_day, sub.eccentricity, sub.inclination_deg) \
+        if geo else sub.eccentricity
+    fig, axes = plt.subplots(3, 1, figsize=(11, 8), sharex=True)
+    panels = [(a, "semi-major axis (km)"), (sub.inclination_deg, "inclination (deg)"),
+              (third, "drift rate (deg/day)" if geo else "eccentricity")]
+    for ax, (y, label) in zip(axes, panels, strict=True):
+        ax.plot(t, y, ".", ms=2.5, color="0.3")
+        lo, hi = np.nanquantile(y, [0.005, 0.995]) if np.isfinite(y).any() else (0.0, 1.0)
+        pad = 0.15 * (hi - lo) if hi > lo else 1e-6 + 1e-6 * abs(hi)
+        ax.set_ylim(lo - pad, hi + pad)  # robust limits: a few outlier fits must not flatten the series
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.ticklabel_format(axis="y", useOffset=False)
+    events = report.events_for(target)
+    seen: set[str] = set()
+    for e in events:
+        when = e.epoch.astype("datetime64[ms]").astype(object)
+        colour = _KIND_COLOURS.get(e.kind, "tab:gray")
+        for ax in axes:
+            ax.axvline(when, color=colour, lw=0.8, alpha=0.7, label=e.kind if e.kind not in seen and ax is axes[0]
+                       else None)
+        seen.add(e.kind)
+    name = sub.names[-1] or ""
+    axes[0].set_title(f"{target} {name}: {len(events)} manoeuvres detected (lines, coloured by kind)")
+    if seen:
+        axes[0].legend(loc="best", fontsize=8)
+    axes[-1].set_xlabel("UTC")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --------------------------------------------------------------------------- rpo
+
+
+@app.command("rpo")
+@handle_errors
+def rpo_cmd(
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    norad: NoradOption = None,
+    regime: Annotated[str, typer.Option("--regime", help="leo, meo, geo or all.")] = "all",
+    as_json: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """Rendezvous and proximity operations: co-planar shadowing, sustained proximity, approach after a burn."""
+    if regime not in ("leo", "meo", "geo", "all"):
+        raise InputError(f"--regime must be leo, meo, geo or all, not {regime!r}", code="INPUT_INVALID",
+                         field="regime")
+    history = load_history(db, catalog, None)
+    if norad:
+        present = set(history.norad_id.tolist())
+        missing = [n for n in norad if n not in present]
+        if missing:
+            raise InputError(f"unknown NORAD id(s) {', '.join(map(str, missing))}: no element sets found",
+                             code="INPUT_UNKNOWN_NORAD", record=",".join(map(str, missing)))
+    with progress_bar("rpo", enabled=not as_json) as progress:
+        maneuvers = detect_maneuvers(history, progress=progress)
+        report = monitor_rpo(history, norad=norad, regime=regime, maneuvers=maneuvers, progress=progress)
+    if plot is not None:
+        _plot_rpo(history, report.episodes, plot)
+    if as_json:
+        print_json([e.to_dict() for e in report.episodes])
+        return
+    table = Table(title=f"{len(report.episodes)} RPO episodes ({report.candidate_pairs} candidate pairs, "
+                        f"{report.objects} objects)")
+    for col, wrap in (("kind", False), ("pair", True), ("start → end (UTC)", True), ("min km at (UTC)", True),
+                      ("score", False), ("key figures", True)):
+        table.add_column(col, no_wrap=not wrap)
+    for e in report.episodes:
+        rng = f"{e.min_range_km:.1f}" if math.isfinite(e.min_range_km) else "-"
+        table.add_row(e.kind, f"{e.norad_1} {e.name_1 or ''}\n{e.norad_2} {e.name_2 or ''}",
+                      f"{_short(e.start)}\n{_short(e.end)}", f"{rng}\n{_short(e.min_range_time)}", f"{e.score:.2f}",
+                      _key_figures(e))
+    console.print(table)
+
+
+def _short(t: np.datetime64) -> str:
+    return str(format_utc(t, digits=0))[:16].replace("T", " ")
+
+
+def _key_figures(e: RPOEpisode) -> str:
+    ev = e.evidence
+    if e.kind == "co-planar":
+        nxt = ev.get("time_to_next_approach_days")
+        return (f"plane {ev['plane_angle_deg']:.3f}° Δi {ev['delta_inclination_deg']:+.3f}° "
+                f"ΔΩ {ev['delta_raan_deg']:+.3f}° Δa {ev['delta_semi_major_axis_km']:+.1f} km "
+                f"phase {ev['phase_angle_deg']:+.1f}° drift {ev['phase_drift_deg_day']:+.2f}°/d "
+                f"next {'-' if nxt is None else f'{nxt:.1f} d'}")
+    if e.kind == "approach-after-maneuver":
+        return (f"burn by {ev['maneuvering_object']}, {ev['range_at_maneuver_km']:.0f} km -> "
+                f"{e.min_range_km:.0f} km")
+    text = f"{ev['duration_days']:.1f} d, {100 * ev['fraction_within']:.0f}% within {ev['threshold_km']:.0f} km"
+    if "max_abs_dlon_deg" in ev:
+        text += f", lon {ev['mean_longitude_deg']:.2f}°"
+    return text
+
+
+def _plot_rpo(history: ElementTable, episodes: list[RPOEpisode], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(11, 5))
+    if not episodes:
+        ax.text(0.5, 0.5, "no RPO episode", ha="center", va="center", transform=ax.transAxes)
+    else:
+        ep = episodes[0]
+        pad = np.timedelta64(86_400_000_000, "us")
+        start, end = ep.start - pad, max(ep.end, ep.min_range_time) + pad
+        span_s = float((end - start).astype(np.int64)) / 1e6
+        times, rng, _ = pair_range_series(history, ep.norad_1, ep.norad_2, start=start, end=end,
+                                          step_s=max(30.0, span_s / 20000.0))
+        ax.plot(times.astype("datetime64[ms]").astype(object), rng, lw=0.7, color="tab:blue", label="SGP4 range")
+        thr = ep.evidence.get("threshold_km")
+        if thr:
+            ax.axhline(thr, color="tab:red", ls="--", lw=1, label=f"threshold {thr:.0f} km")
+        for m in ep.maneuvers:
+            ax.axvline(m.epoch.astype("datetime64[ms]").astype(object), color="tab:orange", lw=1,
+                       label=f"manoeuvre of {m.norad_id}")
+        ax.plot([ep.min_range_time.astype("datetime64[ms]").astype(object)], [ep.min_range_km], "v",
+                color="black", label=f"min {ep.min_range_km:.1f} km")
+        ax.set_yscale("log" if np.nanmax(rng) / max(np.nanmin(rng), 1e-3) > 50 else "linear")
+        ax.set_title(f"{ep.kind}: {ep.norad_1} {ep.name_1 or ''} – {ep.norad_2} {ep.name_2 or ''} "
+                     f"(score {ep.score:.2f})")
+        ax.legend(loc="best", fontsize=8)
+    ax.set_ylabel("range (km)")
+    ax.set_xlabel("UTC")
+    ax.grid(alpha=0.3, which="both")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,103 @@
+"""``orbitwatch maneuvers`` and ``orbitwatch rpo``: the JSON contract, plots, errors, --db.
+
+The JSON keys are the fixed contract of issue 5.  The commands are thin shells, so the
+events they print must be exactly those of the library call on the same history.
+Data: shared/data (MANIFEST.md): Sentinel-6A benchmark history, the 2026-05 GEO week,
+the 2019-12-19 full catalog (Kosmos 2542/2543).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from orbitwatch.catalog.reader import read_element_sets
+from orbitwatch.cli import app
+from orbitwatch.detection.maneuvers import detect_maneuvers
+
+runner = CliRunner()
+MAN_KEYS = ["norad", "name", "epoch_utc", "epoch_uncertainty_s", "kind", "delta_v_m_s", "confidence"]
+RPO_KEYS = ["norad_1", "norad_2", "kind", "start_utc", "end_utc", "min_range_km", "min_range_utc", "score",
+            "evidence"]
+
+
+@pytest.fixture(scope="module")
+def s6a(shared_data: Path) -> Path:
+    return shared_data / "history/maneuver-benchmark/Sentinel-6A.tle.gz"
+
+
+@pytest.fixture(scope="module")
+def geo_week(shared_data: Path) -> Path:
+    return shared_data / "history/celestrak-groups-2026-05-24_30/geo-history-2026-05-24_30.tle.gz"
+
+
+def test_maneuvers_json_contract_matches_library(s6a: Path, tmp_path: Path) -> None:
+    png = tmp_path / "m.png"
+    result = runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--json", "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    with gzip.open(s6a, "rt") as fh:
+        expected = detect_maneuvers(list(read_element_sets(fh, source=str(s6a)))).events
+    assert len(data) == len(expected) > 0
+    assert all(list(d) == MAN_KEYS for d in data)
+    assert [d["epoch_utc"] for d in data] == [e.epoch_utc for e in expected]
+    assert all(d["norad"] == 46984 and d["delta_v_m_s"] >= 0 and 0 <= d["confidence"] <= 1 for d in data)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    last = np.datetime64(data[-1]["epoch_utc"].rstrip("Z")) - np.timedelta64(60, "s")
+    since = runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--json", "--since", f"{last}Z"])
+    assert [d["epoch_utc"] for d in json.loads(since.stdout)] == [data[-1]["epoch_utc"]]
+    table = runner.invoke(app, ["maneuvers", "--catalog", str(s6a)])
+    assert table.exit_code == 0 and "noise model per regime" in table.stdout
+
+
+def test_maneuvers_from_store_equals_files(s6a: Path, tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    assert runner.invoke(app, ["ingest", str(s6a), "--db", str(db), "--json"]).exit_code == 0
+    from_db = runner.invoke(app, ["maneuvers", "--db", str(db), "--norad", "46984", "--json"])
+    from_files = runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--json"])
+    assert from_db.exit_code == 0, from_db.output
+    assert json.loads(from_db.stdout) == json.loads(from_files.stdout)
+
+
+def test_maneuvers_errors_are_one_line(s6a: Path) -> None:
+    naive = runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--since", "2021-01-01T00:00:00"])
+    assert naive.exit_code == 3 and "TIME_FORMAT" in naive.output
+    unknown = runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--norad", "1"])
+    assert unknown.exit_code == 3 and "INPUT_UNKNOWN_NORAD" in unknown.output
+    missing = runner.invoke(app, ["maneuvers", "--catalog", "/nonexistent.tle"])
+    assert missing.exit_code == 3 and "INPUT_FILE" in missing.output
+    assert "Traceback" not in naive.output + unknown.output + missing.output
+
+
+def test_rpo_geo_json_and_plot(geo_week: Path, tmp_path: Path) -> None:
+    """MEV-2 (46113) docked to Intelsat 10-02 (28358) since 2021-04-12 (Northrop Grumman)."""
+    png = tmp_path / "r.png"
+    result = runner.invoke(app, ["rpo", "--catalog", str(geo_week), "--norad", "46113", "--regime", "geo", "--json",
+                                 "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert all(list(d) == RPO_KEYS for d in data)
+    pair = [d for d in data if (d["norad_1"], d["norad_2"]) == (28358, 46113)]
+    assert len(pair) == 1 and pair[0]["kind"] == "sustained-proximity" and pair[0]["min_range_km"] < 1.0
+    assert pair[0]["evidence"]["name_2"] == "MEV-2"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = runner.invoke(app, ["rpo", "--catalog", str(geo_week), "--regime", "lunar"])
+    assert bad.exit_code == 3 and "INPUT_INVALID" in bad.output
+
+
+def test_rpo_kosmos_coplanar_from_cli(shared_data: Path) -> None:
+    path = shared_data / "catalog/spacetrack-3le-full-catalog-2019-12-19.tle.gz"
+    result = runner.invoke(app, ["rpo", "--catalog", str(path), "--norad", "44797", "--norad", "44835", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    pair = [d for d in data if (d["norad_1"], d["norad_2"]) == (44797, 44835) and d["kind"] == "co-planar"]
+    assert len(pair) == 1
+    ev = pair[0]["evidence"]
+    for key in ("plane_angle_deg", "delta_inclination_deg", "delta_raan_deg", "delta_semi_major_axis_km",
+                "phase_angle_deg", "phase_drift_deg_day", "time_to_next_approach_days"):
+        assert key in ev
