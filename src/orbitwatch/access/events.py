@@ -180,8 +180,7 @@ def find_crossings(
     if G.ndim != 2 or G.shape[1] != t.shape[0]:
         raise ValueError(f"g must have shape (S, {t.shape[0]}), not {G.shape}")
     _S, T = G.shape
-    finite = np.isfinite(G)
-    pos = (G > 0) & finite
+    pos = G > 0  # NaN compares False
     series_parts: list[IntArray] = []
     a_parts: list[FloatArray] = []
     b_parts: list[FloatArray] = []
@@ -189,8 +188,10 @@ def find_crossings(
     fb_parts: list[FloatArray] = []
     if T >= 2:
         # 1. sign changes between samples
-        ch = (pos[:, :-1] != pos[:, 1:]) & finite[:, :-1] & finite[:, 1:]
+        ch = pos[:, :-1] != pos[:, 1:]
         s_idx, k_idx = np.nonzero(ch)
+        ok = np.isfinite(G[s_idx, k_idx]) & np.isfinite(G[s_idx, k_idx + 1])  # NaN samples: no event
+        s_idx, k_idx = s_idx[ok], k_idx[ok]
         series_parts.append(s_idx.astype(np.int64))
         a_parts.append(t[k_idx])
         b_parts.append(t[k_idx + 1])
@@ -201,10 +202,12 @@ def find_crossings(
         # screened on the sampled value first, everything else on the sparse subset.
         g0 = G[:, 1:-1]
         with np.errstate(invalid="ignore"):
-            near_max = (g0 <= 0) & (g0 > -graze_margin)
-            near_min = (g0 > 0) & (g0 < graze_margin)
-        for near, sign in ((near_max, 1.0), (near_min, -1.0)):
-            s_idx, k_idx = np.nonzero(near)
+            near = np.abs(g0) < graze_margin if np.isfinite(graze_margin) else np.isfinite(g0)
+        s_near, k_near = np.nonzero(near)
+        v_near = G[s_near, k_near + 1]
+        for sign in (1.0, -1.0):
+            pick = (v_near <= 0) if sign > 0 else (v_near > 0)
+            s_idx, k_idx = s_near[pick], k_near[pick]
             if s_idx.size == 0:
                 continue
             gm, gc, gp = G[s_idx, k_idx] * sign, G[s_idx, k_idx + 1] * sign, G[s_idx, k_idx + 2] * sign
