@@ -4,14 +4,13 @@ The JSON keys are a fixed contract (issue 2); these tests pin them.  Data: the
 CelesTrak group histories of 2026-05-24..30 (shared/data, MANIFEST.md: stations 406
 TLEs of 27 objects, military 463 of 23); expected counts also from
 :mod:`tests.store._independent` (plain column slicing), names from the 3LE name lines.
-Commands run in-process through typer's CliRunner, plus one ``python -m orbitwatch``.
+Commands run in-process through typer's CliRunner (``python -m orbitwatch ingest`` runs
+as a subprocess in tests/store/test_kill.py).
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -143,14 +142,6 @@ def test_catalog_errors(db: Path, tmp_path: Path) -> None:
     nostore = runner.invoke(app, ["catalog", "stats", "--db", str(tmp_path / "none.db")])
     assert nostore.exit_code == 5 and "STORE_NOT_FOUND" in nostore.stderr
     assert not (tmp_path / "none.db").exists()
-
-
-def test_python_dash_m(db: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "orbitwatch", "catalog", "stats", "--db", str(db), "--json"],
-        capture_output=True, text=True, timeout=60, check=True,
-    )
-    assert json.loads(out.stdout)["element_sets"] == 869
 
 
 # -- load_elements: the --db / --catalog loader every command shares -------------------
