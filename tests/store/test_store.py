@@ -437,3 +437,15 @@ def test_ingest_memory_does_not_grow_with_input_size(
                 tracemalloc.stop()
         assert (report.element_sets_read, report.stored) == (100 * repeats, 100)
     assert peaks[1] < 2.0 * peaks[0], peaks
+
+
+def test_nine_digit_catalog_numbers(geo: Path, tmp_path: Path) -> None:
+    """OMM can carry catalog numbers up to 999,999,999 (TLE cannot); the store keeps them exactly."""
+    es = next(iter(read_element_sets(text_lines(geo), source="geo"))).replace(norad_id=999_999_999)
+    with Store.open(tmp_path / "s.db") as store:
+        store.add_element_sets([es], source="omm", now=NOW)
+        table = store.latest(norad_ids=[999_999_999])
+        assert store.history(999_999_999) == [es]
+        info = store.object_info(999_999_999)
+    assert table.norad_id.tolist() == [999_999_999]
+    assert info is not None and info.element_sets == 1
