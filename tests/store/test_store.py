@@ -270,6 +270,11 @@ def test_add_element_sets_round_trips(geo: Path, tmp_path: Path) -> None:
     assert report.stored == 500
     assert sorted(back, key=lambda e: (e.norad_id, e.epoch)) == sorted(sets, key=lambda e: (e.norad_id, e.epoch))
     assert {e.source for e in back} == {"synthetic"}
+    before = dump_digest(tmp_path / "s.db")
+    with Store.open(tmp_path / "s.db") as store:
+        again = store.add_element_sets(sets, source="synthetic", now=NOW)
+    assert (again.stored, again.duplicates) == (0, 500)
+    assert dump_digest(tmp_path / "s.db") == before
 
 
 # -- opening, schema and migrations ------------------------------------------------

@@ -510,10 +510,11 @@ class Store:
         self, source_id: int, name: str, sha: str | None, n_read: int, n_stored: int, n_rejected: int
     ) -> None:
         conn = self._conn
-        if n_stored == 0 and n_rejected == 0 and sha is not None:
-            # Re-ingesting a known file adds nothing, not even a row in ``sources``.
+        if n_stored == 0 and n_rejected == 0:
+            # Re-ingesting a known file (same name and content) adds nothing, not even a
+            # row in ``sources``; in-memory sets (no hash) are known by name.
             known = conn.execute(
-                "SELECT 1 FROM sources WHERE sha256 = ? AND name = ? AND source_id <> ?",
+                "SELECT 1 FROM sources WHERE sha256 IS ? AND name = ? AND source_id <> ?",
                 (sha, name, source_id),
             ).fetchone()
             if known is not None:
