@@ -61,13 +61,17 @@ _SQRT2 = np.sqrt(2.0)
 
 
 def normal_cdf_diff(a: Any, b: Any) -> Any:
-    """``Phi(b) - Phi(a)`` for the standard normal, accurate in both tails (a <= b)."""
+    """``Phi(b) - Phi(a)`` for the standard normal, accurate in both tails (a <= b).
+
+    Uses ``erfc`` of the absolute arguments only (two calls), so a difference of two
+    numbers near 1 is never formed.
+    """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
-    upper = 0.5 * (erfc(a / _SQRT2) - erfc(b / _SQRT2))  # good when a >= 0
-    lower = 0.5 * (erfc(-b / _SQRT2) - erfc(-a / _SQRT2))  # good when b <= 0
-    middle = 1.0 - 0.5 * erfc(b / _SQRT2) - 0.5 * erfc(-a / _SQRT2)
-    return np.where(a >= 0, upper, np.where(b <= 0, lower, middle))
+    ea = erfc(np.abs(a) / _SQRT2)
+    eb = erfc(np.abs(b) / _SQRT2)
+    same_side = 0.5 * np.where(a >= 0, ea - eb, eb - ea)  # both >= 0, or both <= 0
+    return np.where((a >= 0) | (b <= 0), same_side, 1.0 - 0.5 * (ea + eb))
 
 
 def _composite_nodes(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -81,10 +85,29 @@ def _composite_nodes(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatA
     return nodes.reshape(m, -1), weights.reshape(m, -1)
 
 
+_CHUNK = 2048  # conjunctions per block: keeps the (block, 128) temporaries in cache
+
+
+def _chunked(fn: Any, *arrays: FloatArray) -> FloatArray:
+    m = arrays[0].shape[0]
+    if m <= _CHUNK:
+        return np.asarray(fn(*arrays), dtype=np.float64)
+    out = np.empty(m)
+    for s in range(0, m, _CHUNK):
+        out[s : s + _CHUNK] = fn(*(a[s : s + _CHUNK] for a in arrays))
+    return out
+
+
 def _circle_principal(
     xm: FloatArray, zm: FloatArray, sx: FloatArray, sz: FloatArray, r: FloatArray
 ) -> FloatArray:
     """P(|X - (xm, zm)| <= r) for X ~ N(0, diag(sx^2, sz^2)), vectorised (M,)."""
+    return _chunked(_circle_block, xm, zm, sx, sz, r)
+
+
+def _circle_block(
+    xm: FloatArray, zm: FloatArray, sx: FloatArray, sz: FloatArray, r: FloatArray
+) -> FloatArray:
     # Outer variable u = x - xm = r sin(theta); keep |x| <= cut * sx.
     cut = _SIGMA_CUT * sx
     u_lo = np.maximum(-r, -xm - cut)
@@ -108,6 +131,12 @@ def _square(
     mx: FloatArray, mz: FloatArray, cov: FloatArray, half_side: FloatArray
 ) -> FloatArray:
     """P(|X - mx| <= s, |Z - mz| <= s) for (X, Z) ~ N(0, cov), cov (M,2,2)."""
+    return _chunked(_square_block, mx, mz, cov, half_side)
+
+
+def _square_block(
+    mx: FloatArray, mz: FloatArray, cov: FloatArray, half_side: FloatArray
+) -> FloatArray:
     c11 = cov[:, 0, 0]
     c12 = cov[:, 0, 1]
     c22 = cov[:, 1, 1]
