@@ -26,7 +26,7 @@ from orbitwatch.catalog.model import ElementSet
 from orbitwatch.cli._app import app, console, handle_errors, print_json
 from orbitwatch.cli._common import DbOption, JsonOption, LenientOption, progress_bar
 from orbitwatch.errors import InputError, OrbitwatchError
-from orbitwatch.times import now_utc
+from orbitwatch.times import format_utc, now_utc
 
 catalog_app = typer.Typer(help="Inspect the element-history store.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
@@ -171,11 +171,13 @@ def show(
             head.add_row(key, "-" if value is None else str(value))
     console.print(head)
     table = Table(title=f"{len(history):,} element sets")
-    for col in ("epoch (UTC)", "n rev/day", "e", "i deg", "RAAN deg", "argp deg", "M deg", "B* 1/ER", "source"):
-        table.add_column(col, justify="left" if col in ("epoch (UTC)", "source") else "right")
+    for col in ("epoch (UTC)", "n rev/day", "e", "i deg", "RAAN deg", "argp deg", "M deg", "B* 1/ER"):
+        table.add_column(col, justify="left" if col == "epoch (UTC)" else "right", no_wrap=True)
+    table.add_column("source", overflow="fold")
     for es in history:
+        source = Path(es.source).name if es.source else "-"
         table.add_row(
-            es.epoch_utc,
+            format_utc(es.epoch, digits=3),
             f"{es.mean_motion_rev_per_day:.8f}",
             f"{es.eccentricity:.7f}",
             f"{es.inclination_deg:.4f}",
@@ -183,6 +185,6 @@ def show(
             f"{es.arg_perigee_deg:.4f}",
             f"{es.mean_anomaly_deg:.4f}",
             f"{es.bstar_per_earth_radius:.4e}",
-            f"{es.source}:{es.line}" if es.line is not None else str(es.source),
+            f"{source}:{es.line}" if es.line is not None else source,
         )
     console.print(table)
