@@ -58,14 +58,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
-from sgp4.api import SatrecArray
+from sgp4.api import WGS72, Satrec, SatrecArray
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
 from orbitwatch.constants import WGS72_RADIUS_KM
 from orbitwatch.detection import elements as el
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
-from orbitwatch.propagation import satrecs
 from orbitwatch.times import UTC_DTYPE, format_utc, jd_utc
 
 __all__ = [
@@ -229,15 +228,44 @@ def propagate_pairs(
     if rows_a.shape[0] == 0:
         empty = np.zeros((0, 3))
         return np.zeros(0, dtype=np.uint8), empty, empty.copy()
-    records = satrecs(table.take(rows_a))  # one record per use: each gets its own epoch shift
     jd_e, fr_e = jd_utc(table.epoch[rows_a])
     jd_t, fr_t = jd_utc(t)
     tsince_day = (jd_t - jd_e) + (fr_t - fr_e)
+    records = _satrecs_fast(table, rows_a, jd_e, fr_e)  # one record per use: each gets its own epoch shift
     for k, sat in enumerate(records):
         sat.jdsatepoch = _J2000
         sat.jdsatepochF = -float(tsince_day[k])
     err, r, v = SatrecArray(records).sgp4(np.array([_J2000]), np.array([0.0]))
     return err[:, 0].astype(np.uint8), r[:, 0, :], v[:, 0, :]
+
+
+def _satrecs_fast(table: ElementTable, rows: npt.NDArray[np.int64], jd: FloatArray, fr: FloatArray) -> list[Satrec]:
+    """SGP4 records as :func:`orbitwatch.propagation.satrec_from_elements` builds them (WGS-72,
+    improved mode, epoch set as an exact two-part JD), with the unit conversions done on arrays
+    once instead of per record."""
+    xpdotp = 1440.0 / (2.0 * math.pi)
+    deg = math.pi / 180.0
+    norad = table.norad_id[rows]
+    cols = zip(
+        np.where(norad < 339999, norad, 0).tolist(),
+        ((jd - 2433281.5) + fr).tolist(),
+        table.bstar_per_earth_radius[rows].tolist(),
+        (table.mean_motion_dot_rev_per_day2[rows] / (xpdotp * 1440.0)).tolist(),
+        (table.mean_motion_ddot_rev_per_day3[rows] / (xpdotp * 1440.0 * 1440.0)).tolist(),
+        table.eccentricity[rows].tolist(),
+        (table.arg_perigee_deg[rows] * deg).tolist(),
+        (table.inclination_deg[rows] * deg).tolist(),
+        (table.mean_anomaly_deg[rows] * deg).tolist(),
+        (table.mean_motion_rev_per_day[rows] / xpdotp).tolist(),
+        (table.raan_deg[rows] * deg).tolist(),
+        strict=True,
+    )
+    out = []
+    for nid, ep, bstar, ndot, nddot, ecc, argp, inc, mo, no, node in cols:
+        sat = Satrec()
+        sat.sgp4init(WGS72, "i", nid, ep, bstar, ndot, nddot, ecc, argp, inc, mo, no, node)
+        out.append(sat)
+    return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -260,17 +288,22 @@ def sort_history(history: ElementTable | Sequence[ElementSet], *, dedupe_s: floa
     return table.take(keep)
 
 
-def _rolling(values: FloatArray, before: int, after: int, func: Callable[..., Any]) -> FloatArray:
-    """``func`` (nan-aware) over windows ``[i-before, i+after]`` of a 1-D array, edge-padded with NaN."""
-    padded = np.concatenate([np.full(before, np.nan), values, np.full(after, np.nan)])
-    win = sliding_window_view(padded, before + after + 1)
-    with np.errstate(all="ignore"):
-        import warnings
+def _nanmedian_rows(x: FloatArray) -> FloatArray:
+    """Median of each row ignoring NaN (NaN for all-NaN rows); a sort, no masked arrays."""
+    srt = np.sort(x, axis=1)  # NaN sort last
+    n = np.sum(np.isfinite(x), axis=1)
+    lo = np.clip((n - 1) // 2, 0, x.shape[1] - 1)
+    hi = np.clip(n // 2, 0, x.shape[1] - 1)
+    rows = np.arange(x.shape[0])
+    med: FloatArray = 0.5 * (srt[rows, lo] + srt[rows, hi])
+    med[n == 0] = np.nan
+    return med
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out: FloatArray = func(win, axis=1)
-    return out
+
+def _rolling(values: FloatArray, before: int, after: int) -> FloatArray:
+    """NaN-ignoring median over windows ``[i-before, i+after]`` of a 1-D array."""
+    padded = np.concatenate([np.full(before, np.nan), values, np.full(after, np.nan)])
+    return _nanmedian_rows(sliding_window_view(padded, before + after + 1))
 
 
 def _step_statistics(t_day: FloatArray, y: FloatArray, k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -286,7 +319,7 @@ def _step_statistics(t_day: FloatArray, y: FloatArray, k: int) -> tuple[FloatArr
     gap_rate = np.full(m - 1, np.nan)
     offset = (lag - 1) // 2
     gap_rate[offset : offset + rate.shape[0]] = rate
-    slope = _rolling(gap_rate, 4 * k, 4 * k, np.nanmedian)
+    slope = _rolling(gap_rate, 4 * k, 4 * k)
     slope = np.where(np.isfinite(slope), slope, 0.0)
     tau = 0.5 * (t_day[1:] + t_day[:-1])
     # Windows of k sets before/after each gap: index matrices, clipped and masked.
@@ -301,7 +334,7 @@ def _step_statistics(t_day: FloatArray, y: FloatArray, k: int) -> tuple[FloatArr
     ry = y[ri] - slope[:, None] * (t_day[ri] - tau[:, None])
     ly = np.where(lmask, ly, np.nan)
     ry = np.where(rmask, ry, np.nan)
-    step = np.nanmedian(ry, axis=1) - np.nanmedian(ly, axis=1)
+    step = _nanmedian_rows(ry) - _nanmedian_rows(ly)
     jump = (y[1:] - y[:-1]) - slope * (t_day[1:] - t_day[:-1])
     return step, slope, jump
 

@@ -1,0 +1,172 @@
+"""Benchmark and figures of the manoeuvre detector (run by hand: ``.venv/bin/python bench/maneuvers.py``).
+
+Sections (all printed, nothing asserted):
+
+1. Throughput over the 3,198-object, 255,716-row LEO/MEO OMM history (shared/data,
+   ``celestrak-active-omm-2026-07-19_08-22``): read time, detection time, peak RSS.
+   Baseline measured in the same run: the pairwise SGP4 stage as a naive Python loop
+   (one ``Satrec`` per pair, ``sgp4`` called per pair) on a subset, against
+   :func:`orbitwatch.detection.maneuvers.propagate_pairs` on the same pairs.
+2. The 15 satellites of ``history/maneuver-benchmark``: manoeuvres found per satellite,
+   kinds, and the noise model per regime.
+3. Detection limit: synthetic Sentinel-3A-like histories (``tests/detection/_synthetic.py``
+   states how the truth is built) with one tangential burn of known epoch and delta-v;
+   detection rate, epoch error and delta-v ratio per delta-v.
+
+``--quick`` skips section 1's full run (subset only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.catalog.reader import read_element_sets
+from orbitwatch.detection.maneuvers import detect_maneuvers, propagate_pairs, sort_history
+from orbitwatch.propagation import satrec_from_elements
+from orbitwatch.times import jd_utc
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+LEO_MEO = DATA / "history/celestrak-active-omm-2026-07-19_08-22/active-omm-leo-meo-noconstellations-history.csv.gz"
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _read(path: Path) -> list[ElementSet]:
+    with gzip.open(path, "rt") as fh:
+        return list(read_element_sets(fh, source=path.name))
+
+
+def naive_pairs(table: ElementTable, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Baseline: one Satrec per pair, one sgp4 call per pair, in a Python loop."""
+    out = np.empty((src.shape[0], 3))
+    for k, (i, j) in enumerate(zip(src, dst, strict=True)):
+        e = table.element_set(int(i))
+        sat = satrec_from_elements(
+            e.norad_id, e.epoch, e.mean_motion_rev_per_day, e.eccentricity, e.inclination_deg, e.raan_deg,
+            e.arg_perigee_deg, e.mean_anomaly_deg, e.bstar_per_earth_radius, e.mean_motion_dot_rev_per_day2,
+            e.mean_motion_ddot_rev_per_day3,
+        )
+        jd, fr = jd_utc(table.epoch[int(j)])
+        _, r, _ = sat.sgp4(float(jd), float(fr))
+        out[k] = r
+    return out
+
+
+def section_throughput(quick: bool) -> None:
+    print("== 1. throughput: LEO/MEO OMM history ==")
+    t0 = time.perf_counter()
+    sets = _read(LEO_MEO)
+    t_read = time.perf_counter() - t0
+    table = sort_history(sets)
+    del sets
+    n_obj = len(np.unique(table.norad_id))
+    print(f"read {len(table):,} element sets of {n_obj:,} objects in {t_read:.1f} s (rss {_rss_mib():.0f} MiB)")
+    # Baseline on a subset of pairs.
+    same = np.flatnonzero(table.norad_id[1:] == table.norad_id[:-1])
+    sub = same[:20_000]
+    t0 = time.process_time()
+    r_naive = naive_pairs(table, sub, sub + 1)
+    t_naive = time.process_time() - t0
+    t0 = time.process_time()
+    _, r_vec, _ = propagate_pairs(table, sub, table.epoch[sub + 1])
+    t_vec = time.process_time() - t0
+    agree = float(np.nanmax(np.linalg.norm(r_naive - r_vec, axis=1)))
+    print(f"pairwise SGP4 on {sub.shape[0]:,} pairs (CPU): naive loop {t_naive:.2f} s, propagate_pairs {t_vec:.2f} s, "
+          f"ratio {t_naive / t_vec:.1f}x (max difference {agree * 1e6:.3f} mm)")
+    if quick:
+        return
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    rep = detect_maneuvers(table)
+    t_det = time.perf_counter() - t0
+    c_det = time.process_time() - c0
+    kinds = Counter(e.kind for e in rep.events)
+    print(f"detect_maneuvers over all {len(table):,} sets: {t_det:.1f} s wall, {c_det:.1f} s CPU "
+          f"({len(table) / t_det:,.0f} sets/s), peak rss {_rss_mib():.0f} MiB")
+    print(f"  {len(rep.events):,} events in {len({e.norad_id for e in rep.events}):,} objects; kinds {dict(kinds)}; "
+          f"skipped {len(rep.skipped)} objects (too few sets)")
+    naive_est = t_naive / sub.shape[0] * same.shape[0]
+    print(f"  naive pairwise stage alone extrapolated to all {same.shape[0]:,} pairs: {naive_est:.1f} s")
+    for reg, row in rep.noise_by_regime().items():
+        print(f"  noise {reg}: objects {int(row['objects'])}, sigma_a {row['sigma_a_km'] * 1000:.1f} m, "
+              f"sigma_plane {row['sigma_plane_rad'] * 1e6:.1f} urad, "
+              f"sigma_e {max(row['sigma_ex'], row['sigma_ey']):.1e},"
+              f" RIC {row['sigma_radial_km']:.2f}/{row['sigma_in_track_km']:.2f}/{row['sigma_cross_track_km']:.2f} km")
+
+
+def section_benchmark15() -> None:
+    print("== 2. maneuver-benchmark (15 satellites) ==")
+    sets: list[ElementSet] = []
+    names = {}
+    for path in sorted((DATA / "history/maneuver-benchmark").glob("*.tle.gz")):
+        s = _read(path)
+        names[s[0].norad_id] = path.name.split(".")[0]
+        sets.extend(s)
+    t0 = time.perf_counter()
+    rep = detect_maneuvers(sets)
+    print(f"{len(sets):,} TLEs in {time.perf_counter() - t0:.2f} s")
+    for m in rep.noise:
+        ev = rep.events_for(m.norad_id)
+        kinds = Counter(e.kind for e in ev)
+        print(f"  {names[m.norad_id]:12s} {m.norad_id:6d} {m.regime}: {len(ev):4d} manoeuvres {dict(kinds)}")
+    for reg, row in rep.noise_by_regime().items():
+        print(f"  noise {reg} ({int(row['objects'])} objects): sigma_a {row['sigma_a_km'] * 1000:.1f} m, "
+              f"sigma_i {row['sigma_i_deg']:.5f} deg, sigma_plane {row['sigma_plane_rad'] * 1e6:.1f} urad, "
+              f"sigma_e {max(row['sigma_ex'], row['sigma_ey']):.1e}, RIC {row['sigma_radial_km']:.2f}/"
+              f"{row['sigma_in_track_km']:.2f}/{row['sigma_cross_track_km']:.2f} km, "
+              f"median gap {row['median_gap_s'] / 3600:.1f} h")
+
+
+def section_limit() -> None:
+    print("== 3. detection limit (synthetic, Sentinel-3A noise) ==")
+    spec = importlib.util.spec_from_file_location("_synthetic", ROOT / "tests/detection/_synthetic.py")
+    assert spec is not None and spec.loader is not None
+    syn = importlib.util.module_from_spec(spec)
+    sys.modules["_synthetic"] = syn
+    spec.loader.exec_module(syn)
+    nn, ni = syn.real_noise(DATA)
+    base = syn.base_set(DATA)
+    for dv in (0.002, 0.004, 0.006, 0.008, 0.010, 0.015, 0.020, 0.050, 0.200):
+        hits, errs, ratios, false = 0, [], [], 0
+        trials = 20
+        for seed in range(trials):
+            tb = base.epoch + np.timedelta64(int((40.0 + 0.37 * seed) * 86_400e6), "us")
+            hist = syn.synthetic_history(base, [syn.Burn(tb, dv)], n_sets=90, mean_gap_day=1.0, noise_n=nn,
+                                         noise_i=ni, sigma_along_km=0.05, seed=100 + seed)
+            ev = detect_maneuvers(hist).events
+            near = [e for e in ev if abs(float((e.epoch - tb).astype(np.int64))) < 3 * 86_400e6]
+            false += len(ev) - len(near)
+            if near:
+                hits += 1
+                errs.append(abs(float((near[0].epoch - tb).astype(np.int64))) / 3.6e9)
+                ratios.append(near[0].delta_v_m_s / dv)
+        med_err = f"{np.median(errs):.2f} h" if errs else "-"
+        med_ratio = f"{np.median(ratios):.3f}" if ratios else "-"
+        print(f"  dv {dv * 1000:6.1f} mm/s: detected {hits:2d}/{trials}, median |epoch error| {med_err}, "
+              f"median dv ratio {med_ratio}, false alarms {false}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    section_throughput(args.quick)
+    section_benchmark15()
+    section_limit()
+
+
+if __name__ == "__main__":
+    main()
