@@ -17,8 +17,11 @@ Three kinds of episode, each with its evidence and a concern score with componen
   is within the threshold for less than ``sustained_fraction`` of the episode (brief
   daily passes, e.g. an inclined neighbour) the episode is a ``repeated-approach``.
 * ``approach-after-maneuver`` — after a detected manoeuvre of either object the daily
-  minimum range falls (negative least-squares slope) to under ``approach_ratio`` of its
-  value at the manoeuvre and under the prefilter radius within ``approach_window_days``.
+  minimum range falls (negative least-squares slope up to the closest day) to under
+  ``approach_ratio`` of its value at the manoeuvre and under the proximity threshold
+  within ``approach_window_days``, and the burn caused it: the closing slope over the
+  same window before the burn was less than half as steep (a drifting object passing a
+  station-kept one that happens to burn is not attributed to that burn).
 
 Scaling: pairs are never formed for the whole catalog.  Co-planar candidates come from a
 k-d tree on orbit normals (``scipy.spatial.cKDTree``); proximity candidates from k-d trees
@@ -620,6 +623,23 @@ def monitor_rpo(
     return RPOReport(episodes=episodes, candidate_pairs=len(hits), objects=len(ids))
 
 
+def _daily_minima(
+    g_us: npt.NDArray[np.int64], coarse: FloatArray, lo_us: int, hi_us: int
+) -> tuple[npt.NDArray[np.int64], FloatArray] | None:
+    """Whole days since ``lo_us`` and the minimum coarse range of each day in ``[lo, hi]``
+    (None with fewer than 3 days of data)."""
+    sel = (g_us >= lo_us) & (g_us <= hi_us) & np.isfinite(coarse)
+    if sel.sum() < 3:
+        return None
+    days = (g_us[sel] - lo_us) // _US_DAY
+    uniq = np.unique(days)
+    if uniq.shape[0] < 3:
+        return None
+    vals = coarse[sel]
+    daily = np.array([float(np.min(vals[days == d])) for d in uniq])
+    return uniq, daily
+
+
 def _approaches(
     table: ElementTable, grid: npt.NDArray[np.datetime64], p1: FloatArray, p2: FloatArray,
     n1: int, n2: int, name1: str | None, name2: str | None, thr: float, cfg: ProximityConfig,
@@ -639,18 +659,21 @@ def _approaches(
         if window.sum() < 8 or not np.isfinite(coarse[before]).any():
             continue
         r0 = float(np.nanmin(coarse[before]))
-        days = ((g_us[window] - t_m) // _US_DAY).astype(np.int64)
-        vals = coarse[window]
-        ok = np.isfinite(vals)
-        if ok.sum() < 8:
+        after_fit = _daily_minima(g_us, coarse, t_m, t_m + int(cfg.approach_window_days * _US_DAY))
+        if after_fit is None:
             continue
-        uniq = np.unique(days[ok])
-        daily = np.array([np.min(vals[ok][days[ok] == d]) for d in uniq])
-        if daily.shape[0] < 3:
-            continue
-        slope = float(np.polyfit(uniq.astype(float), daily, 1)[0])
-        rmin = float(daily.min())
-        if not (slope < 0 and rmin < cfg.approach_ratio * r0 and rmin < min(radius, thr + cfg.prefilter_margin_km)):
+        uniq, daily = after_fit
+        kmin_day = int(np.argmin(daily))
+        rmin = float(daily[kmin_day])
+        # Closing slope up to the closest day (km/day); the burn must start or speed up the closing.
+        slope = float(np.polyfit(uniq[: kmin_day + 1].astype(float), daily[: kmin_day + 1], 1)[0]) \
+            if kmin_day >= 1 else (rmin - r0)
+        before_fit = _daily_minima(g_us, coarse, t_m - int(cfg.approach_window_days * _US_DAY), t_m)
+        slope_before = float(np.polyfit(before_fit[0].astype(float), before_fit[1], 1)[0]) \
+            if before_fit is not None else None
+        caused = slope_before is None or slope_before > 0.5 * slope
+        if not (slope < 0 and caused and rmin < cfg.approach_ratio * r0
+                and rmin < min(radius, thr + cfg.prefilter_margin_km)):
             continue
         kday = int(uniq[int(np.argmin(daily))])
         t_lo = np.datetime64(t_m, "us")
@@ -687,6 +710,7 @@ def _approaches(
             maneuvers=(man,), score=_score(components, cfg.weights), components=components,
             evidence={
                 "range_at_maneuver_km": r0, "closing_slope_km_day": slope,
+                "closing_slope_before_km_day": slope_before,
                 "daily_min_range_km": [round(x, 3) for x in daily.tolist()],
                 "maneuvering_object": man.norad_id, "approach_ratio": cfg.approach_ratio,
                 "window_days": cfg.approach_window_days, "threshold_km": thr, "dlon_at_min_deg": dlon,
