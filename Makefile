@@ -6,6 +6,10 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
+# The demo's offline catalog: the staged full public catalog when ../shared/data exists.
+SHARED_DATA  ?= $(or $(ORBITWATCH_SHARED_DATA),../shared/data)
+DEMO_CATALOG ?= $(wildcard $(SHARED_DATA)/catalog/spacetrack-3le-full-catalog-2023-09-04.tle.gz)
+
 .PHONY: install demo test lint typecheck layers pytest bench clean
 
 $(STAMP): pyproject.toml
@@ -17,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/orbitwatch demo
+	ORBITWATCH_DEMO_CATALOG="$${ORBITWATCH_DEMO_CATALOG:-$(DEMO_CATALOG)}" $(BIN)/orbitwatch demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

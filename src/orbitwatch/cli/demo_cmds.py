@@ -94,8 +94,8 @@ def demo(
     at = now
     if abs(float(days_between(median_epoch, now))) > STALE_DAYS:
         at = median_epoch.astype("datetime64[s]").astype(latest.epoch.dtype)
-        console.print(f"[yellow]the catalog's median epoch is {format_utc(median_epoch, digits=0)}, far from now: "
-                      f"the analysis below is at that epoch, not now[/]")
+        console.print(f"[yellow]the catalog's median epoch is {str(median_epoch)[:10]}, far from now: the analysis "
+                      f"below is at {format_utc(at, digits=0)}, not now[/]")
 
     index = np.flatnonzero(latest.norad_id == ISS_NORAD)
     i = int(index[0]) if index.size else 0
