@@ -148,3 +148,36 @@ def test_syntax_errors() -> None:
 
 def test_cdm_is_a_value() -> None:
     assert CDM((), (), ((), ())) == CDM((), (), ((), ()), source="x")
+
+
+def test_build_cdm_reproduces_cara_relative_state(shared_data) -> None:
+    """A CDM built from the HST CDM's own states and (inertial) covariances: the relative position and
+    velocity that orbitwatch writes (object 2 - object 1 in object 1's RTN) match what CARA wrote
+    (RELATIVE_POSITION_* to its 0.1 m rounding, RELATIVE_VELOCITY_* to 0.1 m/s), covariances round-trip
+    to 1e-9 relative, and the HBR comment is read back."""
+    from orbitwatch.ccsds.cdm import build_cdm
+
+    path = shared_data / "cdm" / "cara-pc-test-cdms" / "000020580_conj_000002017_20230613_001923_20230608_063715.cdm"
+    src = read_cdm(path.read_text())
+    states = np.stack([src.state(1), src.state(2)])
+    covs = np.stack([src.covariance_inertial_km(1), src.covariance_inertial_km(2)])
+    built = build_cdm(
+        tca=src.tca,
+        creation_date=np.datetime64("2026-01-01T00:00:00", "us"),
+        originator="ORBITWATCH",
+        message_id="test-1",
+        states_km=states,
+        covariances_km2=covs,
+        objects=({"OBJECT_DESIGNATOR": "20580", "OBJECT_NAME": "HST"}, {"OBJECT_DESIGNATOR": "2017"}),
+        hbr_m=10.0,
+        collision_probability=1.862e-05,
+        collision_probability_method="FOSTER-1992",
+    )
+    assert built.tca == src.tca and built.hbr_m == 10.0 and built.norad_id(1) == 20580
+    for key, tol in (("RELATIVE_POSITION_", 0.05 + 1e-6), ("RELATIVE_VELOCITY_", 0.05 + 1e-6)):
+        for axis in "RTN":
+            assert built.get_float("relative", key + axis) == pytest.approx(
+                src.get_float("relative", key + axis), abs=tol
+            )
+    np.testing.assert_allclose(built.covariance_rtn(1), src.covariance_rtn(1)[:6, :6], rtol=1e-9, atol=1e-12)
+    assert read_cdm(write_cdm_xml(built)) == built

@@ -118,3 +118,22 @@ def test_hall3d_requires_6x6() -> None:
     with pytest.raises(InputError) as info:
         pc_hall3d(s, np.eye(3), s, np.eye(3), 0.01)
     assert info.value.code == "INPUT_COVARIANCE_SHAPE"
+
+
+def test_montecarlo_from_epoch_states(shared_data) -> None:
+    """Alfano (2009) case 5 'at epoch' table (TCA 172800 s later): sampling at the epoch and moving the
+    samples on conics to the window about TCA still brackets CARA's 1e8-trial MC (99.9 % interval)."""
+    import csv
+
+    with open(shared_data / "cdm" / "alfano-2009" / "alfano2009-states-covariances-tidy.csv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["case"] == "5" and r["time"] == "epoch"]
+    states, covs = [], []
+    for obj in ("primary", "secondary"):
+        (row,) = [r for r in rows if r["object"] == obj]
+        states.append(np.array([float(row[k]) for k in ("x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps")]) / 1e3)
+        covs.append(np.array([[float(row[f"cov_{i}{j}"]) for j in range(1, 7)] for i in range(1, 7)]) / 1e6)
+    res = pc_montecarlo(
+        states[0], covs[0], states[1], covs[1], 0.010, window_s=1419.0, n_samples=6000, seed=5,
+        confidence=0.999, tca_offset_s=172800.0,
+    )
+    assert res.ci_low[0] <= CARA_ALFANO_2009[5][2] <= res.ci_high[0]

@@ -55,7 +55,9 @@ __all__ = [
     "CDM",
     "COVARIANCE_ROWS_RTN",
     "CDMItem",
+    "build_cdm",
     "covariance_keyword",
+    "inertial_to_rtn",
     "parse_ccsds_time",
     "read_cdm",
     "read_cdm_kvn",
@@ -406,6 +408,121 @@ def rtn_to_inertial(state: FloatArray, cov_rtn: FloatArray) -> FloatArray:
     for k in range(0, n, 3):
         big[k : k + 3, k : k + 3] = rot
     return big @ cov_rtn @ big.T
+
+
+def _rtn_rotation(state: FloatArray) -> FloatArray:
+    r = state[:3]
+    v = state[3:6]
+    rhat = r / np.linalg.norm(r)
+    h = np.cross(r, v)
+    nhat = h / np.linalg.norm(h)
+    return np.array([rhat, np.cross(nhat, rhat), nhat])  # rows R, T, N
+
+
+def inertial_to_rtn(state: FloatArray, cov: FloatArray) -> FloatArray:
+    """Inverse of :func:`rtn_to_inertial`: an inertial 6x6 (or 3x3) covariance to ``state``'s RTN axes."""
+    rot = _rtn_rotation(np.asarray(state, dtype=np.float64))
+    n = cov.shape[0]
+    big = np.zeros((n, n))
+    for k in range(0, n, 3):
+        big[k : k + 3, k : k + 3] = rot
+    return big @ cov @ big.T
+
+
+def _num(x: Any) -> str:
+    return repr(float(x))
+
+
+def build_cdm(
+    *,
+    tca: np.datetime64,
+    creation_date: np.datetime64,
+    originator: str,
+    message_id: str,
+    states_km: Any,
+    covariances_km2: Any,
+    objects: Sequence[dict[str, str]] = ({}, {}),
+    ref_frame: str = "EME2000",
+    hbr_m: float | None = None,
+    collision_probability: float | None = None,
+    collision_probability_method: str | None = None,
+    message_for: str | None = None,
+    comments: Sequence[str] = (),
+) -> CDM:
+    """A CDM 1.0 for one conjunction from TCA states (2, 6) km, km/s and inertial covariances (2, 6, 6) km^2.
+
+    The relative position and velocity are object 2 minus object 1 in object 1's RTN
+    axes (CCSDS 508.0-B-1 sec. 3.5.1), covariances are written in each object's RTN in
+    m, m/s.  ``objects`` gives per-object metadata (``OBJECT_DESIGNATOR``,
+    ``OBJECT_NAME``, ``INTERNATIONAL_DESIGNATOR``, ...); missing mandatory metadata is
+    filled with ``UNKNOWN`` / ``NONE`` / ``CALCULATED`` / ``N/A``.  The HBR goes in a
+    ``COMMENT HBR = x [m]`` line, as CARA writes it.  The result passes the reader's
+    validation (it is re-read before being returned).
+    """
+    from orbitwatch.times import format_utc
+
+    states = np.asarray(states_km, dtype=np.float64).reshape(2, 6)
+    covs = np.asarray(covariances_km2, dtype=np.float64).reshape(2, 6, 6)
+    rot = _rtn_rotation(states[0])
+    dr = (states[1, :3] - states[0, :3]) * 1e3
+    dv = (states[1, 3:] - states[0, 3:]) * 1e3
+    rel_r = rot @ dr
+    rel_v = rot @ dv
+
+    def t(x: np.datetime64) -> str:
+        return str(format_utc(x, digits=6))[:-1]
+
+    header = [CDMItem("CCSDS_CDM_VERS", "1.0"), CDMItem("CREATION_DATE", t(creation_date))]
+    header.append(CDMItem("ORIGINATOR", originator))
+    if message_for:
+        header.append(CDMItem("MESSAGE_FOR", message_for))
+    header.append(CDMItem("MESSAGE_ID", message_id))
+    relative = [CDMItem("COMMENT", c) for c in comments]
+    relative += [
+        CDMItem("TCA", t(tca)),
+        CDMItem("MISS_DISTANCE", _num(np.linalg.norm(dr)), "m"),
+        CDMItem("RELATIVE_SPEED", _num(np.linalg.norm(dv)), "m/s"),
+    ]
+    for name, vec, unit in (("POSITION", rel_r, "m"), ("VELOCITY", rel_v, "m/s")):
+        for axis, value in zip("RTN", vec, strict=True):
+            relative.append(CDMItem(f"RELATIVE_{name}_{axis}", _num(value), unit))
+    if collision_probability is not None:
+        relative.append(CDMItem("COLLISION_PROBABILITY", _num(collision_probability)))
+    if collision_probability_method:
+        relative.append(CDMItem("COLLISION_PROBABILITY_METHOD", collision_probability_method))
+    if hbr_m is not None:
+        relative.append(CDMItem("COMMENT", f"HBR = {float(hbr_m):g} [m]"))
+    defaults = {
+        "OBJECT_DESIGNATOR": "UNKNOWN",
+        "CATALOG_NAME": "SATCAT",
+        "OBJECT_NAME": "UNKNOWN",
+        "INTERNATIONAL_DESIGNATOR": "UNKNOWN",
+        "EPHEMERIS_NAME": "NONE",
+        "COVARIANCE_METHOD": "CALCULATED",
+        "MANEUVERABLE": "N/A",
+    }
+    sections: list[tuple[CDMItem, ...]] = []
+    units = ("m**2", "m**2/s", "m**2/s**2")
+    for k in range(2):
+        meta = {**defaults, **{key.upper(): str(v) for key, v in objects[k].items()}}
+        items = [CDMItem("OBJECT", f"OBJECT{k + 1}")]
+        for key in _METADATA_KEYS[1:]:
+            if key == "REF_FRAME":
+                items.append(CDMItem("REF_FRAME", ref_frame))
+            elif key in meta:
+                items.append(CDMItem(key, meta[key]))
+        extra = set(meta) - set(_METADATA_KEYS)
+        if extra:
+            raise CDMError(f"not CDM metadata keywords: {sorted(extra)}", code="CDM_UNKNOWN_KEYWORD")
+        for key, value, unit in zip(_STATE_KEYS, states[k], ("km",) * 3 + ("km/s",) * 3, strict=True):
+            items.append(CDMItem(key, _num(value), unit))
+        cov_rtn = inertial_to_rtn(states[k], covs[k]) * 1e6
+        for i in range(6):
+            for j in range(i + 1):
+                items.append(CDMItem(covariance_keyword(i, j), _num(cov_rtn[i, j]), units[(i >= 3) + (j >= 3)]))
+        sections.append(tuple(items))
+    cdm = CDM(header=tuple(header), relative=tuple(relative), objects=(sections[0], sections[1]))
+    return read_cdm_kvn(write_cdm_kvn(cdm))
 
 
 # ---------------------------------------------------------------------------------------

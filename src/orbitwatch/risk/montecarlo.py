@@ -162,6 +162,7 @@ def pc_montecarlo(
     confidence: float = 0.95,
     chunk: int = 20_000,
     mu: float = MU,
+    tca_offset_s: Any = 0.0,
 ) -> MonteCarloPc:
     """Monte Carlo Pc for M conjunctions.
 
@@ -169,6 +170,9 @@ def pc_montecarlo(
     cov2_km2`` (M, 6, 6) inertial covariances (km, km/s), ``hbr_km`` (M,) combined
     hard-body radius, ``window_s`` (M,) or scalar half-width of the time window
     about TCA.  ``n_samples`` trials per conjunction from ``numpy.random.default_rng(seed)``.
+    ``tca_offset_s`` (M,) or scalar: when the states and covariances are given at an
+    epoch before TCA (as in Alfano's "at epoch" tables), the time from that epoch to
+    TCA; the samples are then drawn at the epoch and the window is centred on TCA.
     """
     s1 = np.atleast_2d(np.asarray(state1_km, dtype=np.float64))
     s2 = np.atleast_2d(np.asarray(state2_km, dtype=np.float64))
@@ -177,6 +181,7 @@ def pc_montecarlo(
     c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
     win = np.broadcast_to(np.asarray(window_s, dtype=np.float64), (m,))
+    offset = np.broadcast_to(np.asarray(tca_offset_s, dtype=np.float64), (m,))
     if s2.shape != (m, 6) or s1.shape != (m, 6):
         raise InputError("states must have shape (M, 6)", field="state_km")
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
@@ -198,7 +203,7 @@ def pc_montecarlo(
         pmin = min(_period(s1[i], mu), _period(s2[i], mu))
         step = min(pmin / 200.0, win[i] / 8.0)
         k = math.ceil(2 * win[i] / step) + 1
-        grid = np.linspace(-win[i], win[i], k)
+        grid = offset[i] + np.linspace(-win[i], win[i], k)
         done = 0
         while done < n_samples:
             n = min(chunk, n_samples - done)
