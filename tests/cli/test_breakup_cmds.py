@@ -128,3 +128,20 @@ def test_store_keeps_the_pre_event_parent(frag: Path, tmp_path: Path) -> None:
     assert (ev["launch"], ev["parent_norad"], ev["pieces"]) == ("1982-092", 13552, 104)
     res = runner.invoke(app, ["breakup", "detect", "--db", str(db)])
     assert res.exit_code == 3  # --since is required with --db
+
+
+def test_risk_json_contract(frag: Path) -> None:
+    """COSMOS 1408's remnant as the 'asset' inside its own cloud for one hour: the JSON
+    has one row per asset; every conjunction is with the cloud (no background here)."""
+    res = runner.invoke(app, ["breakup", "risk", "--catalog", str(frag / "cosmos-1408-debris-2022-01-22.tle.gz"),
+                              "--asset", "13552", "--cloud-designator", "1982-092", "--start",
+                              "2022-01-22T00:00:00Z", "--end", "2022-01-22T01:00:00Z", "--threshold-km", "50",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    (a,) = d["assets"]
+    assert a["norad"] == 13552 and a["background_conjunctions"] == 0
+    assert a["cloud_conjunctions"] == len(d["cloud_conjunctions"])
+    bad = runner.invoke(app, ["breakup", "risk", "--catalog", str(frag / "cosmos-1408-debris-2022-01-22.tle.gz"),
+                              "--asset", "13552", "--start", "2022-01-22T00:00:00Z", "--end", "2022-01-22T01:00:00Z"])
+    assert bad.exit_code == 3

@@ -1,4 +1,4 @@
-"""``orbitwatch breakup detect|reconstruct|simulate|gabbard``: fragmentation events.
+"""``orbitwatch breakup detect|reconstruct|simulate|gabbard|risk``: fragmentation events.
 
 Thin shells over :mod:`orbitwatch.detection.fragmentation`,
 :mod:`orbitwatch.detection.breakup_model` and :mod:`orbitwatch.detection.gabbard`.
@@ -417,3 +417,58 @@ def gabbard(
                   f"{row['perigee_km_range'][0]:.0f}..{row['apogee_km_range'][1]:.0f}")
     console.print(t)
     console.print(f"wrote {plot}")
+
+
+# ----------------------------------------------------------------------------- risk
+@breakup_app.command("risk")
+@handle_errors
+def risk(
+    asset: Annotated[list[int], typer.Option("--asset", help="NORAD id of a protected asset (repeat).")],
+    start: Annotated[str, typer.Option("--start", help="ISO UTC start of the window.")],
+    end: Annotated[str, typer.Option("--end", help="ISO UTC end of the window.")],
+    db: DbOption = None,
+    catalog: CatalogOption = None,
+    cloud_designator: Annotated[
+        str | None, typer.Option("--cloud-designator", help="The cloud is this launch's objects in the catalogue.")
+    ] = None,
+    cloud: Annotated[
+        Path | None, typer.Option("--cloud", help="The cloud is this file (e.g. from 'breakup simulate').")
+    ] = None,
+    threshold_km: Annotated[float, typer.Option("--threshold-km", help="Conjunction miss distance.")] = 5.0,
+    min_speed: Annotated[
+        float, typer.Option("--min-relative-speed-km-s", help="Ignore slower approaches (docked vehicles).")
+    ] = 1.0,
+    strict: StrictOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Change in the assets' conjunction rate caused by a real or simulated debris cloud."""
+    from orbitwatch.detection.fragmentation import cloud_conjunction_rates, concat_tables, select_launch
+
+    if (cloud_designator is None) == (cloud is None):
+        raise InputError("give one of --cloud-designator and --cloud", field="cloud")
+    table = _load(db, catalog, strict=strict, as_of=None)
+    if cloud is not None:
+        sim = _read_files([cloud], strict=strict)
+        table = concat_tables(table.take(~np.isin(table.norad_id, sim.norad_id)), sim)
+        ids = sim.norad_id
+    else:
+        ids = select_launch(table, str(cloud_designator)).norad_id
+        if ids.size == 0:
+            raise InputError(f"no object of launch {cloud_designator} in the catalogue", code="INPUT_EMPTY",
+                             field="cloud_designator")
+    with progress_bar("screening", enabled=not as_json) as progress:
+        res = cloud_conjunction_rates(table, ids, asset, start, end, threshold_km,
+                                      min_relative_speed_km_s=min_speed, progress=progress)
+    if as_json:
+        print_json(res.to_dict())
+        return
+    t = Table(title=f"conjunctions within {threshold_km:g} km, {format_utc(res.start, digits=0)} .. "
+                    f"{format_utc(res.end, digits=0)} ({ids.size} cloud objects)")
+    for col in ("asset", "name", "background", "cloud", "per day (bg / cloud)", "increase"):
+        t.add_column(col)
+    for a in res.assets:
+        d = a.to_dict()
+        t.add_row(str(a.norad), a.name or "-", str(a.background_conjunctions), str(a.cloud_conjunctions),
+                  f"{d['background_per_day']} / {d['cloud_per_day']}",
+                  "inf" if d["increase_factor"] is None else f"x{d['increase_factor']}")
+    console.print(t)

@@ -53,6 +53,10 @@ breakup is the ``dt`` that best re-aligns the nodes (maximum mean resultant leng
 ``RAAN_i - RAANdot_i dt``), and ``RAAN_0`` is the plane at the breakup.  Drag changes
 the rates over the years, so this is rough (see docs/fragmentation.md).
 
+**Risk** (:func:`cloud_conjunction_rates`): one screening run with the protected
+assets as primaries; each conjunction is attributed to the cloud or to the background,
+giving per-asset counts, rates per day and the increase factor.
+
 **Evolution** (:func:`cloud_summary`, :func:`decay_lifetime_days`): Gabbard points,
 inclination/RAAN spread, and a decay estimate following King-Hele ("Satellite Orbits in
 an Atmosphere", 1987, ch. 4): in an exponential atmosphere of scale height ``H`` a
@@ -85,11 +89,15 @@ from orbitwatch.propagation import propagate, satrecs
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc, jd_utc, seconds_between
 
 __all__ = [
+    "AssetRisk",
+    "CloudRisk",
     "CloudSummary",
     "EventReconstruction",
     "FragmentationEvent",
     "NodalDriftEstimate",
+    "cloud_conjunction_rates",
     "cloud_summary",
+    "concat_tables",
     "decay_lifetime_days",
     "detect_fragmentations",
     "launch_prefix",
@@ -753,4 +761,113 @@ def nodal_drift_epoch(cloud: ElementTable, *, max_years: float = 30.0, step_days
         raan_deg_at_event=raan0,
         alignment=float(R[j]),
         alignment_now=float(R[0]),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Risk: how much a cloud adds to the conjunctions of protected assets
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AssetRisk:
+    """Conjunction counts of one protected asset over the window."""
+
+    norad: int
+    name: str | None
+    background_conjunctions: int
+    cloud_conjunctions: int
+    days: float
+
+    @property
+    def increase_factor(self) -> float:
+        """(background + cloud) / background; inf when the background had none."""
+        if self.background_conjunctions == 0:
+            return math.inf if self.cloud_conjunctions else 1.0
+        return (self.background_conjunctions + self.cloud_conjunctions) / self.background_conjunctions
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.increase_factor
+        return {
+            "norad": self.norad,
+            "name": self.name,
+            "background_conjunctions": self.background_conjunctions,
+            "cloud_conjunctions": self.cloud_conjunctions,
+            "background_per_day": round(self.background_conjunctions / self.days, 3),
+            "cloud_per_day": round(self.cloud_conjunctions / self.days, 3),
+            "increase_factor": None if math.isinf(f) else round(f, 3),
+        }
+
+
+@dataclass(frozen=True)
+class CloudRisk:
+    """Per-asset conjunction counts with the background catalogue and with the cloud."""
+
+    start: np.datetime64
+    end: np.datetime64
+    threshold_km: float
+    assets: list[AssetRisk]
+    cloud_conjunctions: list[Any]  # screening.Conjunction records involving a cloud piece
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start_utc": str(format_utc(self.start, digits=0)),
+            "end_utc": str(format_utc(self.end, digits=0)),
+            "threshold_km": self.threshold_km,
+            "assets": [a.to_dict() for a in self.assets],
+            "cloud_conjunctions": [c.to_dict() for c in self.cloud_conjunctions],
+        }
+
+
+def concat_tables(a: ElementTable, b: ElementTable) -> ElementTable:
+    """Rows of ``a`` then rows of ``b`` (e.g. a catalogue plus a simulated cloud)."""
+    import dataclasses
+
+    return ElementTable(
+        **{f.name: np.concatenate([getattr(a, f.name), getattr(b, f.name)]) for f in dataclasses.fields(a)}
+    )
+
+
+def cloud_conjunction_rates(
+    catalog: ElementTable,
+    cloud_norad_ids: npt.ArrayLike,
+    assets: npt.ArrayLike,
+    start: Any,
+    end: Any,
+    threshold_km: float = 5.0,
+    *,
+    min_relative_speed_km_s: float = 1.0,
+    progress: Progress = None,
+) -> CloudRisk:
+    """Conjunctions of each asset with the background and with the cloud over ``[start, end]``.
+
+    One screening run (:func:`orbitwatch.screening.screen.screen`, assets as primaries)
+    over ``catalog``, which must hold the cloud's pieces (add a simulated cloud with
+    :func:`concat_tables`); each conjunction is counted as "cloud" when its other object
+    is in ``cloud_norad_ids``, else "background".  ``min_relative_speed_km_s`` drops
+    docked and formation-flying neighbours.  The increase factor
+    ``(background + cloud) / background`` is the change in the asset's conjunction rate
+    caused by the cloud.
+    """
+    from orbitwatch.screening.screen import screen
+
+    t0, t1 = as_utc(start, what="start"), as_utc(end, what="end")
+    cloud = {int(x) for x in np.asarray(cloud_norad_ids, dtype=np.int64).ravel()}
+    asset_ids = [int(x) for x in np.asarray(assets, dtype=np.int64).ravel()]
+    res = screen(catalog, t0, t1, threshold_km, primaries=asset_ids,
+                 min_relative_speed_km_s=min_relative_speed_km_s, progress=progress)
+    days = float(seconds_between(t0, t1)) / 86400.0
+    names = {int(n): nm for n, nm in zip(catalog.norad_id, catalog.names, strict=True)}
+    counts = {a: [0, 0] for a in asset_ids}
+    cloud_conj = []
+    for c in res.conjunctions:
+        for me, other in ((c.norad_1, c.norad_2), (c.norad_2, c.norad_1)):
+            if me in counts:
+                counts[me][1 if other in cloud else 0] += 1
+        if c.norad_1 in cloud or c.norad_2 in cloud:
+            cloud_conj.append(c)
+    return CloudRisk(
+        start=t0,
+        end=t1,
+        threshold_km=threshold_km,
+        assets=[AssetRisk(a, names.get(a), counts[a][0], counts[a][1], days) for a in asset_ids],
+        cloud_conjunctions=cloud_conj,
     )
