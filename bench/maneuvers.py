@@ -139,7 +139,7 @@ def section_limit() -> None:
     spec.loader.exec_module(syn)
     nn, ni = syn.real_noise(DATA)
     base = syn.base_set(DATA)
-    for dv in (0.002, 0.004, 0.006, 0.008, 0.010, 0.015, 0.020, 0.050, 0.200):
+    for dv in (0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.010, 0.050, 0.200):
         hits, errs, ratios, false = 0, [], [], 0
         trials = 20
         for seed in range(trials):

@@ -110,7 +110,7 @@ class ManeuverConfig:
     chunk_rows: int = 40_000
     floors: dict[str, tuple[float, float, float]] = field(
         default_factory=lambda: {
-            "leo": (0.002, 3.5e-6, 2e-6),
+            "leo": (0.0005, 3.5e-6, 2e-6),
             "meo": (0.005, 3.5e-6, 2e-6),
             "geo": (0.02, 1.5e-5, 2e-6),
             "heo": (0.05, 9e-6, 1e-5),
