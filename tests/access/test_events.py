@@ -78,3 +78,17 @@ def test_golden_maximum() -> None:
     tm, _fm = golden_maximum(np.zeros(2, np.int64), np.array([0.0, 5.0]), np.array([10.0, 10.0]), t_grid, f,
                             tol_s=1e-6)
     assert abs(tm[0] - 3.3) < 1e-5 and tm[1] == 5.0
+
+
+def test_nan_samples_give_no_events() -> None:
+    """A series that stops (NaN, e.g. a decayed satellite) ends its interval at the last good sample."""
+    t = np.arange(0.0, 100.0 + 1, 10.0)
+    g = np.where(t < 45.0, 1.0, np.nan)[None, :]
+
+    def g_at(series: np.ndarray, seg: np.ndarray, tt: np.ndarray) -> np.ndarray:
+        return np.where(tt < 45.0, 1.0, np.nan)
+
+    cr = find_crossings(t, g, g_at)
+    assert list(cr.t_s) == [40.0] and not cr.rising[0]
+    _, a, b, f = intervals_from_crossings(cr, 1, 0.0, 100.0, np.array([True]))
+    assert (a[0], b[0], f[0]) == (0.0, 40.0, 1)

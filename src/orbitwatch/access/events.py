@@ -23,7 +23,8 @@ extremum per two grid steps — callers choose the step and the margin from the 
 (see :mod:`orbitwatch.access.passes`).
 
 Shapes: ``t_s (T,)`` seconds from a reference time, ``g (S, T)``; results are flat
-arrays of events ``(E,)``.  NaN samples (e.g. a decayed satellite) never produce events.
+arrays of events ``(E,)``.  NaN samples (e.g. a decayed satellite) are "no data": an
+interval with g > 0 that runs into them ends at the last good sample.
 """
 
 from __future__ import annotations
@@ -190,8 +191,15 @@ def find_crossings(
         # 1. sign changes between samples
         ch = pos[:, :-1] != pos[:, 1:]
         s_idx, k_idx = np.nonzero(ch)
-        ok = np.isfinite(G[s_idx, k_idx]) & np.isfinite(G[s_idx, k_idx + 1])  # NaN samples: no event
+        ok = np.isfinite(G[s_idx, k_idx]) & np.isfinite(G[s_idx, k_idx + 1])
+        # Data ending (NaN, e.g. a decayed satellite) while g > 0 closes the interval at
+        # the last good sample; data resuming with g > 0 opens one at the first.
+        s_nan, k_nan = s_idx[~ok], k_idx[~ok]
         s_idx, k_idx = s_idx[ok], k_idx[ok]
+        ends = pos[s_nan, k_nan]
+        nan_series = np.concatenate([s_nan[ends], s_nan[~ends]]).astype(np.int64)
+        nan_t = np.concatenate([t[k_nan[ends]], t[k_nan[~ends] + 1]])
+        nan_rising = np.concatenate([np.zeros(int(ends.sum()), bool), np.ones(int((~ends).sum()), bool)])
         series_parts.append(s_idx.astype(np.int64))
         a_parts.append(t[k_idx])
         b_parts.append(t[k_idx + 1])
@@ -242,9 +250,11 @@ def find_crossings(
             b_parts += [te, hi_c]
             fa_parts += [f_lo, f_ext_c]
             fb_parts += [f_ext_c, f_hi]
+    if T < 2:
+        nan_series, nan_t, nan_rising = np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)
     if not series_parts:
-        empty_f = np.zeros(0)
-        return Crossings(np.zeros(0, np.int64), empty_f, np.zeros(0, bool))
+        series_parts, a_parts, b_parts, fa_parts, fb_parts = [np.zeros(0, np.int64)], [np.zeros(0)], \
+            [np.zeros(0)], [np.zeros(0)], [np.zeros(0)]
     series = np.concatenate(series_parts)
     a = np.concatenate(a_parts)
     b = np.concatenate(b_parts)
@@ -252,6 +262,9 @@ def find_crossings(
     fb = np.concatenate(fb_parts)
     rising = fb > 0
     roots = _refine_roots(series, a, b, fa, fb, t, g_at, tol_s, max_iter) if series.size else a
+    series = np.concatenate([series, nan_series])
+    roots = np.concatenate([roots, nan_t])
+    rising = np.concatenate([rising, nan_rising])
     order = np.lexsort((roots, series))
     return Crossings(series[order], roots[order], rising[order])
 
