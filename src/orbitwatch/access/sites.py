@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.constants import WGS84_A_KM, WGS84_E2
 from orbitwatch.errors import InputError
+from orbitwatch.frames import geodetic_to_itrf
 
 __all__ = [
     "Site",
@@ -216,19 +216,11 @@ class SiteTable:
 
 
 def site_ecef_km(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_m: npt.ArrayLike) -> FloatArray:
-    """Geodetic WGS-84 (deg, deg, m) -> Earth-fixed Cartesian, km; shapes broadcast, ``(..., 3)``.
+    """Geodetic WGS-84 (deg, deg, m) -> Earth-fixed Cartesian (ITRF), km, ``(..., 3)``.
 
-    The closed form of NIMA TR8350.2 eq. 4-14 (prime-vertical radius of curvature N).
+    :func:`orbitwatch.frames.geodetic_to_itrf` with the height in metres.
     """
-    lat = np.radians(np.asarray(lat_deg, dtype=np.float64))
-    lon = np.radians(np.asarray(lon_deg, dtype=np.float64))
-    h = np.asarray(alt_m, dtype=np.float64) / 1000.0
-    sl, cl = np.sin(lat), np.cos(lat)
-    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sl * sl)
-    x = (n + h) * cl * np.cos(lon)
-    y = (n + h) * cl * np.sin(lon)
-    z = (n * (1.0 - WGS84_E2) + h) * sl
-    return np.stack(np.broadcast_arrays(x, y, z), axis=-1)
+    return geodetic_to_itrf(lat_deg, lon_deg, np.asarray(alt_m, dtype=np.float64) / 1000.0)
 
 
 def site_enu_basis(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike) -> FloatArray:
