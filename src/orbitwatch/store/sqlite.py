@@ -98,6 +98,10 @@ ON CONFLICT (norad_id) DO UPDATE SET
                      ELSE coalesce(objects.cospar_id, excluded.cospar_id) END,
     object_type = CASE WHEN {_NEWER} THEN excluded.object_type ELSE objects.object_type END,
     name_epoch_us = CASE WHEN {_NEWER} THEN excluded.name_epoch_us ELSE objects.name_epoch_us END
+WHERE ({_NEWER} AND (excluded.name IS NOT objects.name OR excluded.name_epoch_us IS NOT objects.name_epoch_us
+                     OR excluded.object_type IS NOT objects.object_type
+                     OR (excluded.cospar_id IS NOT NULL AND excluded.cospar_id IS NOT objects.cospar_id)))
+   OR (objects.cospar_id IS NULL AND excluded.cospar_id IS NOT NULL)
 """
 
 _UPSERT_SATCAT = """
