@@ -655,19 +655,27 @@ def reconstruct_event(
     dmin = float(fine_metric[jbest])
 
     # Uncertainty: bootstrap over fragments, and the width of the minimum.
+    def run(level: float) -> tuple[int, int]:
+        """The contiguous run of samples around the minimum with metric <= level."""
+        lo = hi = jbest
+        while lo - 1 >= 0 and fine_metric[lo - 1] <= level:
+            lo -= 1
+        while hi + 1 < fine_metric.size and fine_metric[hi + 1] <= level:
+            hi += 1
+        return lo, hi
+
+    lo, hi = run(2.0 * dmin)
+    resolution = 0.5 * (hi - lo) * fine_step_s
+    # Bootstrap over fragments, on the samples where the metric is within 4x its minimum
+    # (plus a margin): a re-drawn median cannot have its minimum anywhere else.
+    blo, bhi = run(4.0 * dmin)
+    blo, bhi = max(0, blo - 10), min(fine_metric.size, bhi + 11)
+    d_b = d_f[:, blo:bhi]
     boot = np.empty(n_bootstrap)
     for b in range(n_bootstrap):
-        mb = _nanmedian(d_f[rng.integers(0, d_f.shape[0], d_f.shape[0])], axis=0)
+        mb = _nanmedian(d_b[rng.integers(0, d_b.shape[0], d_b.shape[0])], axis=0)
         boot[b] = np.nanargmin(mb) if np.any(np.isfinite(mb)) else np.nan
     boot_s = float(np.nanstd(boot) * fine_step_s) if n_bootstrap > 1 else 0.0
-    inside = np.flatnonzero(fine_metric <= 2.0 * dmin)
-    # Contiguous run around the minimum.
-    lo = hi = jbest
-    while lo - 1 >= 0 and fine_metric[lo - 1] <= 2.0 * dmin:
-        lo -= 1
-    while hi + 1 < fine_metric.size and fine_metric[hi + 1] <= 2.0 * dmin:
-        hi += 1
-    resolution = 0.5 * (hi - lo) * fine_step_s if inside.size else math.nan
     unc = math.sqrt(boot_s**2 + resolution**2 + (fine_step_s / 2) ** 2)
     if progress:
         progress(3, total)
