@@ -454,3 +454,21 @@ def test_nine_digit_catalog_numbers(geo: Path, tmp_path: Path) -> None:
         info = store.object_info(999_999_999)
     assert table.norad_id.tolist() == [999_999_999]
     assert info is not None and info.element_sets == 1
+
+
+def test_lenient_reject_list_is_capped_but_counted(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lenient ingest of a mostly-bad input keeps memory bounded: all rejects counted, the first N kept."""
+    import orbitwatch.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "MAX_REJECTS_KEPT", 3)
+    lines = list(text_lines(shared_data / GROUPS / "military-history-2026-05-24_30.tle.gz"))
+    bad_lines = [i for i, line in enumerate(lines) if line.startswith("1 ")][:10]
+    for i in bad_lines:
+        lines[i] = lines[i][:68] + str((int(lines[i][68]) + 1) % 10) + lines[i][69:]
+    with Store.open(tmp_path / "s.db") as store:
+        report = store.ingest([("bad", iter(lines))], lenient=True, now=NOW)
+    assert (report.rejected, report.stored) == (10, 463 - 10)
+    assert [r.line for r in report.rejects] == [i + 1 for i in bad_lines[:3]]
+    assert report.to_dict()["rejected"] == 10

@@ -54,6 +54,9 @@ __all__ = [
 #: to keep memory flat.
 BATCH_SIZE = 4096
 
+#: Rejects kept in an :class:`IngestReport` (all are counted in ``rejected``).
+MAX_REJECTS_KEPT = 100_000
+
 _I64_MAX = 2**63 - 1
 _T = TypeVar("_T")
 
@@ -159,7 +162,9 @@ class IngestReport:
 
     ``element_sets_read``: element sets parsed (rejects excluded); ``stored``: new rows;
     ``duplicates``: read but already in the store (or twice in the input);
-    ``objects``: distinct NORAD ids among the element sets and SATCAT records read.
+    ``objects``: distinct NORAD ids among the element sets and SATCAT records read;
+    ``rejected`` counts every rejected record, ``rejects`` lists the first
+    :data:`MAX_REJECTS_KEPT` of them.
     """
 
     files: int
@@ -254,6 +259,20 @@ def _date_text(value: Any) -> str | None:
         return str(value.isoformat())[:10]
     text = str(value).strip()
     return text or None
+
+
+class _Rejects(list[Reject]):
+    """The reject list handed to the parsers: counts every reject, keeps the first
+    :data:`MAX_REJECTS_KEPT` (a lenient ingest of a huge garbage file stays bounded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, item: Reject) -> None:
+        self.total += 1
+        if len(self) < MAX_REJECTS_KEPT:
+            super().append(item)
 
 
 class _HashedLines:
@@ -374,7 +393,7 @@ class Store:
         from orbitwatch.catalog.reader import read_element_sets
         from orbitwatch.catalog.satcat import iter_satcat_csv
 
-        rejects: list[Reject] = []
+        rejects = _Rejects()
 
         def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
             it = iter(lines)
@@ -408,7 +427,7 @@ class Store:
         def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
             return sets
 
-        return self._write([(source, ())], parsed, [], now=now, progress=progress, hash_input=False)
+        return self._write([(source, ())], parsed, _Rejects(), now=now, progress=progress, hash_input=False)
 
     def ingest_satcat(self, records: Iterable[Any]) -> int:
         """Upsert SATCAT records (:class:`orbitwatch.catalog.satcat.SatcatRecord`); returns the count.
@@ -463,7 +482,7 @@ class Store:
         self,
         inputs: Iterable[tuple[str, Iterable[str]]],
         parse: Callable[[str, Iterable[str], set[int]], Iterable[ElementSet]],
-        rejects: list[Reject],
+        rejects: _Rejects,
         *,
         now: np.datetime64,
         progress: Callable[[int, int], None] | None,
@@ -484,7 +503,7 @@ class Store:
                     ).lastrowid
                     assert source_id is not None
                     f_read = f_stored = 0
-                    f_rejects = len(rejects)
+                    f_rejects = rejects.total
                     sets = parse(name, hashed if hashed is not None else lines, seen)
                     for batch in _chunks(iter(sets), BATCH_SIZE):
                         f_stored += self._write_batch(batch, source_id, now_us, seen)
@@ -493,7 +512,7 @@ class Store:
                             progress(read + f_read, 0)
                     read += f_read
                     stored += f_stored
-                    f_rejects = len(rejects) - f_rejects
+                    f_rejects = rejects.total - f_rejects
                     sha = hashed.sha256.hexdigest() if hashed is not None else None
                     self._finish_source(source_id, name, sha, f_read, f_stored, f_rejects)
         finally:
@@ -505,9 +524,9 @@ class Store:
             element_sets_read=read,
             stored=stored,
             duplicates=read - stored,
-            rejected=len(rejects),
+            rejected=rejects.total,
             objects=len(seen),
-            rejects=rejects,
+            rejects=list(rejects),
         )
 
     def _finish_source(
