@@ -47,6 +47,7 @@ def ingest(
     """Store every element set of the files (idempotent: known element sets are counted, not stored again)."""
     from orbitwatch.sources.files import iter_file_inputs
     from orbitwatch.store import Store
+    from orbitwatch.store.sqlite import MAX_REJECTS_KEPT
 
     with progress_bar("ingesting", enabled=not as_json) as progress:
         inputs = iter_file_inputs(paths, progress=progress)  # checks every path before the store is touched
@@ -76,8 +77,9 @@ def ingest(
         for r in report.rejects[:_SHOWN_REJECTS]:
             rej.add_row(r.source, str(r.line or ""), str(r.norad or ""), r.code, r.message)
         console.print(rej)
-        if len(report.rejects) > _SHOWN_REJECTS:
-            console.print(f"... and {len(report.rejects) - _SHOWN_REJECTS:,} more (all of them with --json)")
+        shown = min(len(report.rejects), _SHOWN_REJECTS)
+        if report.rejected > shown:
+            console.print(f"... and {report.rejected - shown:,} more (--json lists up to {MAX_REJECTS_KEPT:,})")
 
 
 @catalog_app.command("stats")
