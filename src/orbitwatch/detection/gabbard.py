@@ -96,7 +96,7 @@ def plot_gabbard(
     """
     plt = _pyplot()
     n = max(1, len(panels))
-    fig, axes = plt.subplots(1, n, figsize=(5.2 * n + 0.6, 5.0), sharex=share_axes, sharey=share_axes, squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(5.2 * n + 1.4, 5.0), sharex=share_axes, sharey=share_axes, squeeze=False)
     ppts = gabbard_points(parent[1]) if parent is not None else None
     for ax, (label, table) in zip(axes[0], panels, strict=False):
         pts = gabbard_points(table)
@@ -126,10 +126,11 @@ def plot_gabbard(
             out_y = (p.apogee_km > ylim[1]) | (p.perigee_km < ylim[0])
             n_out = int(np.sum(out_x | out_y))
             if n_out:
-                ax.text(0.98, 0.02, f"{n_out} objects outside the frame", transform=ax.transAxes,
-                        ha="right", va="bottom", fontsize=9, color="dimgray")
+                what = f"{n_out} object{'s' if n_out > 1 else ''} outside the frame"
+                ax.text(0.98, 0.02, what, transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+                        color="dimgray")
     if title:
-        fig.suptitle(title, fontsize=13)
+        fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     out = Path(path)
     fig.savefig(out, dpi=110)
