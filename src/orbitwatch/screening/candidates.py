@@ -1,0 +1,354 @@
+"""Candidate pairs by spatial hashing of the interpolated catalog, one grid per sub-step.
+
+The window is tiled by sub-steps ``t_s`` every ``dt``; sub-step ``s`` answers for the
+times ``[t_s - w, t_s + w]`` with ``w = dt / 2``.  At ``t_s`` every object's position
+and velocity come from its quintic Hermite model (:mod:`.sampling`); objects are hashed
+into a cubic grid of cell size ``c`` and each object is compared with the objects of the
+27 cells around it (the uniform-grid broad phase of SIMPLETON and of Healy's and
+Budianto-Ho's screeners).
+
+The narrow test of a pair, on ``Δp, Δv`` (secondary minus primary) at ``t_s``: the
+closest distance of the straight relative path over ``[-w, w]``,
+``d_lin = min |Δp + Δv τ|``, must not exceed
+
+    ``D + (e_i + e_j) + (ev_i + ev_j) w + ½ A w²``
+
+where ``e`` / ``ev`` are the objects' interpolation bounds in position / velocity and
+``A`` bounds the relative acceleration over the sub-step by the gravity gradient:
+``A = 2.05 μ ρ_max / r_min³ + 5e-5 km/s²`` (``2 μ / r³`` is the largest eigenvalue of
+the point-mass gradient, the 2.5 % covers J2; the constant covers differences in drag).
+By Taylor's theorem the true distance at every time of the sub-step is at least
+``d_lin`` minus those terms, so a pair whose true distance falls to ``D`` inside the
+sub-step always passes the test.
+
+The grid is complete for relative speeds up to ``V`` (16 km/s, more than the head-on
+speed of two circular LEO orbits, ≈ 15.6 km/s): a pair that passes has
+``|Δp| ≤ d_lin + |Δv| w``, so a cell size ``c ≥ D + max bound + V w`` puts it in
+neighbouring cells.  :func:`cell_size_km` computes ``c``.
+
+Work is parallel over blocks of sub-steps (numba ``prange``); each block writes its own
+buffer, and the caller sorts the result, so the output does not depend on the number of
+threads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import numpy.typing as npt
+from numba import prange
+
+from orbitwatch.constants import WGS72_MU_KM3_S2
+from orbitwatch.screening.sampling import Knots, hermite_state
+
+__all__ = ["MAX_RELATIVE_SPEED_KM_S", "cell_size_km", "find_candidates", "relative_accel_bound"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: relative speed up to which the screening is complete by construction, km/s
+MAX_RELATIVE_SPEED_KM_S = 16.0
+_DRAG_ACCEL_KM_S2 = 5e-5
+_GRADIENT_FACTOR = 2.05
+_MIN_RADIUS_KM = 6000.0
+
+
+@numba.njit(cache=True, inline="always")
+def relative_accel_bound(rho_max_km: float, r_min_km: float) -> float:
+    """Bound on the relative acceleration (km/s^2) of two objects within ``rho_max_km``."""
+    r_seg = r_min_km - rho_max_km * rho_max_km / (8.0 * max(r_min_km, 1.0))
+    if r_seg < _MIN_RADIUS_KM:
+        r_seg = _MIN_RADIUS_KM
+    return _GRADIENT_FACTOR * WGS72_MU_KM3_S2 * rho_max_km / (r_seg * r_seg * r_seg) + _DRAG_ACCEL_KM_S2
+
+
+def cell_size_km(threshold_km: float, half_step_s: float, max_error_km: float, max_error_v_km_s: float) -> float:
+    """Grid cell size that makes the sub-step test complete for relative speeds up to 16 km/s."""
+    w = half_step_s
+    base = threshold_km + 2.0 * max_error_km + 2.0 * max_error_v_km_s * w + MAX_RELATIVE_SPEED_KM_S * w
+    rho = base + MAX_RELATIVE_SPEED_KM_S * w + 1.0
+    accel = float(relative_accel_bound(rho, _MIN_RADIUS_KM))
+    return base + 0.5 * accel * w * w + 0.5
+
+
+@numba.njit(cache=True, inline="always")
+def _cell_key(x: float, y: float, z: float, inv_c: float) -> tuple[int, int, int]:
+    return (
+        math.floor(x * inv_c),
+        math.floor(y * inv_c),
+        math.floor(z * inv_c),
+    )
+
+
+@numba.njit(cache=True, inline="always")
+def _hash(ix: int, iy: int, iz: int, bits: int) -> int:
+    """Bucket of a cell: its coordinates modulo 2**bits, x-major.
+
+    A modular (not scrambling) hash keeps neighbouring cells in neighbouring buckets,
+    so a sweep over the sorted table touches memory that is already in cache.
+    """
+    mask = (1 << bits) - 1
+    return ((ix & mask) << (2 * bits)) | ((iy & mask) << bits) | (iz & mask)
+
+
+# The 13 neighbour offsets that follow (0, 0, 0) lexicographically (half shell), then the
+# other 13: primaries query the first 13 (and their own cell), secondaries all 26 + own.
+_OFFSETS = np.array(
+    sorted(
+        [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1) if (dx, dy, dz) != (0, 0, 0)],
+        key=lambda o: (o <= (0, 0, 0), o),
+    ),
+    dtype=np.int64,
+)
+
+
+@numba.njit(cache=True, inline="always")
+def _narrow(
+    a: FloatArray, b: FloatArray, eps: float, eps_v: float, threshold: float, w: float, cell2: float,
+    loose2: float,
+) -> bool:
+    """The narrow test of the module docstring for two packed states (x y z vx vy vz |r| |v|)."""
+    dpx = b[0] - a[0]
+    dpy = b[1] - a[1]
+    dpz = b[2] - a[2]
+    dp2 = dpx * dpx + dpy * dpy + dpz * dpz
+    if dp2 > cell2:
+        return False
+    dvx = b[3] - a[3]
+    dvy = b[4] - a[4]
+    dvz = b[5] - a[5]
+    dv2 = dvx * dvx + dvy * dvy + dvz * dvz
+    tau = 0.0
+    if dv2 > 0.0:
+        tau = -(dpx * dvx + dpy * dvy + dpz * dvz) / dv2
+        tau = min(max(tau, -w), w)
+    lx = dpx + dvx * tau
+    ly = dpy + dvy * tau
+    lz = dpz + dvz * tau
+    dlin2 = lx * lx + ly * ly + lz * lz
+    if dlin2 > loose2:
+        return False
+    rho = math.sqrt(dp2) + math.sqrt(dv2) * w + eps + eps_v * w + 1.0
+    rmin = min(a[6] - a[7] * w, b[6] - b[7] * w)
+    acc = relative_accel_bound(rho, rmin)
+    bound = threshold + eps + eps_v * w + 0.5 * acc * w * w
+    return math.sqrt(dlin2) <= bound
+
+
+@numba.njit(cache=True)
+def _block(
+    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray,
+    order: IntArray, n_primary: int, t_sub: FloatArray, s_lo: int, s_hi: int,
+    threshold: float, w: float, cell: float, table_bits: int,
+    out_i: IntArray, out_j: IntArray, out_s: IntArray,
+) -> int:
+    """Candidates of sub-steps ``s_lo .. s_hi-1``; returns the count, or -1 when ``out`` is full.
+
+    Per sub-step the live primaries are counting-sorted by the hash bucket of their cell
+    into a packed table (cell key, position, velocity, ...), so that scanning a bucket
+    reads contiguous memory; each primary then scans its own cell and the 13 forward
+    neighbours (each primary pair is seen once), each secondary all 27 cells.
+    """
+    n = order.shape[0]
+    cap = out_i.shape[0]
+    size = 1 << (3 * table_bits)
+    mask = table_bits
+    start = np.empty(size + 1, dtype=np.int32)
+    fill = np.empty(size, dtype=np.int32)
+    bucket = np.empty(n, dtype=np.int64)
+    cellx = np.empty((n, 3), dtype=np.int64)
+    # packed states, one 64-byte row per object: x y z vx vy vz |r| |v|
+    state = np.empty((n, 8))
+    live = np.empty(n, dtype=np.bool_)
+    # the table sorted by bucket: packed state, then what a passing pair needs
+    t_state = np.empty((n, 8))
+    t_err = np.empty(n)
+    t_errv = np.empty(n)
+    t_obj = np.empty(n, dtype=np.int64)
+    t_grp = np.empty(n, dtype=np.int64)
+    pv = np.empty(3)
+    vv = np.empty(3)
+    inv_c = 1.0 / cell
+    cell2 = cell * cell
+    e_max = 0.0
+    ev_max = 0.0
+    for q in range(n):
+        e_max = max(e_max, err[order[q]])
+        ev_max = max(ev_max, err_v[order[q]])
+    # a loose version of the narrow test's bound, to reject most pairs cheaply
+    loose = threshold + 2.0 * e_max + 2.0 * ev_max * w + 0.5 * relative_accel_bound(
+        2.0 * cell + 2.0 * e_max + 1.0, _MIN_RADIUS_KM) * w * w
+    loose2 = loose * loose
+    offs = _OFFSETS
+    m = 0
+    for s in range(s_lo, s_hi):
+        t = t_sub[s]
+        start[:] = 0
+        for q in range(n):
+            i = order[q]
+            live[q] = valid[i] >= t - w and t + w >= 0.0
+            if not live[q]:
+                continue
+            hermite_state(r, v, a, off[i], cnt[i], step[i], t, pv, vv)
+            row = state[q]
+            row[0] = pv[0]
+            row[1] = pv[1]
+            row[2] = pv[2]
+            row[3] = vv[0]
+            row[4] = vv[1]
+            row[5] = vv[2]
+            row[6] = math.sqrt(pv[0] * pv[0] + pv[1] * pv[1] + pv[2] * pv[2])
+            row[7] = math.sqrt(vv[0] * vv[0] + vv[1] * vv[1] + vv[2] * vv[2])
+            ix, iy, iz = _cell_key(pv[0], pv[1], pv[2], inv_c)
+            cellx[q, 0] = ix
+            cellx[q, 1] = iy
+            cellx[q, 2] = iz
+            bucket[q] = _hash(ix, iy, iz, mask)
+            if q < n_primary:
+                start[bucket[q] + 1] += 1
+        for b in range(size):
+            start[b + 1] += start[b]
+        fill[:] = start[:size]
+        for q in range(n_primary):
+            if live[q]:
+                y = fill[bucket[q]]
+                fill[bucket[q]] += 1
+                i = order[q]
+                t_state[y, :] = state[q, :]
+                t_err[y] = err[i]
+                t_errv[y] = err_v[i]
+                t_obj[y] = i
+                t_grp[y] = group[i]
+        n_live_primary = start[size]
+        # Primaries in table order (their own rows are contiguous), then the secondaries.
+        # Entries are not checked for their cell: an entry of another cell that shares a
+        # bucket only costs a distance test (and may repeat a pair, which the caller
+        # removes); the own-bucket rule y > z keeps each primary pair at least once.
+        for z in range(n_live_primary + (n - n_primary)):
+            if z < n_live_primary:
+                sq = t_state[z]
+                eq = t_err[z]
+                evq = t_errv[z]
+                i = t_obj[z]
+                gq = t_grp[z]
+                ix, iy, iz = _cell_key(sq[0], sq[1], sq[2], inv_c)
+                n_off = 13
+            else:
+                q = n_primary + (z - n_live_primary)
+                if not live[q]:
+                    continue
+                sq = state[q]
+                i = order[q]
+                eq = err[i]
+                evq = err_v[i]
+                gq = group[i]
+                ix = cellx[q, 0]
+                iy = cellx[q, 1]
+                iz = cellx[q, 2]
+                n_off = 26
+            own = _hash(ix, iy, iz, mask)
+            for o in range(-1, n_off):
+                if o < 0:
+                    bkt = own
+                else:
+                    bkt = _hash(ix + offs[o, 0], iy + offs[o, 1], iz + offs[o, 2], mask)
+                    if bkt == own and z < n_live_primary:
+                        continue  # already scanned as the own bucket
+                y0 = start[bkt]
+                if o < 0 and z < n_live_primary:
+                    y0 = z + 1  # own bucket: each primary pair once
+                for y in range(y0, start[bkt + 1]):
+                    if gq >= 0 and gq == t_grp[y]:
+                        continue
+                    if _narrow(sq, t_state[y], eq + t_err[y], evq + t_errv[y], threshold, w, cell2, loose2):
+                        if m >= cap:
+                            return -1
+                        j = t_obj[y]
+                        out_i[m] = min(i, j)
+                        out_j[m] = max(i, j)
+                        out_s[m] = s
+                        m += 1
+    return m
+
+
+@numba.njit(cache=True, parallel=True)
+def _all_blocks(
+    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray,
+    order: IntArray, n_primary: int, t_sub: FloatArray, block: int,
+    threshold: float, w: float, cell: float, table_bits: int,
+    out_i: IntArray, out_j: IntArray, out_s: IntArray, counts: IntArray,
+) -> None:
+    n_blocks = counts.shape[0]
+    n_sub = t_sub.shape[0]
+    cap = out_i.shape[1]
+    for b in prange(n_blocks):
+        s_lo = b * block
+        s_hi = min(n_sub, s_lo + block)
+        counts[b] = _block(
+            r, v, a, off, cnt, step, valid, err, err_v, group, order, n_primary, t_sub, s_lo, s_hi,
+            threshold, w, cell, table_bits, out_i[b, :cap], out_j[b, :cap], out_s[b, :cap],
+        )
+
+
+def find_candidates(
+    knots: Knots,
+    t_sub_s: FloatArray,
+    half_step_s: float,
+    threshold_km: float,
+    cell_km: float,
+    *,
+    primary: npt.NDArray[np.bool_],
+    group: IntArray,
+    active: npt.NDArray[np.bool_],
+    block: int = 64,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Candidate ``(i, j, s)`` triples (``i < j`` object indices, sub-step index), sorted.
+
+    ``t_sub_s (S,)``: sub-step times in seconds after ``knots.t0``.  ``primary (N,)``:
+    pairs need at least one primary (all True for all-vs-all).  ``group (N,)``: pairs
+    inside one group ``>= 0`` are skipped (same-constellation exclusion).  ``active
+    (N,)``: objects to screen at all.
+    """
+    t_sub = np.ascontiguousarray(t_sub_s, dtype=np.float64)
+    use = active & (knots.valid_until_s > 0)
+    prim = np.flatnonzero(use & primary)
+    sec = np.flatnonzero(use & ~primary)
+    order = np.concatenate((prim, sec)).astype(np.int64)
+    n = order.size
+    n_sub = t_sub.size
+    if n < 2 or n_sub == 0 or prim.size == 0:
+        e = np.empty(0, dtype=np.int64)
+        return e, e, e
+    # buckets per axis: about the cells across the LEO region (16,000 km), but no more
+    # buckets in all than ~4 per primary (the table is cleared at every sub-step)
+    bits_space = round(math.log2(16000.0 / cell_km))
+    bits_count = int(math.log2(4 * prim.size) // 3)
+    bits = min(6, max(2, min(bits_space + 1, bits_count + 1)))
+    n_blocks = (n_sub + block - 1) // block
+    cap = max(4096, 8 * block * 64)
+    args = (
+        knots.r_km, knots.v_km_s, knots.a_km_s2, knots.offset, knots.count, knots.step_s,
+        knots.valid_until_s, knots.error_km, knots.error_v_km_s, np.ascontiguousarray(group, dtype=np.int64),
+        order, int(prim.size), t_sub,
+    )
+    while True:
+        out_i = np.empty((n_blocks, cap), dtype=np.int64)
+        out_j = np.empty((n_blocks, cap), dtype=np.int64)
+        out_s = np.empty((n_blocks, cap), dtype=np.int64)
+        counts = np.zeros(n_blocks, dtype=np.int64)
+        _all_blocks(*args, block, threshold_km, half_step_s, cell_km, bits, out_i, out_j, out_s, counts)
+        if (counts >= 0).all():
+            break
+        cap *= 4
+    ci = np.concatenate([out_i[b, : counts[b]] for b in range(n_blocks)])
+    cj = np.concatenate([out_j[b, : counts[b]] for b in range(n_blocks)])
+    cs = np.concatenate([out_s[b, : counts[b]] for b in range(n_blocks)])
+    key = np.lexsort((cs, cj, ci))
+    ci, cj, cs = ci[key], cj[key], cs[key]
+    new = np.ones(ci.size, dtype=bool)
+    new[1:] = (ci[1:] != ci[:-1]) | (cj[1:] != cj[:-1]) | (cs[1:] != cs[:-1])
+    return ci[new], cj[new], cs[new]
