@@ -1,0 +1,159 @@
+"""``orbitwatch screen``: conjunction screening of a catalog (issue 3's fixed contract).
+
+    orbitwatch screen (--catalog PATH... | --db DB) --start ISO (--end ISO | --duration-h H)
+        --threshold-km D [--primary NORAD...] [--primaries-file PATH]
+        [--exclude-same-constellation] [--format json|csv] [--output PATH]
+
+Parse -> :func:`orbitwatch.screening.screen` -> render: a JSON array (or CSV) of the
+conjunction records, or, with no ``--format``, a SOCRATES-style table ranked by miss
+distance.  A progress bar goes to stderr (on a terminal), and so do the propagation
+failures.  When the catalog comes from the store, the run and its conjunctions are
+saved there (:mod:`orbitwatch.store.screening_runs`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from orbitwatch.cli._app import app, console, err_console, handle_errors
+from orbitwatch.cli._common import CatalogOption, DbOption, load_elements, progress_bar
+from orbitwatch.errors import InputError
+from orbitwatch.screening import ScreeningResult, screen
+from orbitwatch.times import format_utc, now_utc, parse_utc
+
+__all__ = ["read_primaries_file", "screen_command"]
+
+FIELDS = [
+    "norad_1", "name_1", "norad_2", "name_2", "tca_utc", "miss_distance_km", "relative_speed_km_s",
+    "radial_km", "in_track_km", "cross_track_km", "approach_angle_deg", "epoch_age_1_d", "epoch_age_2_d",
+]
+
+
+def read_primaries_file(path: Path) -> list[int]:
+    """NORAD ids, one per line (blank lines and ``#`` comments ignored)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", code="INPUT_FILE", source=str(path)) from None
+    ids: list[int] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        item = line.split("#", 1)[0].strip()
+        if not item:
+            continue
+        if not item.isdigit():
+            raise InputError(f"{item!r} is not a NORAD catalog number", code="INPUT_PRIMARIES_FILE",
+                             source=str(path), line=n)
+        ids.append(int(item))
+    return ids
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _table(result: ScreeningResult) -> Table:
+    table = Table(
+        title=f"Conjunctions within {result.threshold_km:g} km, {format_utc(result.start, digits=0)} .. "
+        f"{format_utc(result.end, digits=0)} (ranked by miss distance)",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("object 1", overflow="fold")
+    table.add_column("object 2", overflow="fold")
+    table.add_column("TCA (UTC)", overflow="fold")
+    for name in ("miss km", "km/s", "R km", "I km", "C km"):
+        table.add_column(name, justify="right")
+    ranked = sorted(result.conjunctions, key=lambda c: (c.miss_distance_km, c.tca))
+    for k, c in enumerate(ranked, start=1):
+        table.add_row(
+            str(k), f"{c.norad_1} {c.name_1 or ''}".strip(), f"{c.norad_2} {c.name_2 or ''}".strip(),
+            c.tca_utc.replace("T", " ").rstrip("Z"), f"{c.miss_distance_km:.3f}", f"{c.relative_speed_km_s:.2f}",
+            f"{c.radial_km:.3f}", f"{c.in_track_km:.3f}", f"{c.cross_track_km:.3f}",
+        )
+    return table
+
+
+@app.command("screen")
+@handle_errors
+def screen_command(
+    start: Annotated[str, typer.Option("--start", help="Window start, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).")],
+    threshold_km: Annotated[float, typer.Option("--threshold-km", help="Report approaches closer than this.")],
+    catalog: CatalogOption = None,
+    db: DbOption = None,
+    end: Annotated[str | None, typer.Option("--end", help="Window end, ISO 8601 UTC.")] = None,
+    duration_h: Annotated[float | None, typer.Option("--duration-h", help="Window length in hours.")] = None,
+    primary: Annotated[list[int] | None, typer.Option("--primary", help="Primary NORAD id (repeat).")] = None,
+    primaries_file: Annotated[
+        Path | None, typer.Option("--primaries-file", help="File of primary NORAD ids, one per line.")
+    ] = None,
+    exclude_same_constellation: Annotated[
+        bool, typer.Option("--exclude-same-constellation", help="Skip pairs within one constellation.")
+    ] = False,
+    fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: a table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the records to this file.")] = None,
+) -> None:
+    """Find every pair of objects closer than --threshold-km in the window (all-vs-all or vs primaries)."""
+    if (end is None) == (duration_h is None):
+        raise InputError("give exactly one of --end and --duration-h", code="INPUT_WINDOW", field="end")
+    t0 = parse_utc(start, what="--start")
+    if end is not None:
+        t1 = parse_utc(end, what="--end")
+    else:
+        assert duration_h is not None
+        if not np.isfinite(duration_h):
+            raise InputError(f"--duration-h {duration_h} is not a number", code="INPUT_WINDOW", field="duration_h")
+        t1 = t0 + np.timedelta64(round(duration_h * 3600e6), "us")
+    if fmt is None and output is not None:
+        fmt = "csv" if output.suffix.lower() == ".csv" else "json"
+    if fmt is not None and fmt not in ("json", "csv"):
+        raise InputError(f"--format must be json or csv, not {fmt!r}", code="INPUT_FORMAT", field="format")
+    primaries = list(primary or [])
+    if primaries_file is not None:
+        primaries += read_primaries_file(primaries_file)
+    table = load_elements(None if catalog else db, catalog)
+    with progress_bar("screening") as progress:
+        result = screen(
+            table, t0, t1, threshold_km, primaries=primaries or None,
+            exclude_same_constellation=exclude_same_constellation, progress=progress,
+        )
+    for f in result.failures:
+        err_console.print(
+            f"[yellow]warning[/] {f.norad} {f.name or ''}: propagation failed from {f.first_failure_utc} "
+            f"(SGP4 code {f.code}: {f.message}); screened up to there", highlight=False, soft_wrap=True,
+        )
+    if not catalog:
+        from orbitwatch.store import Store
+        from orbitwatch.store.screening_runs import save_run
+
+        params = {"catalog": "store", "primaries": primaries, "exclude_same_constellation":
+                  exclude_same_constellation, "stats": result.stats}
+        with Store.open(db, create=False) as store:
+            run_id = save_run(store, result, params, now=now_utc())
+        err_console.print(f"stored as screening run {run_id} in {store.path}", highlight=False)
+    rows = result.to_dicts()
+    if fmt is None:
+        console.print(_table(result))
+        err_console.print(f"{len(rows)} conjunction(s), {len(result.failures)} propagation failure(s)",
+                          highlight=False)
+        return
+    text = json.dumps(rows, indent=2) + "\n" if fmt == "json" else _csv(rows)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}", code="INPUT_FILE",
+                             source=str(output)) from None
+        err_console.print(f"{len(rows)} conjunction(s) written to {output}", highlight=False)
+    else:
+        typer.echo(text, nl=False)
