@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _skyfield_ref import tle_lines
 
 from orbitwatch.access.contacts import contacts, greedy_schedule, resilience
 from orbitwatch.access.sites import load_sites
 from orbitwatch.catalog.reader import read_element_sets
 from orbitwatch.errors import InputError
+
+from ._skyfield_ref import tle_lines
 
 PAYLOADS = "catalog/spacetrack-3le-payloads-2026-06-10.tle.gz"
 SSO = (43013, 49260, 25994, 27424, 38771, 43689)  # NOAA 20, LANDSAT 9, TERRA, AQUA, METOP-B, ...

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _skyfield_ref import ephemeris, satellite, sf_time, tle_lines, topos
 
 from orbitwatch.access.exposure import exposure, union_seconds
 from orbitwatch.access.passes import Conditions
 from orbitwatch.access.sites import load_sites
 from orbitwatch.catalog.reader import read_element_sets
 from orbitwatch.errors import InputError
+
+from ._skyfield_ref import ephemeris, satellite, sf_time, tle_lines, topos
 
 STATIONS = "history/celestrak-groups-2026-05-24_30/stations-history-2026-05-24_30.tle.gz"
 

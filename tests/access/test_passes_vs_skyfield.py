@@ -18,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _skyfield_ref import TS, altitude_deg, satellite, tle_lines, to_utc64, topos
 
 from orbitwatch.access.passes import PASS_CLIPPED_END, PASS_CLIPPED_START, find_passes
 from orbitwatch.access.sites import Site, load_sites
 from orbitwatch.catalog.reader import read_element_sets
+
+from ._skyfield_ref import TS, altitude_deg, satellite, tle_lines, to_utc64, topos
 
 STATIONS = "history/celestrak-groups-2026-05-24_30/stations-history-2026-05-24_30.tle.gz"
 GEO = "history/celestrak-groups-2026-05-24_30/geo-history-2026-05-24_30.tle.gz"
@@ -156,7 +157,7 @@ def test_azimuth_sector_mask_eglin(shared_data: Path) -> None:
     p = find_passes(elements, [eglin], "2026-05-24T00:00:00Z", "2026-05-27T00:00:00Z")
     assert len(p) >= 3
     sat, obs = satellite(l1, l2), topos(eglin.lat_deg, eglin.lon_deg, eglin.alt_m)
-    from _skyfield_ref import sf_time
+    from ._skyfield_ref import sf_time
 
     for t in np.concatenate([p.rise, p.set]):
         alt, az, dist = (sat - obs).at(sf_time(np.array([t]))).altaz()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _skyfield_ref import topos
 
 from orbitwatch.access.sites import (
     Site,
@@ -23,6 +22,8 @@ from orbitwatch.access.sites import (
     site_ecef_km,
 )
 from orbitwatch.errors import InputError
+
+from ._skyfield_ref import topos
 
 
 def test_all_shared_site_files_load(shared_data: Path) -> None:

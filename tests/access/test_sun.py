@@ -14,12 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from _skyfield_ref import ephemeris, satellite, sf_time, tle_lines
 from skyfield.sgp4lib import TEME
 
 from orbitwatch.access.passes import make_track, sunlit_windows, to_utc
 from orbitwatch.access.sun import PENUMBRA, SUNLIT, UMBRA, illumination, shadow_g, sun_gcrs_km, sun_teme_km
 from orbitwatch.catalog.reader import read_element_sets
+
+from ._skyfield_ref import ephemeris, satellite, sf_time, tle_lines
 
 STATIONS = "history/celestrak-groups-2026-05-24_30/stations-history-2026-05-24_30.tle.gz"
 SKYFIELD_ERAD_KM = 6378.1366
