@@ -39,9 +39,13 @@ def test_passes_json_contract(shared_data: Path, tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dark = _run(["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544",
                  "--site", "56.4,-3.18", "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z",
-                 "--sunlit", "--site-dark", "--json"])
+                 "--sunlit", "--site-dark", "--dark-sun-el-deg", "nautical", "--json"])
     assert dark.exit_code == 0
     assert all(r["sunlit_fraction"] == 1.0 for r in json.loads(dark.stdout))
+    bad = _run(["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544", "--site", "56.4,-3.18",
+                "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z", "--site-dark",
+                "--dark-sun-el-deg", "dusk"])
+    assert bad.exit_code == 3 and "INPUT_INVALID" in bad.stderr
 
 
 def test_passes_errors_by_code(shared_data: Path, tmp_path: Path) -> None:

@@ -14,7 +14,10 @@ Output contract (fixed; users' scripts depend on it):
   ``--json`` prints the report (stations' contributions, outages, windows with a
   ``scheduled`` flag).
 
-``--plot`` writes a timeline (Gantt) PNG with matplotlib's Agg backend.
+``--sunlit`` / ``--site-dark`` cut windows to the parts where the satellite is sunlit
+(the Sun's centre visible) and the site is dark (``--dark-sun-el-deg``: degrees or
+civil / nautical / astronomical; civil by default).  ``--plot`` writes a timeline
+(Gantt) PNG with matplotlib's Agg backend.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from orbitwatch.access.contacts import ContactReport, contacts
 from orbitwatch.access.exposure import exposure
 from orbitwatch.access.passes import Conditions, PassTable, find_passes
 from orbitwatch.access.sites import Site, load_sites, parse_site_arg
+from orbitwatch.access.sun import TWILIGHT_DEG
 from orbitwatch.cli._app import app, console, handle_errors, print_json
 from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, load_elements, progress_bar
 from orbitwatch.errors import InputError
@@ -45,8 +49,24 @@ MinElOption = Annotated[
 SunlitOption = Annotated[bool, typer.Option("--sunlit", help="Keep only the parts where the satellite is sunlit.")]
 DarkOption = Annotated[bool, typer.Option("--site-dark", help="Keep only the parts where the site is dark.")]
 DarkSunOption = Annotated[
-    float, typer.Option("--dark-sun-el-deg", help="The site is dark when the Sun is below this elevation (deg).")
+    str,
+    typer.Option("--dark-sun-el-deg", help="The site is dark when the Sun is below this elevation: degrees, "
+                 "or civil (-6), nautical (-12), astronomical (-18), sunset (-0.833)."),
 ]
+
+
+def _dark_threshold(text: str) -> float:
+    if text.strip().lower() in TWILIGHT_DEG:
+        return TWILIGHT_DEG[text.strip().lower()]
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"--dark-sun-el-deg {text!r}: give degrees or one of {', '.join(TWILIGHT_DEG)}",
+                         code="INPUT_INVALID", field="dark_sun_el_deg") from None
+    if not -90.0 <= value <= 90.0:
+        raise InputError(f"--dark-sun-el-deg {value} is outside -90..90", code="INPUT_INVALID",
+                         field="dark_sun_el_deg")
+    return value
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a timeline (Gantt) PNG here.")]
 
 _MAX_ROWS = 40
@@ -144,7 +164,7 @@ def passes_cmd(
     min_el_deg: MinElOption = None,
     sunlit: SunlitOption = False,
     site_dark: DarkOption = False,
-    dark_sun_el_deg: DarkSunOption = -6.0,
+    dark_sun_el_deg: DarkSunOption = "civil",
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
@@ -154,7 +174,7 @@ def passes_cmd(
     t0, t1 = _interval(start, end)
     site_list = _sites(site, sites)
     elements = load_elements(db, catalog, norad)
-    cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=dark_sun_el_deg)
+    cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("passes", enabled=not as_json) as progress:
         p = find_passes(elements, site_list, t0, t1,
                         min_elevation_deg=-90.0 if min_el_deg is None else min_el_deg,
@@ -191,7 +211,7 @@ def exposure_cmd(
     min_el_deg: MinElOption = None,
     sunlit: SunlitOption = False,
     site_dark: DarkOption = False,
-    dark_sun_el_deg: DarkSunOption = -6.0,
+    dark_sun_el_deg: DarkSunOption = "civil",
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
@@ -202,7 +222,7 @@ def exposure_cmd(
                          field="max_range_km")
     site_list = load_sites(sites)
     elements = load_elements(db, catalog, norad)
-    cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=dark_sun_el_deg)
+    cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("exposure", enabled=not as_json) as progress:
         rep = exposure(elements, site_list, t0, t1, min_elevation_deg=0.0 if min_el_deg is None else min_el_deg,
                        max_range_km=math.nan if max_range_km is None else max_range_km, conditions=cond,
