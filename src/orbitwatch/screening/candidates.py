@@ -147,10 +147,10 @@ def _block(
 ) -> int:
     """Candidates of sub-steps ``s_lo .. s_hi-1``; returns the count, or -1 when ``out`` is full.
 
-    Per sub-step the live primaries are counting-sorted by the hash bucket of their cell
-    into a packed table (cell key, position, velocity, ...), so that scanning a bucket
-    reads contiguous memory; each primary then scans its own cell and the 13 forward
-    neighbours (each primary pair is seen once), each secondary all 27 cells.
+    Per sub-step the live primaries are counting-sorted by the bucket of their cell into
+    a packed table (position, velocity, |r|, |v|, ...), so that a bucket's objects are
+    contiguous; primaries are then paired bucket by bucket (a cell list), secondaries
+    scan the 27 cells around them.
     """
     n = order.shape[0]
     cap = out_i.shape[0]
@@ -158,6 +158,8 @@ def _block(
     mask = table_bits
     start = np.empty(size + 1, dtype=np.int32)
     fill = np.empty(size, dtype=np.int32)
+    nonempty = np.empty(n, dtype=np.int64)
+    amask = (1 << table_bits) - 1
     bucket = np.empty(n, dtype=np.int64)
     cellx = np.empty((n, 3), dtype=np.int64)
     # packed states, one 64-byte row per object: x y z vx vy vz |r| |v|
@@ -187,6 +189,7 @@ def _block(
     for s in range(s_lo, s_hi):
         t = t_sub[s]
         start[:] = 0
+        n_ne = 0
         for q in range(n):
             i = order[q]
             live[q] = valid[i] >= t - w and t + w >= 0.0
@@ -208,6 +211,9 @@ def _block(
             cellx[q, 2] = iz
             bucket[q] = _hash(ix, iy, iz, mask)
             if q < n_primary:
+                if start[bucket[q] + 1] == 0:
+                    nonempty[n_ne] = bucket[q]
+                    n_ne += 1
                 start[bucket[q] + 1] += 1
         for b in range(size):
             start[b + 1] += start[b]
@@ -222,45 +228,63 @@ def _block(
                 t_errv[y] = err_v[i]
                 t_obj[y] = i
                 t_grp[y] = group[i]
-        n_live_primary = start[size]
-        # Primaries in table order (their own rows are contiguous), then the secondaries.
-        # Entries are not checked for their cell: an entry of another cell that shares a
-        # bucket only costs a distance test (and may repeat a pair, which the caller
-        # removes); the own-bucket rule y > z keeps each primary pair at least once.
-        for z in range(n_live_primary + (n - n_primary)):
-            if z < n_live_primary:
-                sq = t_state[z]
-                eq = t_err[z]
-                evq = t_errv[z]
-                i = t_obj[z]
-                gq = t_grp[z]
-                ix, iy, iz = _cell_key(sq[0], sq[1], sq[2], inv_c)
-                n_off = 13
-            else:
-                q = n_primary + (z - n_live_primary)
-                if not live[q]:
-                    continue
-                sq = state[q]
-                i = order[q]
-                eq = err[i]
-                evq = err_v[i]
-                gq = group[i]
-                ix = cellx[q, 0]
-                iy = cellx[q, 1]
-                iz = cellx[q, 2]
-                n_off = 26
-            own = _hash(ix, iy, iz, mask)
-            for o in range(-1, n_off):
+        # Primaries: cell-list sweep over the non-empty buckets; each bucket is paired
+        # with itself and its 13 forward neighbours (modulo 2**bits per axis), so every
+        # pair of primaries in neighbouring cells is tested once.  Entries are not checked
+        # for their cell: objects of two cells that share a bucket only cost a distance test.
+        b2 = 2 * table_bits
+        for a_ in range(n_ne):
+            bk = nonempty[a_]
+            bx = bk >> b2
+            by = (bk >> table_bits) & amask
+            bz = bk & amask
+            a0 = start[bk]
+            a1 = start[bk + 1]
+            for o in range(-1, 13):
                 if o < 0:
-                    bkt = own
+                    nb = bk
+                else:
+                    nb = ((((bx + offs[o, 0]) & amask) << b2) | (((by + offs[o, 1]) & amask) << table_bits)
+                          | ((bz + offs[o, 2]) & amask))
+                c0 = start[nb]
+                c1 = start[nb + 1]
+                if c1 == c0:
+                    continue
+                for y1 in range(a0, a1):
+                    s1 = t_state[y1]
+                    e1 = t_err[y1]
+                    ev1 = t_errv[y1]
+                    g1 = t_grp[y1]
+                    for y2 in range(y1 + 1 if o < 0 else c0, c1):
+                        if g1 >= 0 and g1 == t_grp[y2]:
+                            continue
+                        if _narrow(s1, t_state[y2], e1 + t_err[y2], ev1 + t_errv[y2], threshold, w, cell2, loose2):
+                            if m >= cap:
+                                return -1
+                            i = t_obj[y1]
+                            j = t_obj[y2]
+                            out_i[m] = min(i, j)
+                            out_j[m] = max(i, j)
+                            out_s[m] = s
+                            m += 1
+        # Secondaries (primaries-vs-all): each scans the 27 cells around it in the table.
+        for q in range(n_primary, n):
+            if not live[q]:
+                continue
+            sq = state[q]
+            i = order[q]
+            eq = err[i]
+            evq = err_v[i]
+            gq = group[i]
+            ix = cellx[q, 0]
+            iy = cellx[q, 1]
+            iz = cellx[q, 2]
+            for o in range(-1, 26):
+                if o < 0:
+                    bkt = _hash(ix, iy, iz, mask)
                 else:
                     bkt = _hash(ix + offs[o, 0], iy + offs[o, 1], iz + offs[o, 2], mask)
-                    if bkt == own and z < n_live_primary:
-                        continue  # already scanned as the own bucket
-                y0 = start[bkt]
-                if o < 0 and z < n_live_primary:
-                    y0 = z + 1  # own bucket: each primary pair once
-                for y in range(y0, start[bkt + 1]):
+                for y in range(start[bkt], start[bkt + 1]):
                     if gq >= 0 and gq == t_grp[y]:
                         continue
                     if _narrow(sq, t_state[y], eq + t_err[y], evq + t_errv[y], threshold, w, cell2, loose2):

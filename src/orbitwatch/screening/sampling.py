@@ -271,7 +271,8 @@ def sample_knots(
     """
     n = len(sats)
     level = np.zeros(n, dtype=np.int64)
-    pending = np.arange(n)
+    # objects in order of period, so that a chunk's midpoint checks (one orbit) are alike
+    pending = np.argsort(period_s, kind="stable")
     blocks_r: list[FloatArray] = []
     blocks_v: list[FloatArray] = []
     blocks_a: list[FloatArray] = []

@@ -31,7 +31,7 @@ search.  Minima at the window edges whose true TCA is outside ``[start, end]`` a
 conjunctions of the window and are excluded.
 
 Memory is bounded: the window is cut into sub-windows whose knots fit a fixed budget
-(256 MiB), and results are independent of the sub-window size and the thread count.
+(512 MiB), and results are independent of the sub-window size and the thread count.
 Objects whose propagation fails are screened up to the failure and listed in
 ``ScreeningResult.failures``.
 """
@@ -67,7 +67,7 @@ __all__ = ["Conjunction", "PropagationFailure", "ScreeningResult", "screen"]
 
 MAX_THRESHOLD_KM = 1000.0
 MAX_WINDOW_DAYS = 366.0
-_KNOT_BUDGET_BYTES = 256 * 1024 * 1024
+_KNOT_BUDGET_BYTES = 512 * 1024 * 1024
 _BYTES_PER_KNOT = 9 * 8
 
 
