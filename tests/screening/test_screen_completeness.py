@@ -75,11 +75,11 @@ def test_complete_and_accurate_against_brute_force(shared_data: Path) -> None:
 def test_threads_and_sub_windows_do_not_change_the_result(shared_data: Path) -> None:
     recs = _subset(shared_data)[::2]
     table = ElementTable.from_element_sets(sets_from_records(recs))
-    base = screen(table, START, END, THRESHOLD_KM)
+    base = screen(table, START, END, THRESHOLD_KM, sgp4_workers=2)
     threads = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        serial = screen(table, START, END, THRESHOLD_KM)
+        serial = screen(table, START, END, THRESHOLD_KM, sgp4_workers=1)
     finally:
         numba.set_num_threads(threads)
     assert serial.conjunctions == base.conjunctions

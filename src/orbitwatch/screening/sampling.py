@@ -36,7 +36,9 @@ Shapes: ``N`` objects; the knots of all objects are concatenated in flat arrays
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numba
@@ -238,6 +240,42 @@ def _propagate_grid(
     return e, r, v
 
 
+# Satrecs of the current sample_knots call, inherited by forked SGP4 workers.
+_FORK_SATS: Sequence[Satrec] = ()
+_PARALLEL_MIN_EVALS = 2_000_000
+
+
+def _sgp4_job(
+    job: tuple[IntArray, np.datetime64, FloatArray, int],
+) -> tuple[npt.NDArray[np.uint8], FloatArray, FloatArray, npt.NDArray[np.uint8], FloatArray]:
+    """SGP4 of one chunk of objects at the knots and at the first ``k_mid`` interval middles."""
+    objs, t0, tk, k_mid = job
+    arr = SatrecArray([_FORK_SATS[i] for i in objs])
+    e, r, v = _propagate_grid(arr, t0, tk)
+    em, rm, _ = _propagate_grid(arr, t0, (np.arange(k_mid) + 0.5) * (tk[1] - tk[0]))
+    return e, r, v, em, rm
+
+
+def _sgp4_jobs(
+    sats: Sequence[Satrec], jobs: list[tuple[IntArray, np.datetime64, FloatArray, int]], workers: int | None
+) -> Iterator[tuple[npt.NDArray[np.uint8], FloatArray, FloatArray, npt.NDArray[np.uint8], FloatArray]]:
+    """Results of :func:`_sgp4_job` in order; in forked worker processes when that pays."""
+    global _FORK_SATS
+    evals = sum(len(j[0]) * (len(j[2]) + j[3]) for j in jobs)
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if evals >= _PARALLEL_MIN_EVALS else 1
+    _FORK_SATS = sats
+    try:
+        if workers <= 1 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for job in jobs:
+                yield _sgp4_job(job)
+            return
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            yield from pool.imap(_sgp4_job, jobs)
+    finally:
+        _FORK_SATS = ()
+
+
 def _midpoint_hermite(r: FloatArray, v: FloatArray, a: FloatArray, h: float) -> FloatArray:
     """Quintic Hermite at the middle of each interval: ``(n, K, 3)`` knots -> ``(n, K-1, 3)``."""
     return (
@@ -258,6 +296,7 @@ def sample_knots(
     hard_cap_km: float = 2.0,
     max_level: int = 4,
     chunk_objects: int = 4096,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Knots:
     """Sample ``sats`` with SGP4 at knots over ``[t0, t0 + span_s]`` and bound the interpolation error.
@@ -267,7 +306,9 @@ def sample_knots(
     ``base_step_s``; those whose bound exceeds ``error_cap_km`` every ``base_step_s / 2**l``
     (``l <= max_level``).  At the finest step a bound up to ``hard_cap_km`` is accepted
     (objects with unmodelled accelerations, e.g. hours before re-entry); above it the
-    object is a failure with code 7.
+    object is a failure with code 7.  ``workers``: processes for SGP4 (``None``: one per
+    CPU, at most 4, when the work is large enough; 1: in this process).  SGP4 holds the
+    GIL, so a second core needs a second process; results do not depend on it.
     """
     n = len(sats)
     level = np.zeros(n, dtype=np.int64)
@@ -293,22 +334,18 @@ def sample_knots(
         nk = math.ceil(span_s / h) + 1
         tk = np.arange(nk) * h
         redo: list[IntArray] = []
-        for c0 in range(0, pending.size, chunk_objects):
-            objs = pending[c0 : c0 + chunk_objects]
-            arr = SatrecArray([sats[i] for i in objs])
-            e, r, v = _propagate_grid(arr, t0, tk)
-            calls += e.size
+        chunks = [pending[c0 : c0 + chunk_objects] for c0 in range(0, pending.size, chunk_objects)]
+        # Midpoint check over one orbit (at least two intervals), on good knots only.
+        n_mids = [np.maximum(np.minimum(np.ceil(period_s[objs] / h).astype(np.int64) + 1, nk - 1), 1)
+                  for objs in chunks]
+        jobs = [(objs, t0, tk, int(nm.max())) for objs, nm in zip(chunks, n_mids, strict=True)]
+        for objs, n_mid, (e, r, v, em, rm) in zip(chunks, n_mids, _sgp4_jobs(sats, jobs, workers), strict=True):
+            calls += e.size + em.size
             a = gravity_j2_km_s2(r)
             radius = np.linalg.norm(r, axis=-1)
             bad = (e != 0) | ~np.isfinite(radius) | (radius > _MAX_RADIUS_KM)
             first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), nk)
-            # Midpoint check over one orbit (at least two intervals), on good knots only.
-            n_mid = np.minimum(np.ceil(period_s[objs] / h).astype(np.int64) + 1, nk - 1)
-            n_mid = np.maximum(n_mid, 1)
-            k_mid = int(n_mid.max())
-            tm = (np.arange(k_mid) + 0.5) * h
-            em, rm, _ = _propagate_grid(arr, t0, tm)
-            calls += em.size
+            k_mid = em.shape[1]
             hm = _midpoint_hermite(r[:, : k_mid + 1], v[:, : k_mid + 1], a[:, : k_mid + 1], h)
             diff = np.linalg.norm(hm - rm, axis=-1)
             use = (np.arange(k_mid)[None, :] < n_mid[:, None]) & (

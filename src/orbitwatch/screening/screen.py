@@ -210,6 +210,7 @@ def screen(
     sub_step_s: float = 60.0,
     error_cap_km: float = 0.1,
     sub_window_s: float | None = None,
+    sgp4_workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScreeningResult:
     """Screen ``elements`` for approaches within ``threshold_km`` over ``[start, end]``.
@@ -219,6 +220,8 @@ def screen(
     same constellation (name prefixes ``constellation_prefixes``).
     ``min_relative_speed_km_s``: drop approaches slower than this (formation flying,
     docked objects).  Element sets with the same catalog number: the latest is used.
+    ``sgp4_workers``: processes for the SGP4 sampling (``None``: automatic; see
+    :func:`.sampling.sample_knots`).  The compiled stages use numba's threads.
 
     Raises :class:`InputError` with codes ``INPUT_EMPTY_CATALOG``, ``INPUT_WINDOW``,
     ``INPUT_THRESHOLD``, ``INPUT_UNKNOWN_NORAD``, ``INPUT_STEP``.
@@ -279,8 +282,7 @@ def screen(
         c0 = time.perf_counter()
         knots = sample_knots(
             sats, periods, k_t0, (own_hi - own_lo) + 2 * pad_s, base_step_s=knot_step_s,
-            error_cap_km=error_cap_km,
-            progress=None,
+            error_cap_km=error_cap_km, workers=sgp4_workers,
         )
         sub = active.copy()
         stats["sgp4_calls"] += knots.sgp4_calls
