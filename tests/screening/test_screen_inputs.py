@@ -140,3 +140,22 @@ def test_mean_shells_bracket_the_sgp4_radius() -> None:
         assert isinstance(sat, Satrec)
         radii = [np.linalg.norm(sat.sgp4(EPOCH_JD, t / 1440.0)[1]) for t in range(0, 1440, 2)]
         assert lo[k] <= min(radii) and max(radii) <= hi[k]
+
+
+def test_radial_acceleration_bound_holds_along_sgp4_orbits() -> None:
+    """|d²|r|/dt²| from SGP4 positions (second differences every 10 s) stays below the bound."""
+    from orbitwatch.propagation import satrecs
+    from orbitwatch.screening.prefilter import radial_accel_bound_km_s2
+
+    sets = [*_pair(1.0), _es(91005, "HEO", (2.006, 0.72, 1.1, 0.3, 4.7, 0.0)),
+            _es(91006, "GTO", (2.3, 0.73, 0.4, 1.0, 3.0, 2.0)),
+            _es(91007, "LOW", (16.0, 0.001, 0.9, 1.0, 0.0, 0.0), bstar=0.05)]
+    table = ElementTable.from_element_sets(sets)
+    bound = radial_accel_bound_km_s2(table)
+    h = 10.0
+    for k, sat in enumerate(satrecs(table)):
+        t = np.arange(0.0, 86400.0, h)
+        e, r, _ = sat.sgp4_array(np.full(t.size, EPOCH_JD), t / 86400.0)
+        rad = np.linalg.norm(r[e == 0], axis=1)
+        acc = np.abs(rad[2:] - 2 * rad[1:-1] + rad[:-2]) / h**2
+        assert acc.max() <= bound[k], (k, acc.max(), bound[k])

@@ -21,6 +21,13 @@ By Taylor's theorem the true distance at every time of the sub-step is at least
 ``d_lin`` minus those terms, so a pair whose true distance falls to ``D`` inside the
 sub-step always passes the test.
 
+Radial filter: the radius of object ``i`` changes over the sub-step by at most
+``ρ_i = (|ṙ_i| + ev_i) w + ½ Ar_i w² + e_i`` (``Ar_i`` bounds its radial acceleration,
+:func:`.prefilter.radial_accel_bound_km_s2`), and two objects within ``D`` of each other
+have radii within ``D``; so a pair can only pass if ``| |r_i| − |r_j| | <= D + ρ_i + ρ_j``.
+For near-circular orbits ``ρ`` is a few km against a cell of hundreds, so only a thin
+radial band of each neighbouring cell is visited (cells are sorted by radius).
+
 The grid is complete for relative speeds up to ``V`` (16 km/s, more than the head-on
 speed of two circular LEO orbits, ≈ 15.6 km/s): a pair that passes has
 ``|Δp| ≤ d_lin + |Δv| w``, so a cell size ``c ≥ D + max bound + V w`` puts it in
@@ -53,6 +60,9 @@ MAX_RELATIVE_SPEED_KM_S = 16.0
 _DRAG_ACCEL_KM_S2 = 5e-5
 _GRADIENT_FACTOR = 2.05
 _MIN_RADIUS_KM = 6000.0
+_RADIAL_PAD_KM = 0.01
+#: radial acceleration bound used when none is given per object, km/s^2
+DEFAULT_RADIAL_ACCEL_KM_S2 = 0.02
 
 
 @numba.njit(cache=True, inline="always")
@@ -105,6 +115,18 @@ _OFFSETS = np.array(
 
 
 @numba.njit(cache=True, inline="always")
+def _first_at_least(values: FloatArray, lo: int, hi: int, x: float) -> int:
+    """First index in ``values[lo:hi]`` (ascending) with a value >= x (``hi`` if none)."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True, inline="always")
 def _narrow(
     a: FloatArray, b: FloatArray, eps: float, eps_v: float, threshold: float, w: float, cell2: float,
     loose2: float,
@@ -140,7 +162,7 @@ def _narrow(
 @numba.njit(cache=True)
 def _block(
     r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
-    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray,
+    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, s_lo: int, s_hi: int,
     threshold: float, w: float, cell: float, table_bits: int,
     out_i: IntArray, out_j: IntArray, out_s: IntArray,
@@ -149,8 +171,10 @@ def _block(
 
     Per sub-step the live primaries are counting-sorted by the bucket of their cell into
     a packed table (position, velocity, |r|, |v|, ...), so that a bucket's objects are
-    contiguous; primaries are then paired bucket by bucket (a cell list), secondaries
-    scan the 27 cells around them.
+    contiguous, and sorted by radius inside each bucket; primaries are then paired bucket
+    by bucket (a cell list), secondaries scan the 27 cells around them.  Inside a bucket
+    only the radial band that can hold a partner is visited (the radial filter of the
+    module docstring), found by bisection on the sorted radii.
     """
     n = order.shape[0]
     cap = out_i.shape[0]
@@ -171,6 +195,11 @@ def _block(
     t_errv = np.empty(n)
     t_obj = np.empty(n, dtype=np.int64)
     t_grp = np.empty(n, dtype=np.int64)
+    t_r = np.empty(n)
+    t_rho = np.empty(n)
+    rho = np.empty(n)
+    tmp_q = np.empty(n, dtype=np.int64)
+    bucket_rho = np.zeros(size)
     pv = np.empty(3)
     vv = np.empty(3)
     inv_c = 1.0 / cell
@@ -205,6 +234,8 @@ def _block(
             row[5] = vv[2]
             row[6] = math.sqrt(pv[0] * pv[0] + pv[1] * pv[1] + pv[2] * pv[2])
             row[7] = math.sqrt(vv[0] * vv[0] + vv[1] * vv[1] + vv[2] * vv[2])
+            rdot = (pv[0] * vv[0] + pv[1] * vv[1] + pv[2] * vv[2]) / row[6]
+            rho[q] = (abs(rdot) + err_v[i]) * w + 0.5 * radial_accel[i] * w * w + err[i]
             ix, iy, iz = _cell_key(pv[0], pv[1], pv[2], inv_c)
             cellx[q, 0] = ix
             cellx[q, 1] = iy
@@ -222,12 +253,31 @@ def _block(
             if live[q]:
                 y = fill[bucket[q]]
                 fill[bucket[q]] += 1
+                tmp_q[y] = q
+        for a_ in range(n_ne):
+            bk = nonempty[a_]
+            # insertion sort of the bucket by radius (buckets are small)
+            for y in range(start[bk] + 1, start[bk + 1]):
+                qq = tmp_q[y]
+                rq = state[qq, 6]
+                x = y - 1
+                while x >= start[bk] and state[tmp_q[x], 6] > rq:
+                    tmp_q[x + 1] = tmp_q[x]
+                    x -= 1
+                tmp_q[x + 1] = qq
+            rmax = 0.0
+            for y in range(start[bk], start[bk + 1]):
+                q = tmp_q[y]
                 i = order[q]
                 t_state[y, :] = state[q, :]
                 t_err[y] = err[i]
                 t_errv[y] = err_v[i]
                 t_obj[y] = i
                 t_grp[y] = group[i]
+                t_r[y] = state[q, 6]
+                t_rho[y] = rho[q]
+                rmax = max(rmax, rho[q])
+            bucket_rho[bk] = rmax
         # Primaries: cell-list sweep over the non-empty buckets; each bucket is paired
         # with itself and its 13 forward neighbours (modulo 2**bits per axis), so every
         # pair of primaries in neighbouring cells is tested once.  Entries are not checked
@@ -250,12 +300,21 @@ def _block(
                 c1 = start[nb + 1]
                 if c1 == c0:
                     continue
+                band_b = threshold + bucket_rho[nb] + _RADIAL_PAD_KM
                 for y1 in range(a0, a1):
                     s1 = t_state[y1]
                     e1 = t_err[y1]
                     ev1 = t_errv[y1]
                     g1 = t_grp[y1]
-                    for y2 in range(y1 + 1 if o < 0 else c0, c1):
+                    r1 = t_r[y1]
+                    rho1 = t_rho[y1]
+                    hi_r = r1 + rho1 + band_b
+                    y_first = y1 + 1 if o < 0 else _first_at_least(t_r, c0, c1, r1 - rho1 - band_b)
+                    for y2 in range(y_first, c1):
+                        if t_r[y2] > hi_r:
+                            break
+                        if abs(t_r[y2] - r1) > threshold + rho1 + t_rho[y2] + _RADIAL_PAD_KM:
+                            continue
                         if g1 >= 0 and g1 == t_grp[y2]:
                             continue
                         if _narrow(s1, t_state[y2], e1 + t_err[y2], ev1 + t_errv[y2], threshold, w, cell2, loose2):
@@ -279,12 +338,23 @@ def _block(
             ix = cellx[q, 0]
             iy = cellx[q, 1]
             iz = cellx[q, 2]
+            rq = sq[6]
+            rhoq = rho[q]
             for o in range(-1, 26):
                 if o < 0:
                     bkt = _hash(ix, iy, iz, mask)
                 else:
                     bkt = _hash(ix + offs[o, 0], iy + offs[o, 1], iz + offs[o, 2], mask)
-                for y in range(start[bkt], start[bkt + 1]):
+                c0 = start[bkt]
+                c1 = start[bkt + 1]
+                if c1 == c0:
+                    continue
+                band_b = threshold + bucket_rho[bkt] + _RADIAL_PAD_KM
+                for y in range(_first_at_least(t_r, c0, c1, rq - rhoq - band_b), c1):
+                    if t_r[y] > rq + rhoq + band_b:
+                        break
+                    if abs(t_r[y] - rq) > threshold + rhoq + t_rho[y] + _RADIAL_PAD_KM:
+                        continue
                     if gq >= 0 and gq == t_grp[y]:
                         continue
                     if _narrow(sq, t_state[y], eq + t_err[y], evq + t_errv[y], threshold, w, cell2, loose2):
@@ -295,13 +365,15 @@ def _block(
                         out_j[m] = max(i, j)
                         out_s[m] = s
                         m += 1
+        for a_ in range(n_ne):
+            bucket_rho[nonempty[a_]] = 0.0
     return m
 
 
 @numba.njit(cache=True, parallel=True)
 def _all_blocks(
     r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
-    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray,
+    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, block: int,
     threshold: float, w: float, cell: float, table_bits: int,
     out_i: IntArray, out_j: IntArray, out_s: IntArray, counts: IntArray,
@@ -313,7 +385,7 @@ def _all_blocks(
         s_lo = b * block
         s_hi = min(n_sub, s_lo + block)
         counts[b] = _block(
-            r, v, a, off, cnt, step, valid, err, err_v, group, order, n_primary, t_sub, s_lo, s_hi,
+            r, v, a, off, cnt, step, valid, err, err_v, group, radial_accel, order, n_primary, t_sub, s_lo, s_hi,
             threshold, w, cell, table_bits, out_i[b, :cap], out_j[b, :cap], out_s[b, :cap],
         )
 
@@ -328,6 +400,7 @@ def find_candidates(
     primary: npt.NDArray[np.bool_],
     group: IntArray,
     active: npt.NDArray[np.bool_],
+    radial_accel_km_s2: FloatArray | None = None,
     block: int = 64,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Candidate ``(i, j, s)`` triples (``i < j`` object indices, sub-step index), sorted.
@@ -335,7 +408,8 @@ def find_candidates(
     ``t_sub_s (S,)``: sub-step times in seconds after ``knots.t0``.  ``primary (N,)``:
     pairs need at least one primary (all True for all-vs-all).  ``group (N,)``: pairs
     inside one group ``>= 0`` are skipped (same-constellation exclusion).  ``active
-    (N,)``: objects to screen at all.
+    (N,)``: objects to screen at all.  ``radial_accel_km_s2 (N,)``: bound on each object's
+    radial acceleration (default 0.02 km/s^2, true of any orbit above 6,000 km radius).
     """
     t_sub = np.ascontiguousarray(t_sub_s, dtype=np.float64)
     use = active & (knots.valid_until_s > 0)
@@ -357,6 +431,8 @@ def find_candidates(
     args = (
         knots.r_km, knots.v_km_s, knots.a_km_s2, knots.offset, knots.count, knots.step_s,
         knots.valid_until_s, knots.error_km, knots.error_v_km_s, np.ascontiguousarray(group, dtype=np.int64),
+        np.ascontiguousarray(radial_accel_km_s2 if radial_accel_km_s2 is not None
+                             else np.full(knots.step_s.shape, DEFAULT_RADIAL_ACCEL_KM_S2), dtype=np.float64),
         order, int(prim.size), t_sub,
     )
     while True:

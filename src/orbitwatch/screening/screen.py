@@ -9,7 +9,8 @@ sec. 3.3) and the approach angle.  The pipeline:
    need it), quintic Hermite interpolation with a measured per-object error bound
    ``e_i <= 0.1 km`` (and a velocity bound ``ev_i``).
 2. **Candidates** (:mod:`.candidates`): a uniform spatial grid per sub-step
-   (``dt = 60 s``), a straight-line closest-approach test with rigorous pads.
+   (``dt = 120 s``), a radial-band filter and a straight-line closest-approach test
+   with rigorous pads.
 3. **Model minima** (:mod:`.refine`): local minima of the interpolated range near each
    candidate; pairs whose model range exceeds ``D + e_i + e_j`` are dropped.
 4. **SGP4 refinement** (:mod:`.refine`): Newton's method on the SGP4 range rate to
@@ -57,6 +58,7 @@ from orbitwatch.screening.prefilter import (
     constellation_groups,
     mean_shells_km,
     period_s,
+    radial_accel_bound_km_s2,
     shells_overlap,
 )
 from orbitwatch.screening.refine import model_minima, refine_sgp4
@@ -207,7 +209,7 @@ def screen(
     constellation_prefixes: Sequence[str] = CONSTELLATION_PREFIXES,
     min_relative_speed_km_s: float = 0.0,
     knot_step_s: float = 600.0,
-    sub_step_s: float = 60.0,
+    sub_step_s: float = 120.0,
     error_cap_km: float = 0.1,
     sub_window_s: float | None = None,
     sgp4_workers: int | None = None,
@@ -254,6 +256,7 @@ def screen(
              else np.full(n, -1, dtype=np.int64))
     sats = satrecs(table)
     periods = period_s(table)
+    radial_accel = radial_accel_bound_km_s2(table)
 
     w = 0.5 * sub_step_s
     n_sub_total = math.ceil(span_s / sub_step_s)
@@ -302,7 +305,7 @@ def screen(
                             float(knots.error_v_km_s[usable].max()))
         stats["cell_km"] = max(stats["cell_km"], cell)
         ci, cj, cs = find_candidates(knots, t_sub, w, threshold_km, cell, primary=primary, group=group,
-                                     active=sub)
+                                     active=sub, radial_accel_km_s2=radial_accel)
         stats["pairs_grid"] += int(ci.size)
         c2 = time.perf_counter()
         tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], 2.0 * w, -k_t0_s, span_s - k_t0_s)
