@@ -26,7 +26,9 @@ Three kinds of episode, each with its evidence and a concern score with componen
 Scaling: pairs are never formed for the whole catalog.  Co-planar candidates come from a
 k-d tree on orbit normals (``scipy.spatial.cKDTree``); proximity candidates from k-d trees
 of secular mean-element positions (:func:`orbitwatch.detection.elements.mean_position_km`)
-on a coarse time grid with a generous radius; only those pairs are propagated with SGP4 on
+on a coarse time grid with a generous radius, kept (outside GEO) only when their planes are
+within ``prefilter_plane_deg`` and their semi-major axes within the radius (crossing orbits
+meet everywhere in LEO but cannot stay close); only those pairs are propagated with SGP4 on
 a fine grid, and only inside the coarse windows where they were close.
 
 Concern score (0..1), a weighted sum of components each in 0..1, stated with the episode:
@@ -94,6 +96,7 @@ class ProximityConfig:
     coarse_step_s: float = 3 * 3600.0
     prefilter_factor: float = 3.0
     prefilter_margin_km: float = 50.0
+    prefilter_plane_deg: float = 2.0
     fine_step_leo_s: float = 60.0
     fine_step_geo_s: float = 600.0
     coplanar_angle_deg: float = 0.5
@@ -472,6 +475,13 @@ def _candidate_pairs(
     id_arr = np.array(ids)
     wanted_mask = np.isin(id_arr, list(wanted)) if wanted is not None else None
     row_cursor = first.copy()
+    # Orbit similarity for the non-GEO prefilter: crossing orbits meet everywhere in LEO but
+    # only near-co-planar, co-altitude pairs can stay close for hours.
+    all_a = el.semi_major_axis_km(table.mean_motion_rev_per_day, table.eccentricity, table.inclination_deg)
+    all_nodedot = el.secular_rates_rad_min(table.mean_motion_rev_per_day, table.eccentricity,
+                                           table.inclination_deg)[2]
+    is_geo = np.array([regimes[nid] == "geo" for nid in ids])
+    cos_plane = math.cos(math.radians(cfg.prefilter_plane_deg))
     for j in range(nt):
         # Latest set at or before the grid time, per object (epochs are sorted within objects).
         while True:
@@ -499,6 +509,13 @@ def _candidate_pairs(
         a_i, b_i = ok[pair_arr[:, 0]], ok[pair_arr[:, 1]]
         d = np.linalg.norm(p[pair_arr[:, 0]] - p[pair_arr[:, 1]], axis=1)
         keep = d <= np.maximum(radius[a_i], radius[b_i])
+        ra, rb = row_cursor[a_i], row_cursor[b_i]
+        dt_a = (g_us[j] - ep[ra]) / 60e6
+        dt_b = (g_us[j] - ep[rb]) / 60e6
+        na = el.orbit_normal(table.inclination_deg[ra], table.raan_deg[ra] + np.degrees(all_nodedot[ra] * dt_a))
+        nb = el.orbit_normal(table.inclination_deg[rb], table.raan_deg[rb] + np.degrees(all_nodedot[rb] * dt_b))
+        similar = (np.sum(na * nb, axis=1) >= cos_plane) & (np.abs(all_a[ra] - all_a[rb]) <= rmax)
+        keep &= similar | (is_geo[a_i] & is_geo[b_i])
         for a, b in zip(a_i[keep].tolist(), b_i[keep].tolist(), strict=True):
             lst = hits.setdefault((min(a, b), max(a, b)), [])
             if not lst or lst[-1] != j:
@@ -548,7 +565,7 @@ def monitor_rpo(
     # (b), (c) from the histories.
     hits, grid, pos = _candidate_pairs(table, slices, ids, regimes, cfg, wanted, progress)
     eph = _Ephemerides(table)
-    step_coarse_us = int(cfg.coarse_step_s * 1e6)
+    min_hits = max(2, int(0.5 * cfg.min_duration_s / cfg.coarse_step_s))
     for a, b in sorted(hits):
         n1, n2 = ids[a], ids[b]
         if n1 > n2:
@@ -559,68 +576,83 @@ def monitor_rpo(
         reg = regimes[n1]
         thr = cfg.range_km(reg)
         geo = reg == "geo" and regimes[n2] == "geo"
-        # Fine grid inside the coarse windows where the pair was close.
         js = np.array(sorted(set(hits[(min(a, b), max(a, b))])))
-        step_us = int((cfg.fine_step_geo_s if geo else cfg.fine_step_leo_s) * 1e6)
-        per = step_coarse_us // step_us
-        offs = np.arange(-per, per + 1) * step_us
-        t_us = np.unique((grid[js].astype(np.int64)[:, None] + offs[None, :]).ravel())
-        times = t_us.astype(UTC_DTYPE)
-        valid = _valid(table, s1, times) & _valid(table, s2, times)
-        times, t_us = times[valid], t_us[valid]
-        if times.shape[0] == 0:
-            continue
-        r1, r2 = eph.positions(s1, times), eph.positions(s2, times)
-        rng = np.linalg.norm(r1 - r2, axis=1)
-        close = rng < thr
-        dlon = None
-        if geo:
-            dlon = np.degrees(np.angle(np.exp(1j * (np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))))
-            close &= np.abs(dlon) < cfg.geo_longitude_deg
-        merge_us = int((cfg.merge_gap_geo_s if geo else cfg.merge_gap_s) * 1e6)
-        for ra, rb in _runs(close, t_us, merge_us):
-            dur_s = (t_us[rb] - t_us[ra]) / 1e6
-            if dur_s < cfg.min_duration_s:
-                continue
-            seg = slice(ra, rb + 1)
-            kmin = ra + int(np.nanargmin(rng[seg]))
-            mans = _maneuvers_of(maneuvers, (n1, n2), int(t_us[ra]) - 3 * _US_DAY, int(t_us[rb]) + 3 * _US_DAY)
-            frac = float(np.mean(close[seg]))
-            longest = max(((t_us[q] - t_us[p]) / 3.6e9 for p, q in _runs(close[seg], t_us[seg], 2 * step_us)),
-                          default=0.0)
-            components = {
-                "proximity": max(0.0, 1.0 - float(rng[kmin]) / thr),
-                "duration": min(dur_s / 86400.0 / 7.0, 1.0),
-                "maneuver": 1.0 if mans else 0.0,
-                "payload": _payload_component(name1, name2),
-            }
-            evidence: dict[str, Any] = {
-                "regime": reg,
-                "threshold_km": thr,
-                "duration_days": dur_s / 86400.0,
-                "fraction_within": frac,
-                "longest_continuous_hours": longest,
-                "mean_range_km": float(np.nanmean(rng[seg])),
-                "step_s": step_us / 1e6,
-            }
-            if dlon is not None:
-                evidence["longitude_limit_deg"] = cfg.geo_longitude_deg
-                evidence["max_abs_dlon_deg"] = float(np.nanmax(np.abs(dlon[seg])))
-                evidence["mean_longitude_deg"] = float(np.degrees(np.arctan2(r1[kmin, 1], r1[kmin, 0]))
-                                                       - math.degrees(float(el.gmst_rad(times[kmin]))))
-                evidence["mean_longitude_deg"] = (evidence["mean_longitude_deg"] + 180.0) % 360.0 - 180.0
-            episodes.append(RPOEpisode(
-                norad_1=n1, norad_2=n2, name_1=name1, name_2=name2,
-                kind="sustained-proximity" if frac >= cfg.sustained_fraction else "repeated-approach",
-                start=times[ra], end=times[rb], min_range_km=float(rng[kmin]), min_range_time=times[kmin],
-                maneuvers=mans, score=_score(components, cfg.weights), components=components, evidence=evidence,
-            ))
+        # Fine grid inside the coarse windows where the pair was close; only pairs close at enough
+        # coarse instants can stay within the threshold for min_duration_s.
+        if js.shape[0] >= min_hits:
+            episodes.extend(_stays(table, eph, grid, js, s1, s2, n1, n2, name1, name2, reg, thr, geo, cfg,
+                                   maneuvers))
         # (c) approach after a manoeuvre, on the coarse mean-element ranges (daily minima).
         if maneuvers is not None:
             episodes.extend(_approaches(table, grid, pos[a], pos[b], n1, n2, name1, name2, thr, cfg, maneuvers,
                                         eph, s1, s2, geo))
     episodes.sort(key=lambda ep: (-ep.score, ep.norad_1, ep.norad_2))
     return RPOReport(episodes=episodes, candidate_pairs=len(hits), objects=len(ids))
+
+
+def _stays(
+    table: ElementTable, eph: _Ephemerides, grid: npt.NDArray[np.datetime64], js: npt.NDArray[np.int64],
+    s1: slice, s2: slice, n1: int, n2: int, name1: str | None, name2: str | None, reg: str, thr: float,
+    geo: bool, cfg: ProximityConfig, maneuvers: ManeuverReport | None,
+) -> list[RPOEpisode]:
+    """Sustained-proximity / repeated-approach episodes of one pair on the fine SGP4 grid."""
+    episodes: list[RPOEpisode] = []
+    step_coarse_us = int(cfg.coarse_step_s * 1e6)
+    step_us = int((cfg.fine_step_geo_s if geo else cfg.fine_step_leo_s) * 1e6)
+    per = step_coarse_us // step_us
+    offs = np.arange(-per, per + 1) * step_us
+    t_us = np.unique((grid[js].astype(np.int64)[:, None] + offs[None, :]).ravel())
+    times = t_us.astype(UTC_DTYPE)
+    valid = _valid(table, s1, times) & _valid(table, s2, times)
+    times, t_us = times[valid], t_us[valid]
+    if times.shape[0] == 0:
+        return episodes
+    r1, r2 = eph.positions(s1, times), eph.positions(s2, times)
+    rng = np.linalg.norm(r1 - r2, axis=1)
+    close = rng < thr
+    dlon = None
+    if geo:
+        dlon = np.degrees(np.angle(np.exp(1j * (np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))))
+        close &= np.abs(dlon) < cfg.geo_longitude_deg
+    merge_us = int((cfg.merge_gap_geo_s if geo else cfg.merge_gap_s) * 1e6)
+    for ra, rb in _runs(close, t_us, merge_us):
+        dur_s = (t_us[rb] - t_us[ra]) / 1e6
+        if dur_s < cfg.min_duration_s:
+            continue
+        seg = slice(ra, rb + 1)
+        kmin = ra + int(np.nanargmin(rng[seg]))
+        mans = _maneuvers_of(maneuvers, (n1, n2), int(t_us[ra]) - 3 * _US_DAY, int(t_us[rb]) + 3 * _US_DAY)
+        frac = float(np.mean(close[seg]))
+        longest = max(((t_us[q] - t_us[p]) / 3.6e9 for p, q in _runs(close[seg], t_us[seg], 2 * step_us)),
+                      default=0.0)
+        components = {
+            "proximity": max(0.0, 1.0 - float(rng[kmin]) / thr),
+            "duration": min(dur_s / 86400.0 / 7.0, 1.0),
+            "maneuver": 1.0 if mans else 0.0,
+            "payload": _payload_component(name1, name2),
+        }
+        evidence: dict[str, Any] = {
+            "regime": reg,
+            "threshold_km": thr,
+            "duration_days": dur_s / 86400.0,
+            "fraction_within": frac,
+            "longest_continuous_hours": longest,
+            "mean_range_km": float(np.nanmean(rng[seg])),
+            "step_s": step_us / 1e6,
+        }
+        if dlon is not None:
+            evidence["longitude_limit_deg"] = cfg.geo_longitude_deg
+            evidence["max_abs_dlon_deg"] = float(np.nanmax(np.abs(dlon[seg])))
+            evidence["mean_longitude_deg"] = float(np.degrees(np.arctan2(r1[kmin, 1], r1[kmin, 0]))
+                                                   - math.degrees(float(el.gmst_rad(times[kmin]))))
+            evidence["mean_longitude_deg"] = (evidence["mean_longitude_deg"] + 180.0) % 360.0 - 180.0
+        episodes.append(RPOEpisode(
+            norad_1=n1, norad_2=n2, name_1=name1, name_2=name2,
+            kind="sustained-proximity" if frac >= cfg.sustained_fraction else "repeated-approach",
+            start=times[ra], end=times[rb], min_range_km=float(rng[kmin]), min_range_time=times[kmin],
+            maneuvers=mans, score=_score(components, cfg.weights), components=components, evidence=evidence,
+        ))
+    return episodes
 
 
 def _daily_minima(
