@@ -274,7 +274,7 @@ def screen(
         "seconds": {"sampling": 0.0, "grid": 0.0, "model": 0.0, "sgp4_refine": 0.0},
     }
     first_fail: dict[int, tuple[np.datetime64, int]] = {}
-    rows: list[tuple[int, int, float, dict[str, Any]]] = []
+    rows: list[dict[str, npt.NDArray[Any]]] = []
     for wk in range(n_windows):
         s_lo = wk * subs_per_window
         s_hi = min(n_sub_total, (wk + 1) * subs_per_window)
@@ -324,9 +324,8 @@ def screen(
             & (miss <= threshold_km) & (t_abs >= own_lo) & (t_abs <= span_s)
             & ((t_abs < own_hi) | (wk == n_windows - 1))
         )
-        for k in np.flatnonzero(ok).tolist():
-            rows.append((int(ci[k]), int(cj[k]), float(t_abs[k]),
-                         {"r1": r1[k], "v1": v1[k], "r2": r2[k], "v2": v2[k]}))
+        rows.append({"i": ci[ok], "j": cj[ok], "t": t_abs[ok], "r1": r1[ok], "v1": v1[ok], "r2": r2[ok],
+                     "v2": v2[ok]})
         c4 = time.perf_counter()
         secs = stats["seconds"]
         secs["sampling"] += c1 - c0
@@ -394,42 +393,51 @@ def _one_start_per_minimum(
 def _records(
     table: ElementTable,
     primary: npt.NDArray[np.bool_],
-    rows: list[tuple[int, int, float, dict[str, Any]]],
+    rows: list[dict[str, npt.NDArray[Any]]],
     t_start: np.datetime64,
     threshold_km: float,
     min_speed: float,
 ) -> list[Conjunction]:
-    out: list[Conjunction] = []
-    seen: list[tuple[int, int, float]] = []
-    rows = sorted(rows, key=lambda r: (r[0], r[1], r[2]))
-    for i, j, t, st in rows:
-        if seen and seen[-1][0] == i and seen[-1][1] == j and abs(seen[-1][2] - t) < 1e-3:
-            continue  # the same minimum reached from two model times
-        seen.append((i, j, t))
-        # object 1: the primary, else the lower catalog number
-        a, b = i, j
-        ra, va, rb, vb = st["r1"], st["v1"], st["r2"], st["v2"]
-        swap = (primary[j] and not primary[i]) or (
-            primary[i] == primary[j] and table.norad_id[j] < table.norad_id[i]
+    """Conjunction records from the refined minima of all sub-windows (vectorised)."""
+    if not rows:
+        return []
+    cat = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
+    order = np.lexsort((cat["t"], cat["j"], cat["i"]))
+    cat = {k: v[order] for k, v in cat.items()}
+    i, j, t = cat["i"], cat["j"], cat["t"]
+    # the same minimum reached from two model times
+    keep = np.ones(i.size, dtype=bool)
+    keep[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (np.abs(t[1:] - t[:-1]) >= 1e-3)
+    cat = {k: v[keep] for k, v in cat.items()}
+    i, j, t = cat["i"], cat["j"], cat["t"]
+    # object 1: the primary, else the lower catalog number
+    norad = table.norad_id
+    swap = (primary[j] & ~primary[i]) | ((primary[i] == primary[j]) & (norad[j] < norad[i]))
+    a = np.where(swap, j, i)
+    b = np.where(swap, i, j)
+    ra = np.where(swap[:, None], cat["r2"], cat["r1"])
+    va = np.where(swap[:, None], cat["v2"], cat["v1"])
+    rb = np.where(swap[:, None], cat["r1"], cat["r2"])
+    vb = np.where(swap[:, None], cat["v1"], cat["v2"])
+    d = rb - ra
+    dv = vb - va
+    speed = np.linalg.norm(dv, axis=1)
+    fast = speed >= min_speed
+    ric = to_ric(d, ra, va)
+    cosang = np.einsum("ij,ij->i", va, vb) / (np.linalg.norm(va, axis=1) * np.linalg.norm(vb, axis=1))
+    angle = np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
+    tca = t_start + np.round(t * 1e6).astype(np.int64).astype("timedelta64[us]")
+    age_a = (tca - table.epoch[a]).astype("timedelta64[us]").astype(np.int64) / 86.4e9
+    age_b = (tca - table.epoch[b]).astype("timedelta64[us]").astype(np.int64) / 86.4e9
+    miss = np.linalg.norm(d, axis=1)
+    out = [
+        Conjunction(
+            norad_1=int(norad[a[k]]), name_1=table.names[a[k]], norad_2=int(norad[b[k]]), name_2=table.names[b[k]],
+            tca=tca[k], miss_distance_km=float(miss[k]), relative_speed_km_s=float(speed[k]),
+            radial_km=float(ric[k, 0]), in_track_km=float(ric[k, 1]), cross_track_km=float(ric[k, 2]),
+            approach_angle_deg=float(angle[k]), epoch_age_1_d=float(age_a[k]), epoch_age_2_d=float(age_b[k]),
         )
-        if swap:
-            a, b, ra, va, rb, vb = j, i, rb, vb, ra, va
-        d = rb - ra
-        dv = vb - va
-        speed = float(np.linalg.norm(dv))
-        if speed < min_speed:
-            continue
-        ric = to_ric(d, ra, va)
-        cosang = float(np.dot(va, vb) / (np.linalg.norm(va) * np.linalg.norm(vb)))
-        tca = t_start + np.timedelta64(round(t * 1e6), "us")
-        out.append(Conjunction(
-            norad_1=int(table.norad_id[a]), name_1=table.names[a],
-            norad_2=int(table.norad_id[b]), name_2=table.names[b],
-            tca=tca, miss_distance_km=float(np.linalg.norm(d)), relative_speed_km_s=speed,
-            radial_km=float(ric[0]), in_track_km=float(ric[1]), cross_track_km=float(ric[2]),
-            approach_angle_deg=math.degrees(math.acos(max(-1.0, min(1.0, cosang)))),
-            epoch_age_1_d=float((tca - table.epoch[a]).astype("timedelta64[us]").astype(np.int64)) / 86.4e9,
-            epoch_age_2_d=float((tca - table.epoch[b]).astype("timedelta64[us]").astype(np.int64)) / 86.4e9,
-        ))
+        for k in np.flatnonzero(fast).tolist()
+    ]
     out.sort(key=lambda c: (c.tca, c.norad_1, c.norad_2))
     return out
