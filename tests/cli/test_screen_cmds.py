@@ -119,3 +119,9 @@ def test_db_run_is_stored(parents: Path, tmp_path: Path) -> None:
         assert runs[0]["start_utc"] == "2009-02-10T16:00:00.000Z"
         stored = load_conjunctions(store, runs[0]["id"])
     assert [c.to_dict() for c in stored] == rows
+
+
+def test_catalog_and_db_together_is_an_error(parents: Path, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["screen", "--catalog", str(parents), "--db", str(tmp_path / "x.db"), *WINDOW])
+    assert res.exit_code == 3, res.output
+    assert "INPUT_INVALID" in res.output

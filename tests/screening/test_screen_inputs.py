@@ -159,3 +159,10 @@ def test_radial_acceleration_bound_holds_along_sgp4_orbits() -> None:
         rad = np.linalg.norm(r[e == 0], axis=1)
         acc = np.abs(rad[2:] - 2 * rad[1:-1] + rad[:-2]) / h**2
         assert acc.max() <= bound[k], (k, acc.max(), bound[k])
+
+
+def test_progress_reaches_its_total() -> None:
+    calls: list[tuple[int, int]] = []
+    screen(ElementTable.from_element_sets(_pair(1.0)), *_window(-1, 1), 5.0,
+           progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1] and all(d <= t for d, t in calls)

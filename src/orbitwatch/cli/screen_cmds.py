@@ -121,7 +121,7 @@ def screen_command(
     primaries = list(primary or [])
     if primaries_file is not None:
         primaries += read_primaries_file(primaries_file)
-    table = load_elements(None if catalog else db, catalog)
+    table = load_elements(db, catalog)
     with progress_bar("screening") as progress:
         result = screen(
             table, t0, t1, threshold_km, primaries=primaries or None,

@@ -296,6 +296,8 @@ def screen(
             if i not in first_fail or ft < first_fail[i][0]:
                 first_fail[i] = (max(ft, t_start), int(knots.fail_code[i]))
         c1 = time.perf_counter()
+        if progress is not None:
+            progress(3 * wk + 1, 3 * n_windows)
         # sub-step times relative to the knots' t0
         t_sub = (np.arange(s_lo, s_hi + 1) * sub_step_s - k_t0_s).astype(np.float64)
         usable = knots.valid_until_s > 0
@@ -313,6 +315,8 @@ def screen(
                                             threshold_km + knots.error_km[ci] + knots.error_km[cj])
         stats["pairs_model"] += int(ci.size)
         c3 = time.perf_counter()
+        if progress is not None:
+            progress(3 * wk + 2, 3 * n_windows)
         res = refine_sgp4(sats, k_t0, ci, cj, tm, max_step_s=sub_step_s)
         stats["sgp4_calls"] += int(res["sgp4_calls"])
         stats["pairs_refined"] += int(ci.size)
@@ -333,7 +337,7 @@ def screen(
         secs["model"] += c3 - c2
         secs["sgp4_refine"] += c4 - c3
         if progress is not None:
-            progress(wk + 1, n_windows)
+            progress(3 * wk + 3, 3 * n_windows)
 
     conj = _records(table, primary, rows, t_start, threshold_km, min_relative_speed_km_s)
     failures = [
