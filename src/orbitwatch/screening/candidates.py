@@ -161,7 +161,7 @@ def _narrow(
 
 @numba.njit(cache=True)
 def _block(
-    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, s_lo: int, s_hi: int,
     threshold: float, w: float, cell: float, table_bits: int,
@@ -224,7 +224,7 @@ def _block(
             live[q] = valid[i] >= t - w and t + w >= 0.0
             if not live[q]:
                 continue
-            hermite_state(r, v, a, off[i], cnt[i], step[i], t, pv, vv)
+            hermite_state(kn, off[i], cnt[i], step[i], t, pv, vv)
             row = state[q]
             row[0] = pv[0]
             row[1] = pv[1]
@@ -254,17 +254,20 @@ def _block(
                 y = fill[bucket[q]]
                 fill[bucket[q]] += 1
                 tmp_q[y] = q
+                t_r[y] = state[q, 6]
         for a_ in range(n_ne):
             bk = nonempty[a_]
-            # insertion sort of the bucket by radius (buckets are small)
+            # insertion sort of the bucket by radius (buckets are small), on contiguous keys
             for y in range(start[bk] + 1, start[bk + 1]):
                 qq = tmp_q[y]
-                rq = state[qq, 6]
+                rq = t_r[y]
                 x = y - 1
-                while x >= start[bk] and state[tmp_q[x], 6] > rq:
+                while x >= start[bk] and t_r[x] > rq:
                     tmp_q[x + 1] = tmp_q[x]
+                    t_r[x + 1] = t_r[x]
                     x -= 1
                 tmp_q[x + 1] = qq
+                t_r[x + 1] = rq
             rmax = 0.0
             for y in range(start[bk], start[bk + 1]):
                 q = tmp_q[y]
@@ -274,7 +277,6 @@ def _block(
                 t_errv[y] = err_v[i]
                 t_obj[y] = i
                 t_grp[y] = group[i]
-                t_r[y] = state[q, 6]
                 t_rho[y] = rho[q]
                 rmax = max(rmax, rho[q])
             bucket_rho[bk] = rmax
@@ -372,7 +374,7 @@ def _block(
 
 @numba.njit(cache=True, parallel=True)
 def _all_blocks(
-    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, block: int,
     threshold: float, w: float, cell: float, table_bits: int,
@@ -385,7 +387,7 @@ def _all_blocks(
         s_lo = b * block
         s_hi = min(n_sub, s_lo + block)
         counts[b] = _block(
-            r, v, a, off, cnt, step, valid, err, err_v, group, radial_accel, order, n_primary, t_sub, s_lo, s_hi,
+            kn, off, cnt, step, valid, err, err_v, group, radial_accel, order, n_primary, t_sub, s_lo, s_hi,
             threshold, w, cell, table_bits, out_i[b, :cap], out_j[b, :cap], out_s[b, :cap],
         )
 
@@ -429,7 +431,7 @@ def find_candidates(
     n_blocks = (n_sub + block - 1) // block
     cap = max(4096, 8 * block * 64)
     args = (
-        knots.r_km, knots.v_km_s, knots.a_km_s2, knots.offset, knots.count, knots.step_s,
+        knots.rva, knots.offset, knots.count, knots.step_s,
         knots.valid_until_s, knots.error_km, knots.error_v_km_s, np.ascontiguousarray(group, dtype=np.int64),
         np.ascontiguousarray(radial_accel_km_s2 if radial_accel_km_s2 is not None
                              else np.full(knots.step_s.shape, DEFAULT_RADIAL_ACCEL_KM_S2), dtype=np.float64),

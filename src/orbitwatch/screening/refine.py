@@ -47,11 +47,11 @@ _SAMPLES = 9
 
 @numba.njit(cache=True, inline="always")
 def _range_rate(
-    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     i: int, j: int, t: float, pi: FloatArray, vi: FloatArray, pj: FloatArray, vj: FloatArray,
 ) -> tuple[float, float]:
-    hermite_state(r, v, a, off[i], cnt[i], step[i], t, pi, vi)
-    hermite_state(r, v, a, off[j], cnt[j], step[j], t, pj, vj)
+    hermite_state(kn, off[i], cnt[i], step[i], t, pi, vi)
+    hermite_state(kn, off[j], cnt[j], step[j], t, pj, vj)
     g = 0.0
     d2 = 0.0
     for c in range(3):
@@ -63,7 +63,7 @@ def _range_rate(
 
 @numba.njit(cache=True, parallel=True)
 def _model_minima(
-    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     valid: FloatArray, ci: IntArray, cj: IntArray, t_center: FloatArray, half_width: float,
     lo_limit: float, hi_limit: float, out_t: FloatArray, out_d: FloatArray, out_root: npt.NDArray[np.bool_],
 ) -> None:
@@ -89,7 +89,7 @@ def _model_minima(
         gs = np.empty(_SAMPLES)
         for q in range(_SAMPLES):
             t = lo + (hi - lo) * q / (_SAMPLES - 1)
-            g, d = _range_rate(r, v, a, off, cnt, step, i, j, t, pi, vi, pj, vj)
+            g, d = _range_rate(kn, off, cnt, step, i, j, t, pi, vi, pj, vj)
             ts[q] = t
             gs[q] = g
             if d < best_d:
@@ -101,13 +101,13 @@ def _model_minima(
                 b0 = ts[q + 1]
                 while b0 - a0 > 1e-5:
                     mid = 0.5 * (a0 + b0)
-                    g, d = _range_rate(r, v, a, off, cnt, step, i, j, mid, pi, vi, pj, vj)
+                    g, d = _range_rate(kn, off, cnt, step, i, j, mid, pi, vi, pj, vj)
                     if g < 0.0:
                         a0 = mid
                     else:
                         b0 = mid
                 tm = 0.5 * (a0 + b0)
-                g, d = _range_rate(r, v, a, off, cnt, step, i, j, tm, pi, vi, pj, vj)
+                g, d = _range_rate(kn, off, cnt, step, i, j, tm, pi, vi, pj, vj)
                 if d < best_d or not root:
                     best_d = d
                     best_t = tm
@@ -134,7 +134,7 @@ def model_minima(
     out_root = np.zeros(m, dtype=np.bool_)
     if m:
         _model_minima(
-            knots.r_km, knots.v_km_s, knots.a_km_s2, knots.offset, knots.count, knots.step_s,
+            knots.rva, knots.offset, knots.count, knots.step_s,
             knots.valid_until_s, np.ascontiguousarray(ci), np.ascontiguousarray(cj),
             np.ascontiguousarray(t_center_s, dtype=np.float64), half_width_s, lo_s, hi_s, out_t, out_d,
             out_root,

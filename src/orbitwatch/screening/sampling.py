@@ -28,9 +28,10 @@ object is screened up to there and reported with its code and the first failing 
 without an error code but that are not a physical orbit (radius above 2,000,000 km or an
 interpolation error above the cap even at the finest step).
 
-Shapes: ``N`` objects; the knots of all objects are concatenated in flat arrays
-``r_km``, ``v_km_s``, ``a_km_s2`` of shape ``(M, 3)``; object ``i`` owns rows
-``offset[i] : offset[i] + count[i]`` at times ``t0 + k * step_s[i]``.
+Shapes: ``N`` objects; the knots of all objects are concatenated in one array ``rva``
+of shape ``(M, 9)`` (position km, velocity km/s, acceleration km/s², TEME; views
+``r_km``, ``v_km_s``, ``a_km_s2``); object ``i`` owns rows ``offset[i] : offset[i] +
+count[i]`` at times ``t0 + k * step_s[i]``.
 """
 
 from __future__ import annotations
@@ -86,15 +87,26 @@ class Knots:
     step_s: FloatArray
     offset: IntArray
     count: IntArray
-    r_km: FloatArray
-    v_km_s: FloatArray
-    a_km_s2: FloatArray
+    rva: FloatArray
     valid_until_s: FloatArray
     error_km: FloatArray
     error_v_km_s: FloatArray
     fail_code: npt.NDArray[np.int64]
     fail_time: npt.NDArray[np.datetime64]
     sgp4_calls: int
+
+    @property
+    def r_km(self) -> FloatArray:
+        """Knot positions ``(M, 3)`` (a view of ``rva``)."""
+        return self.rva[:, 0:3]
+
+    @property
+    def v_km_s(self) -> FloatArray:
+        return self.rva[:, 3:6]
+
+    @property
+    def a_km_s2(self) -> FloatArray:
+        return self.rva[:, 6:9]
 
 
 def gravity_j2_km_s2(r_km: FloatArray) -> FloatArray:
@@ -144,10 +156,13 @@ def _dbasis(u: float) -> tuple[float, float, float, float, float, float]:
 
 @numba.njit(cache=True)
 def hermite_state(
-    r: FloatArray, v: FloatArray, a: FloatArray, off: int, cnt: int, h: float, t_s: float,
-    out_p: FloatArray, out_v: FloatArray,
+    kn: FloatArray, off: int, cnt: int, h: float, t_s: float, out_p: FloatArray, out_v: FloatArray,
 ) -> None:
-    """Interpolated position/velocity of one object at ``t_s`` (seconds after ``t0``)."""
+    """Interpolated position/velocity of one object at ``t_s`` (seconds after ``t0``).
+
+    ``kn (M, 9)``: knot rows ``x y z vx vy vz ax ay az`` (one object's knots are
+    ``kn[off : off + cnt]``), so one interval reads two 72-byte rows.
+    """
     k = math.floor(t_s / h)
     if k < 0:
         k = 0
@@ -160,27 +175,26 @@ def hermite_state(
     i1 = i0 + 1
     hh = h * h
     for c in range(3):
-        p0 = r[i0, c]
-        p1 = r[i1, c]
-        v0 = v[i0, c] * h
-        v1 = v[i1, c] * h
-        a0 = a[i0, c] * hh
-        a1 = a[i1, c] * hh
+        p0 = kn[i0, c]
+        p1 = kn[i1, c]
+        v0 = kn[i0, 3 + c] * h
+        v1 = kn[i1, 3 + c] * h
+        a0 = kn[i0, 6 + c] * hh
+        a1 = kn[i1, 6 + c] * hh
         out_p[c] = h0 * p0 + h1 * v0 + h2 * a0 + h3 * p1 + h4 * v1 + h5 * a1
         out_v[c] = (d0 * p0 + d1 * v0 + d2 * a0 + d3 * p1 + d4 * v1 + d5 * a1) / h
 
 
 @numba.njit(cache=True)
 def _hermite_many(
-    r: FloatArray, v: FloatArray, a: FloatArray, off: IntArray, cnt: IntArray, h: FloatArray,
-    obj: IntArray, t_s: FloatArray,
+    kn: FloatArray, off: IntArray, cnt: IntArray, h: FloatArray, obj: IntArray, t_s: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     n = obj.shape[0]
     p_out = np.empty((n, 3))
     v_out = np.empty((n, 3))
     for m in range(n):
         i = obj[m]
-        hermite_state(r, v, a, off[i], cnt[i], h[i], t_s[m], p_out[m], v_out[m])
+        hermite_state(kn, off[i], cnt[i], h[i], t_s[m], p_out[m], v_out[m])
     return p_out, v_out
 
 
@@ -190,7 +204,7 @@ def hermite_eval(knots: Knots, obj: IntArray, t_s: FloatArray) -> tuple[FloatArr
     Returns ``r_km (K, 3)``, ``v_km_s (K, 3)``.
     """
     return _hermite_many(
-        knots.r_km, knots.v_km_s, knots.a_km_s2, knots.offset, knots.count, knots.step_s,
+        knots.rva, knots.offset, knots.count, knots.step_s,
         np.ascontiguousarray(obj, dtype=np.int64), np.ascontiguousarray(t_s, dtype=np.float64),
     )
 
@@ -314,9 +328,7 @@ def sample_knots(
     level = np.zeros(n, dtype=np.int64)
     # objects in order of period, so that a chunk's midpoint checks (one orbit) are alike
     pending = np.argsort(period_s, kind="stable")
-    blocks_r: list[FloatArray] = []
-    blocks_v: list[FloatArray] = []
-    blocks_a: list[FloatArray] = []
+    blocks: list[FloatArray] = []
     block_objs: list[IntArray] = []
     step_s = np.zeros(n)
     count = np.zeros(n, dtype=np.int64)
@@ -383,9 +395,7 @@ def sample_knots(
             stored = objs[keep]
             redo.append(objs[~keep])
             if stored.size:
-                blocks_r.append(np.ascontiguousarray(r[keep]).reshape(-1, 3))
-                blocks_v.append(np.ascontiguousarray(v[keep]).reshape(-1, 3))
-                blocks_a.append(np.ascontiguousarray(a[keep]).reshape(-1, 3))
+                blocks.append(np.concatenate((r[keep], v[keep], a[keep]), axis=-1).reshape(-1, 9))
                 block_objs.append(stored)
                 count[stored] = nk
             if progress is not None:
@@ -398,9 +408,7 @@ def sample_knots(
         for i in objs.tolist():
             offset[i] = pos
             pos += int(count[i])
-    r_all = np.concatenate(blocks_r) if blocks_r else np.empty((0, 3))
-    v_all = np.concatenate(blocks_v) if blocks_v else np.empty((0, 3))
-    a_all = np.concatenate(blocks_a) if blocks_a else np.empty((0, 3))
+    rva = np.concatenate(blocks) if blocks else np.empty((0, 9))
     usable = valid_until > 0
     error_v = np.where(usable, VELOCITY_ERROR_FACTOR * error_km / np.where(step_s > 0, step_s, 1.0), np.inf)
     fail_time = np.full(n, np.datetime64("NaT"), dtype=UTC_DTYPE)
@@ -412,7 +420,7 @@ def sample_knots(
         us = np.round(fail_time_s[has_fail] * 1e6).astype(np.int64)
         fail_time[has_fail] = t0 + us.astype("timedelta64[us]")
     return Knots(
-        t0=t0, step_s=step_s, offset=offset, count=count, r_km=r_all, v_km_s=v_all, a_km_s2=a_all,
+        t0=t0, step_s=step_s, offset=offset, count=count, rva=rva,
         valid_until_s=valid_until, error_km=np.where(usable, error_km, np.inf), error_v_km_s=error_v,
         fail_code=fail_code, fail_time=fail_time, sgp4_calls=calls,
     )
