@@ -91,3 +91,11 @@ def test_one_vs_all_puts_the_primary_first(shared_data: Path) -> None:
 
 def test_a_threshold_below_the_miss_finds_nothing(shared_data: Path) -> None:
     assert screen(_table(shared_data), START, END, 0.69).conjunctions == []
+
+
+def test_windows_shorter_than_a_sub_step(shared_data: Path) -> None:
+    table = _table(shared_data)
+    inside = screen(table, "2009-02-10T16:55:55Z", "2009-02-10T16:56:05Z", 5.0).conjunctions
+    assert len(inside) == 1 and inside[0].tca_utc == "2009-02-10T16:55:59.796Z"
+    # TCA 0.2 s before the window: the approach is not a minimum of this window
+    assert screen(table, "2009-02-10T16:56:00Z", "2009-02-10T16:56:10Z", 5.0).conjunctions == []
