@@ -402,10 +402,14 @@ def _coplanar_episode(
     sma = el.semi_major_axis_km(n[[a, b]], e[[a, b]], inc[[a, b]])
     apo, peri = el.apogee_perigee_altitude_km(n[[a, b]], e[[a, b]], inc[[a, b]])
     plane_drift = abs(float(node_rate[1] - node_rate[0])) * math.sin(math.radians(float(inc[a])))
-    # Minimum SGP4 range from t0 over the next approach (capped at the horizon).
+    # Minimum SGP4 range, 30 s steps, over the first day and over +-0.5 day around the next
+    # phasing (when it falls within the horizon): where the pair is closest.
     span_day = min(t_next + 0.5, cfg.horizon_days) if math.isfinite(t_next) else 1.0
-    step_s = max(30.0, span_day * 86400.0 / 20000.0)
-    times = t0 + (np.arange(int(span_day * 86400.0 / step_s) + 1) * int(step_s * 1e6)).astype("timedelta64[us]")
+    offs_s = np.arange(0.0, 86400.0 + 1.0, 30.0)
+    if math.isfinite(t_next) and t_next < cfg.horizon_days:
+        centre = t_next * 86400.0
+        offs_s = np.union1d(offs_s, np.arange(max(0.0, centre - 43200.0), centre + 43200.0 + 1.0, 30.0))
+    times = t0 + (offs_s * 1e6).astype(np.int64).astype("timedelta64[us]")
     eph = _Ephemerides(table)
     r1 = eph.positions(slice(a, a + 1), times)
     r2 = eph.positions(slice(b, b + 1), times)
@@ -436,6 +440,7 @@ def _coplanar_episode(
         "time_to_next_approach_days": t_next if math.isfinite(t_next) else None,
         "plane_drift_deg_day": plane_drift,
         "min_range_search_days": span_day,
+        "min_range_search": "first day and next phasing +-0.5 day, 30 s steps",
         "plane_limit_deg": cfg.coplanar_angle_deg,
         "altitude_limit_km": cfg.coplanar_altitude_km,
     }
@@ -708,6 +713,13 @@ def _approaches(
                 and rmin < min(radius, thr + cfg.prefilter_margin_km)):
             continue
         kday = int(uniq[int(np.argmin(daily))])
+        if not geo:
+            # Outside GEO an approach that matters ends co-orbital: the pair stays within the
+            # prefilter radius for a day after its closest day (a passing phasing does not).
+            t_close = t_m + kday * _US_DAY
+            after = coarse[(g_us >= t_close) & (g_us <= t_close + 2 * _US_DAY)]
+            if after.size < 4 or not np.all(np.isfinite(after)) or np.sum(after < radius) < 0.8 * after.size:
+                continue
         t_lo = np.datetime64(t_m, "us")
         t_hi = np.datetime64(t_m + (kday + 1) * _US_DAY, "us")
         step_us = int((cfg.fine_step_geo_s if geo else cfg.fine_step_leo_s) * 1e6)
