@@ -408,7 +408,14 @@ def sample_knots(
         for i in objs.tolist():
             offset[i] = pos
             pos += int(count[i])
-    rva = np.concatenate(blocks) if blocks else np.empty((0, 9))
+    # one array for all knots, filled block by block so that the blocks are freed as it fills
+    rva = np.empty((sum(b.shape[0] for b in blocks), 9))
+    pos = 0
+    blocks.reverse()
+    while blocks:
+        b = blocks.pop()
+        rva[pos : pos + b.shape[0]] = b
+        pos += b.shape[0]
     usable = valid_until > 0
     error_v = np.where(usable, VELOCITY_ERROR_FACTOR * error_km / np.where(step_s > 0, step_s, 1.0), np.inf)
     fail_time = np.full(n, np.datetime64("NaT"), dtype=UTC_DTYPE)

@@ -32,7 +32,7 @@ search.  Minima at the window edges whose true TCA is outside ``[start, end]`` a
 conjunctions of the window and are excluded.
 
 Memory is bounded: the window is cut into sub-windows whose knots fit a fixed budget
-(512 MiB), and results are independent of the sub-window size and the thread count.
+(256 MiB), and results are independent of the sub-window size and the thread count.
 Objects whose propagation fails are screened up to the failure and listed in
 ``ScreeningResult.failures``.
 """
@@ -69,7 +69,7 @@ __all__ = ["Conjunction", "PropagationFailure", "ScreeningResult", "screen"]
 
 MAX_THRESHOLD_KM = 1000.0
 MAX_WINDOW_DAYS = 366.0
-_KNOT_BUDGET_BYTES = 512 * 1024 * 1024
+_KNOT_BUDGET_BYTES = 256 * 1024 * 1024
 _BYTES_PER_KNOT = 9 * 8
 
 
@@ -283,6 +283,7 @@ def screen(
         k_t0_s = own_lo - pad_s
         k_t0 = t_start + np.timedelta64(round(k_t0_s * 1e6), "us")
         c0 = time.perf_counter()
+        knots = None  # the previous sub-window's knots go before the next ones are made
         knots = sample_knots(
             sats, periods, k_t0, (own_hi - own_lo) + 2 * pad_s, base_step_s=knot_step_s,
             error_cap_km=error_cap_km, workers=sgp4_workers,
