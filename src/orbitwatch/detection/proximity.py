@@ -264,13 +264,30 @@ def _runs(mask: npt.NDArray[np.bool_], t_us: npt.NDArray[np.int64], merge_gap_us
     return runs
 
 
+_INDEX_CACHE: dict[int, tuple[ManeuverReport, dict[int, list[ManeuverEvent]]]] = {}
+
+
+def _events_by_object(report: ManeuverReport) -> dict[int, list[ManeuverEvent]]:
+    """The report's events grouped by object (cached per report object)."""
+    hit = _INDEX_CACHE.get(id(report))
+    if hit is not None and hit[0] is report:
+        return hit[1]
+    index: dict[int, list[ManeuverEvent]] = {}
+    for e in report.events:
+        index.setdefault(e.norad_id, []).append(e)
+    _INDEX_CACHE.clear()
+    _INDEX_CACHE[id(report)] = (report, index)
+    return index
+
+
 def _maneuvers_of(report: ManeuverReport | None, ids: tuple[int, int], lo_us: int, hi_us: int) -> tuple[
         ManeuverEvent, ...]:
     if report is None:
         return ()
-    out = [e for e in report.events if e.norad_id in ids
-           and lo_us <= int(e.epoch.astype(UTC_DTYPE).astype(np.int64)) <= hi_us]
-    return tuple(out)
+    index = _events_by_object(report)
+    out = [e for nid in ids for e in index.get(nid, ())
+           if lo_us <= int(e.epoch.astype(UTC_DTYPE).astype(np.int64)) <= hi_us]
+    return tuple(sorted(out, key=lambda e: (e.epoch, e.norad_id)))
 
 
 # --------------------------------------------------------------------------- range series
@@ -373,16 +390,20 @@ def coplanar_pairs(
             continue
         if int(table.norad_id[a]) > int(table.norad_id[b]):
             a, b = b, a
-        episode = _coplanar_episode(table, a, b, cfg, maneuvers, mdot, argpdot, nodedot)
+        episode = _coplanar_episode(table, a, b, cfg, maneuvers, mdot, argpdot, nodedot, with_range=False)
         if episode.evidence["plane_angle_deg"] <= cfg.coplanar_angle_deg:
             out.append(episode)
+    # The score is geometric; the (costly) minimum range is computed for the kept pairs only.
     out.sort(key=lambda ep: -ep.score)
-    return out[: cfg.max_coplanar] if not norad else out
+    keep = out if norad else out[: cfg.max_coplanar]
+    row_of = {int(t): k for k, t in enumerate(table.norad_id)}
+    return [_coplanar_episode(table, row_of[ep.norad_1], row_of[ep.norad_2], cfg, maneuvers, mdot, argpdot, nodedot)
+            for ep in keep]
 
 
 def _coplanar_episode(
     table: ElementTable, a: int, b: int, cfg: ProximityConfig, maneuvers: ManeuverReport | None,
-    mdot: FloatArray, argpdot: FloatArray, nodedot: FloatArray,
+    mdot: FloatArray, argpdot: FloatArray, nodedot: FloatArray, *, with_range: bool = True,
 ) -> RPOEpisode:
     t0 = max(table.epoch[a], table.epoch[b]).astype(UTC_DTYPE)
     n, e, inc = table.mean_motion_rev_per_day, table.eccentricity, table.inclination_deg
@@ -409,6 +430,8 @@ def _coplanar_episode(
     if math.isfinite(t_next) and t_next < cfg.horizon_days:
         centre = t_next * 86400.0
         offs_s = np.union1d(offs_s, np.arange(max(0.0, centre - 43200.0), centre + 43200.0 + 1.0, 30.0))
+    if not with_range:
+        offs_s = offs_s[:1]
     times = t0 + (offs_s * 1e6).astype(np.int64).astype("timedelta64[us]")
     eph = _Ephemerides(table)
     r1 = eph.positions(slice(a, a + 1), times)
@@ -687,9 +710,8 @@ def _approaches(
     coarse = np.linalg.norm(p1 - p2, axis=1)
     g_us = grid.astype(np.int64)
     radius = thr * cfg.prefilter_factor + cfg.prefilter_margin_km
-    for man in maneuvers.events:
-        if man.norad_id not in (n1, n2):
-            continue
+    index = _events_by_object(maneuvers)
+    for man in sorted(index.get(n1, []) + index.get(n2, []), key=lambda e: (e.epoch, e.norad_id)):
         t_m = int(man.epoch.astype(UTC_DTYPE).astype(np.int64))
         window = (g_us >= t_m) & (g_us <= t_m + int(cfg.approach_window_days * _US_DAY))
         before = (g_us >= t_m - _US_DAY) & (g_us <= t_m)
