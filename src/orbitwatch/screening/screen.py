@@ -312,8 +312,13 @@ def screen(
         stats["pairs_grid"] += int(ci.size)
         c2 = time.perf_counter()
         tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], 2.0 * w, -k_t0_s, span_s - k_t0_s)
+        slow_i, slow_j, slow_t = _slow_pair_starts(sats, knots, ci, cj, t_sub[cs], w, -k_t0_s,
+                                                   span_s - k_t0_s, stats)
         ci, cj, tm = _one_start_per_minimum(ci, cj, cs, tm, dm, is_root,
                                             threshold_km + knots.error_km[ci] + knots.error_km[cj])
+        ci = np.concatenate((ci, slow_i))
+        cj = np.concatenate((cj, slow_j))
+        tm = np.concatenate((tm, slow_t))
         stats["pairs_model"] += int(ci.size)
         c3 = time.perf_counter()
         if progress is not None:
@@ -355,6 +360,56 @@ def screen(
     stats["seconds"]["total"] = time.perf_counter() - clock
     return ScreeningResult(conjunctions=conj, failures=failures, start=t_start, end=t_end,
                            threshold_km=float(threshold_km), stats=stats)
+
+
+SLOW_SCAN_STEP_S = 60.0
+
+
+def _slow_pair_starts(
+    sats: Sequence[Any], knots: Any, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
+    t_c: npt.NDArray[np.float64], w: float, lo_s: float, hi_s: float, stats: dict[str, Any],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Newton starts for slow pairs, from the SGP4 range rate itself.
+
+    When two objects move at a few m/s relative to each other, the velocity error of the
+    interpolation (``ev``, up to ~1 m/s) is not small against their relative velocity,
+    so the model's range-rate roots can be missing or misplaced.  For every candidate
+    pair slower than ``max(10 m/s, 10 (ev_i + ev_j))`` the SGP4 range rate is sampled
+    every 60 s over the span of its candidates (± 2w) and every sign change from - to +
+    starts a refinement.  Formation flyers are few, so this costs little.
+    """
+    empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
+    if ci.size == 0:
+        return empty
+    from orbitwatch.screening.sampling import hermite_eval, sgp4_at
+
+    _, va = hermite_eval(knots, ci, t_c)
+    _, vb = hermite_eval(knots, cj, t_c)
+    speed = np.linalg.norm(vb - va, axis=1)
+    slow = speed < np.maximum(0.01, 10.0 * (knots.error_v_km_s[ci] + knots.error_v_km_s[cj]))
+    if not slow.any():
+        return empty
+    pairs = np.unique(np.stack((ci[slow], cj[slow]), axis=1), axis=0)
+    out_i: list[int] = []
+    out_j: list[int] = []
+    out_t: list[float] = []
+    for i, j in pairs.tolist():
+        mine = (ci == i) & (cj == j)
+        a = max(float(t_c[mine].min()) - 2.0 * w, lo_s)
+        b = min(float(t_c[mine].max()) + 2.0 * w, hi_s)
+        ts = np.arange(a, b + SLOW_SCAN_STEP_S, SLOW_SCAN_STEP_S)
+        k = ts.size
+        e, r, v = sgp4_at(sats, np.concatenate((np.full(k, i), np.full(k, j))), knots.t0, np.concatenate((ts, ts)))
+        stats["sgp4_calls"] += 2 * k
+        g = np.einsum("ij,ij->i", r[k:] - r[:k], v[k:] - v[:k])
+        ok = (e[:k] == 0) & (e[k:] == 0)
+        up = np.flatnonzero((g[:-1] < 0) & (g[1:] >= 0) & ok[:-1] & ok[1:])
+        for u in up.tolist():
+            out_i.append(i)
+            out_j.append(j)
+            out_t.append(0.5 * (ts[u] + ts[u + 1]))
+    stats["slow_pairs"] = stats.get("slow_pairs", 0) + int(pairs.shape[0])
+    return np.array(out_i, dtype=np.int64), np.array(out_j, dtype=np.int64), np.array(out_t)
 
 
 def _one_start_per_minimum(
@@ -410,9 +465,11 @@ def _records(
     order = np.lexsort((cat["t"], cat["j"], cat["i"]))
     cat = {k: v[order] for k, v in cat.items()}
     i, j, t = cat["i"], cat["j"], cat["t"]
-    # the same minimum reached from two model times
+    # the same minimum reached from two starts: for slow pairs Newton stops within the
+    # rounding noise of the range (milliseconds), so starts 1 s apart are one minimum
+    # (two distinct minima of a pair's range are a good part of an orbit apart)
     keep = np.ones(i.size, dtype=bool)
-    keep[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (np.abs(t[1:] - t[:-1]) >= 1e-3)
+    keep[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (np.abs(t[1:] - t[:-1]) >= 1.0)
     cat = {k: v[keep] for k, v in cat.items()}
     i, j, t = cat["i"], cat["j"], cat["t"]
     # object 1: the primary, else the lower catalog number
