@@ -125,3 +125,12 @@ def test_catalog_and_db_together_is_an_error(parents: Path, tmp_path: Path) -> N
     res = runner.invoke(app, ["screen", "--catalog", str(parents), "--db", str(tmp_path / "x.db"), *WINDOW])
     assert res.exit_code == 3, res.output
     assert "INPUT_INVALID" in res.output
+
+
+def test_formation_exclusion_option(parents: Path) -> None:
+    res = runner.invoke(app, ["screen", "--catalog", str(parents), *WINDOW, "--format", "json",
+                              "--min-relative-speed-km-s", "12"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == []  # the 11.65 km/s collision is slower than 12 km/s
+    res = runner.invoke(app, ["screen", "--catalog", str(parents), *WINDOW, "--min-relative-speed-km-s", "-1"])
+    assert res.exit_code == 3 and "INPUT_INVALID" in res.output

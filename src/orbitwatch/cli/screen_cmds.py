@@ -4,6 +4,7 @@
         --threshold-km D [--primary NORAD...] [--primaries-file PATH]
         [--exclude-same-constellation] [--format json|csv] [--output PATH]
 
+and, beyond the contract, ``--min-relative-speed-km-s V`` (formation-flying exclusion).
 Parse -> :func:`orbitwatch.screening.screen` -> render: a JSON array (or CSV) of the
 conjunction records, or, with no ``--format``, a SOCRATES-style table ranked by miss
 distance.  A progress bar goes to stderr (on a terminal), and so do the propagation
@@ -100,6 +101,10 @@ def screen_command(
     exclude_same_constellation: Annotated[
         bool, typer.Option("--exclude-same-constellation", help="Skip pairs within one constellation.")
     ] = False,
+    min_relative_speed_km_s: Annotated[
+        float, typer.Option("--min-relative-speed-km-s",
+                            help="Drop approaches slower than this (formation flying, docked vehicles).")
+    ] = 0.0,
     fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: a table).")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the records to this file.")] = None,
 ) -> None:
@@ -125,7 +130,8 @@ def screen_command(
     with progress_bar("screening") as progress:
         result = screen(
             table, t0, t1, threshold_km, primaries=primaries or None,
-            exclude_same_constellation=exclude_same_constellation, progress=progress,
+            exclude_same_constellation=exclude_same_constellation,
+            min_relative_speed_km_s=min_relative_speed_km_s, progress=progress,
         )
     for f in result.failures:
         err_console.print(
@@ -137,7 +143,8 @@ def screen_command(
         from orbitwatch.store.screening_runs import save_run
 
         params = {"catalog": "store", "primaries": primaries, "exclude_same_constellation":
-                  exclude_same_constellation, "stats": result.stats}
+                  exclude_same_constellation, "min_relative_speed_km_s": min_relative_speed_km_s,
+                  "stats": result.stats}
         with Store.open(db, create=False) as store:
             run_id = save_run(store, result, params, now=now_utc())
         err_console.print(f"stored as screening run {run_id} in {store.path}", highlight=False)

@@ -230,6 +230,9 @@ def screen(
     """
     clock = time.perf_counter()
     t_start, t_end = _validate(elements, start, end, threshold_km)
+    if not (math.isfinite(min_relative_speed_km_s) and min_relative_speed_km_s >= 0):
+        raise InputError(f"min_relative_speed_km_s must be >= 0, not {min_relative_speed_km_s}",
+                         code="INPUT_INVALID", field="min_relative_speed_km_s")
     if not (0 < sub_step_s <= 120 and 0 < knot_step_s <= 3600):
         raise InputError("sub_step_s must be in (0, 120] s and knot_step_s in (0, 3600] s", code="INPUT_STEP")
     table = _latest_per_object(elements)
