@@ -23,9 +23,12 @@ reported, given the per-object interpolation bounds: (a) a minimum at ``t*`` lie
 the relative acceleration, the straight-line test at that sub-step passes when
 ``|Δp(t*)| <= D`` (the interpolation errors ``e``, ``ev w`` are added to the bound);
 (b) a pair passing the test is at most ``bound + 16 w`` apart, which is at most the grid
-cell size, so it lies in neighbouring cells; (c) the model range at ``t*`` is at most
-``D + e_i + e_j`` and the model minimum search covers ``t* ± 2w``; (d) Newton's method
-converges to the SGP4 root nearest the model root.  The interpolation bound is measured
+cell size, so it lies in neighbouring cells, and its radii differ by at most
+``D + ρ_i + ρ_j`` (the radial band searched, :mod:`.candidates`); (c) the model range at
+``t*`` is at most ``D + e_i + e_j`` and the model minimum search covers ``t* ± 2w``;
+for pairs slower than ``max(10 m/s, 10 (ev_i + ev_j))``, whose model range rate is not
+trustworthy, the SGP4 range rate is also sampled every 60 s; (d) Newton's method
+converges to the SGP4 root nearest its start.  The interpolation bound is measured
 (twice the largest midpoint error over one orbit), not derived, and it is the one
 empirical input; the tests check completeness against an independent dense brute-force
 search.  Minima at the window edges whose true TCA is outside ``[start, end]`` are not
