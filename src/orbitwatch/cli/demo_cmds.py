@@ -25,8 +25,10 @@ from rich.table import Table
 from orbitwatch.catalog.synthetic import synthetic_population
 from orbitwatch.cli._app import app, console, err_console, handle_errors
 from orbitwatch.cli._common import progress_bar
+from orbitwatch.cli.screen_cmds import ranked_table
 from orbitwatch.errors import SourceError
 from orbitwatch.propagation import ephemeris_in_frame
+from orbitwatch.screening import screen
 from orbitwatch.sources.celestrak import fetch_celestrak_group
 from orbitwatch.sources.files import open_lines
 from orbitwatch.sources.http import HttpClient
@@ -34,6 +36,8 @@ from orbitwatch.store import Store
 from orbitwatch.times import days_between, format_utc, now_utc
 
 ISS_NORAD = 25544
+DEMO_THRESHOLD_KM = 5.0
+DEMO_MIN_SPEED_KM_S = 0.01  # leave out formation flyers and docked pairs
 STALE_DAYS = 10.0
 
 
@@ -69,7 +73,8 @@ def demo(
     db: Annotated[Path | None, typer.Option("--db", help="Demo store (default: demo.db in the user data dir).")]
     = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not try the live CelesTrak source.")] = False,
-    hours: Annotated[float, typer.Option("--hours", help="Screening window for the closest approaches.")] = 6.0,
+    hours: Annotated[float, typer.Option("--hours", help="Screening window for the closest approaches (0: skip).")]
+    = 6.0,
 ) -> None:
     """Ingest a catalog, show its statistics, where the ISS is and the closest approaches ahead."""
     now = now_utc()
@@ -112,4 +117,14 @@ def demo(
             f"altitude {geo.altitude_km[0, 0]:,.1f} km",
             soft_wrap=True,
         )
-    _ = hours
+
+    if hours > 0:
+        end = at + np.timedelta64(round(hours * 3600), "s")
+        with progress_bar(f"screening all-vs-all for {hours:g} h", enabled=True) as progress:
+            result = screen(latest, at, end, DEMO_THRESHOLD_KM, min_relative_speed_km_s=DEMO_MIN_SPEED_KM_S,
+                            progress=progress)
+        console.print(ranked_table(result, limit=10, compact=True))
+        stats_line = (f"screened {len(latest):,} objects all-vs-all in {result.stats['seconds']['total']:.1f} s; "
+                      f"pairs slower than {DEMO_MIN_SPEED_KM_S * 1000:g} m/s (formation flying) left out; "
+                      f"{len(result.failures):,} objects failed to propagate (decayed or invalid) and were reported")
+        console.print(stats_line, soft_wrap=True)

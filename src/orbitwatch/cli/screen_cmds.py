@@ -64,24 +64,28 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _table(result: ScreeningResult) -> Table:
+def ranked_table(result: ScreeningResult, limit: int | None = None, *, compact: bool = False) -> Table:
+    """A SOCRATES-style table of the conjunctions ranked by miss distance (the first ``limit``)."""
+    shown = "" if limit is None or limit >= len(result.conjunctions) else f", closest {limit}"
     table = Table(
-        title=f"Conjunctions within {result.threshold_km:g} km, {format_utc(result.start, digits=0)} .. "
-        f"{format_utc(result.end, digits=0)} (ranked by miss distance)",
+        title=f"{len(result.conjunctions):,} conjunctions within {result.threshold_km:g} km, "
+        f"{format_utc(result.start, digits=0)} .. {format_utc(result.end, digits=0)} (ranked by miss distance{shown})",
     )
     table.add_column("#", justify="right")
     table.add_column("object 1", overflow="fold")
     table.add_column("object 2", overflow="fold")
     table.add_column("TCA (UTC)", overflow="fold")
-    for name in ("miss km", "km/s", "R km", "I km", "C km"):
+    numeric = ("miss km", "km/s") if compact else ("miss km", "km/s", "R km", "I km", "C km")
+    for name in numeric:
         table.add_column(name, justify="right")
-    ranked = sorted(result.conjunctions, key=lambda c: (c.miss_distance_km, c.tca))
+    ranked = sorted(result.conjunctions, key=lambda c: (c.miss_distance_km, c.tca))[:limit]
     for k, c in enumerate(ranked, start=1):
-        table.add_row(
+        cells = [
             str(k), f"{c.norad_1} {c.name_1 or ''}".strip(), f"{c.norad_2} {c.name_2 or ''}".strip(),
             c.tca_utc.replace("T", " ").rstrip("Z"), f"{c.miss_distance_km:.3f}", f"{c.relative_speed_km_s:.2f}",
             f"{c.radial_km:.3f}", f"{c.in_track_km:.3f}", f"{c.cross_track_km:.3f}",
-        )
+        ]
+        table.add_row(*cells[: len(numeric) + 4])
     return table
 
 
@@ -150,7 +154,7 @@ def screen_command(
         err_console.print(f"stored as screening run {run_id} in {store.path}", highlight=False)
     rows = result.to_dicts()
     if fmt is None:
-        console.print(_table(result))
+        console.print(ranked_table(result))
         err_console.print(f"{len(rows)} conjunction(s), {len(result.failures)} propagation failure(s)",
                           highlight=False)
         return
