@@ -1,38 +1,31 @@
 """The ``orbitwatch`` command line (typer + rich): a thin shell over the library.
 
-Each command module registers its commands on :data:`app` when imported.
+Each command module registers its commands on :data:`app` when imported; the order
+below is the order of ``orbitwatch --help``: the loop from catalog to ground segment.
 """
 
 from __future__ import annotations
 
+import importlib
+
 from orbitwatch.cli._app import app
 
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "main"]
 
+COMMAND_MODULES = (
+    "catalog_cmds",  # ingest, catalog stats/show
+    "fetch_cmds",  # fetch celestrak/spacetrack
+    "propagate_cmds",  # propagate
+    "screen_cmds",  # screen
+    "risk_cmds",  # pc, cdm show/convert
+    "detection_cmds",  # maneuvers, rpo
+    "breakup_cmds",  # breakup detect/reconstruct/simulate/gabbard/risk
+    "access_cmds",  # passes, exposure, contacts
+    "demo_cmds",  # demo
+)
 
-def _register() -> None:
-    # Imported for their side effect of registering commands on ``app``.
-    import importlib
-
-    for name in (
-        "catalog_cmds",  # ingest, catalog stats/show
-        "propagate_cmds",  # propagate
-        "fetch_cmds",  # fetch celestrak/spacetrack
-        "demo_cmds",  # demo
-        "screen_cmds",  # screen
-        "risk_cmds",  # pc, cdm show/convert
-        "detection_cmds",  # maneuvers, rpo
-        "breakup_cmds",  # breakup detect/reconstruct/simulate
-        "access_cmds",  # passes, exposure, contacts
-    ):
-        try:
-            importlib.import_module(f"orbitwatch.cli.{name}")
-        except ModuleNotFoundError as exc:  # a command module not written yet
-            if exc.name != f"orbitwatch.cli.{name}":
-                raise
-
-
-_register()
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"orbitwatch.cli.{_name}")
 
 
 def main() -> None:
