@@ -303,6 +303,14 @@ def _block(
                 if c1 == c0:
                     continue
                 band_b = threshold + bucket_rho[nb] + _RADIAL_PAD_KM
+                # the two buckets' radial ranges (both sorted by radius) must come within
+                # the band, else no pair of them can pass the radial filter
+                reach = bucket_rho[bk] + band_b
+                if o >= 0 and (t_r[c0] > t_r[a1 - 1] + reach or t_r[c1 - 1] < t_r[a0] - reach):
+                    continue
+                # lower end of the band in the neighbour: a pointer that only moves up,
+                # since the radii of this bucket ascend (``reach`` bounds every rho1 + band)
+                y_lo = c0
                 for y1 in range(a0, a1):
                     s1 = t_state[y1]
                     e1 = t_err[y1]
@@ -311,7 +319,12 @@ def _block(
                     r1 = t_r[y1]
                     rho1 = t_rho[y1]
                     hi_r = r1 + rho1 + band_b
-                    y_first = y1 + 1 if o < 0 else _first_at_least(t_r, c0, c1, r1 - rho1 - band_b)
+                    if o < 0:
+                        y_first = y1 + 1
+                    else:
+                        while y_lo < c1 and t_r[y_lo] < r1 - reach:
+                            y_lo += 1
+                        y_first = y_lo
                     for y2 in range(y_first, c1):
                         if t_r[y2] > hi_r:
                             break
@@ -403,7 +416,7 @@ def find_candidates(
     group: IntArray,
     active: npt.NDArray[np.bool_],
     radial_accel_km_s2: FloatArray | None = None,
-    block: int = 64,
+    block: int | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Candidate ``(i, j, s)`` triples (``i < j`` object indices, sub-step index), sorted.
 
@@ -412,11 +425,17 @@ def find_candidates(
     inside one group ``>= 0`` are skipped (same-constellation exclusion).  ``active
     (N,)``: objects to screen at all.  ``radial_accel_km_s2 (N,)``: bound on each object's
     radial acceleration (default 0.02 km/s^2, true of any orbit above 6,000 km radius).
+    ``block``: sub-steps per parallel task (``None``: about 8 tasks per thread); the result
+    does not depend on it.
     """
     t_sub = np.ascontiguousarray(t_sub_s, dtype=np.float64)
     use = active & (knots.valid_until_s > 0)
     prim = np.flatnonzero(use & primary)
     sec = np.flatnonzero(use & ~primary)
+    # objects in the order of their knots in memory: every sub-step then reads the knot
+    # array nearly sequentially (catalog order jumps across it; the output is sorted)
+    prim = prim[np.argsort(knots.offset[prim], kind="stable")]
+    sec = sec[np.argsort(knots.offset[sec], kind="stable")]
     order = np.concatenate((prim, sec)).astype(np.int64)
     n = order.size
     n_sub = t_sub.size
@@ -428,6 +447,10 @@ def find_candidates(
     bits_space = round(math.log2(16000.0 / cell_km))
     bits_count = int(math.log2(4 * prim.size) // 3)
     bits = min(6, max(2, min(bits_space + 1, bits_count + 1)))
+    if block is None:
+        # small blocks, several per thread: numba's prange hands out equal shares of the
+        # blocks, so a few large blocks leave a core idle at the end
+        block = max(2, min(64, n_sub // (8 * numba.get_num_threads())))
     n_blocks = (n_sub + block - 1) // block
     cap = max(4096, 8 * block * 64)
     args = (

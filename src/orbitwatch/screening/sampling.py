@@ -37,6 +37,7 @@ count[i]`` at times ``t0 + k * step_s[i]``.
 from __future__ import annotations
 
 import math
+import mmap
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -256,29 +257,70 @@ def _propagate_grid(
 
 # Satrecs of the current sample_knots call, inherited by forked SGP4 workers.
 _FORK_SATS: Sequence[Satrec] = ()
-_PARALLEL_MIN_EVALS = 2_000_000
+# The knot buffer of the current level, in shared memory: workers write their rows there.
+_FORK_OUT: FloatArray = np.empty((0, 0, 9))
+_PARALLEL_MIN_EVALS = 200_000
+
+_Job = tuple[IntArray, np.datetime64, FloatArray, IntArray, int]
+_JobResult = tuple[IntArray, IntArray, FloatArray, int]
 
 
-def _sgp4_job(
-    job: tuple[IntArray, np.datetime64, FloatArray, int],
-) -> tuple[npt.NDArray[np.uint8], FloatArray, FloatArray, npt.NDArray[np.uint8], FloatArray]:
-    """SGP4 of one chunk of objects at the knots and at the first ``k_mid`` interval middles."""
-    objs, t0, tk, k_mid = job
+def _shared_array(shape: tuple[int, int, int]) -> FloatArray:
+    """A float64 array in anonymous shared memory (``MAP_SHARED``): forked workers write into it."""
+    size = max(1, shape[0] * shape[1] * shape[2]) * 8
+    buf = mmap.mmap(-1, size)
+    return np.frombuffer(buf, dtype=np.float64, count=shape[0] * shape[1] * shape[2]).reshape(shape)
+
+
+def _sgp4_job(job: _Job) -> _JobResult:
+    """SGP4 of one chunk of objects at the knots and at interval middles, and the error check.
+
+    ``job = (objs (n,), t0, tk (K,), n_mid (n,), row0)``: knot times, how many interval
+    middles to check per object (one orbit), and the first row of the chunk in the level's
+    knot buffer, where the knots ``(n, K, 9)`` (with the two-body + J2 acceleration) are
+    written.  Returns ``first_bad (n,)`` (first knot that failed or is not physical, ``K``
+    if none), ``code (n,)`` (SGP4 error code there), ``bound (n,)`` (interpolation bound,
+    km) and the number of SGP4 calls.  Runs in a worker process when the sampling is
+    parallel, so that all the per-chunk array work is spread over the cores and only
+    small arrays go back through the pipe.
+    """
+    objs, t0, tk, n_mid, row0 = job
+    nk = tk.shape[0]
+    h = float(tk[1] - tk[0])
+    k_mid = int(n_mid.max())
     arr = SatrecArray([_FORK_SATS[i] for i in objs])
     e, r, v = _propagate_grid(arr, t0, tk)
-    em, rm, _ = _propagate_grid(arr, t0, (np.arange(k_mid) + 0.5) * (tk[1] - tk[0]))
-    return e, r, v, em, rm
+    em, rm, _ = _propagate_grid(arr, t0, np.asarray((np.arange(k_mid) + 0.5) * h, dtype=np.float64))
+    a = gravity_j2_km_s2(r)
+    radius = np.linalg.norm(r, axis=-1)
+    bad = (e != 0) | ~np.isfinite(radius) | (radius > _MAX_RADIUS_KM)
+    first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), nk)
+    code = e[np.arange(e.shape[0]), np.minimum(first_bad, nk - 1)].astype(np.int64)
+    hm = _midpoint_hermite(r[:, : k_mid + 1], v[:, : k_mid + 1], a[:, : k_mid + 1], h)
+    diff = np.linalg.norm(hm - rm, axis=-1)
+    use = (np.arange(k_mid)[None, :] < n_mid[:, None]) & (
+        np.arange(k_mid)[None, :] + 1 < first_bad[:, None] - _FAIL_MARGIN
+    ) & (em == 0)
+    diff = np.where(use, diff, 0.0)
+    diff = np.where(np.isfinite(diff), diff, np.inf)
+    bound = _SAFETY * diff.max(axis=1) + _ERROR_FLOOR_KM
+    out = _FORK_OUT[row0 : row0 + objs.shape[0]]
+    out[:, :, 0:3] = r
+    out[:, :, 3:6] = v
+    out[:, :, 6:9] = a
+    return first_bad, code, bound, int(e.size + em.size)
 
 
 def _sgp4_jobs(
-    sats: Sequence[Satrec], jobs: list[tuple[IntArray, np.datetime64, FloatArray, int]], workers: int | None
-) -> Iterator[tuple[npt.NDArray[np.uint8], FloatArray, FloatArray, npt.NDArray[np.uint8], FloatArray]]:
+    sats: Sequence[Satrec], out: FloatArray, jobs: list[_Job], workers: int | None
+) -> Iterator[_JobResult]:
     """Results of :func:`_sgp4_job` in order; in forked worker processes when that pays."""
-    global _FORK_SATS
-    evals = sum(len(j[0]) * (len(j[2]) + j[3]) for j in jobs)
+    global _FORK_SATS, _FORK_OUT
+    evals = sum(len(j[0]) * (len(j[2]) + int(j[3].max())) for j in jobs)
     if workers is None:
         workers = min(4, os.cpu_count() or 1) if evals >= _PARALLEL_MIN_EVALS else 1
     _FORK_SATS = sats
+    _FORK_OUT = out
     try:
         if workers <= 1 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             for job in jobs:
@@ -288,6 +330,7 @@ def _sgp4_jobs(
             yield from pool.imap(_sgp4_job, jobs)
     finally:
         _FORK_SATS = ()
+        _FORK_OUT = np.empty((0, 0, 9))
 
 
 def _midpoint_hermite(r: FloatArray, v: FloatArray, a: FloatArray, h: float) -> FloatArray:
@@ -309,7 +352,7 @@ def sample_knots(
     error_cap_km: float = 0.1,
     hard_cap_km: float = 2.0,
     max_level: int = 4,
-    chunk_objects: int = 4096,
+    chunk_objects: int = 1024,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Knots:
@@ -328,7 +371,7 @@ def sample_knots(
     level = np.zeros(n, dtype=np.int64)
     # objects in order of period, so that a chunk's midpoint checks (one orbit) are alike
     pending = np.argsort(period_s, kind="stable")
-    blocks: list[FloatArray] = []
+    blocks: list[tuple[FloatArray, IntArray]] = []  # (level buffer, its rows kept)
     block_objs: list[IntArray] = []
     step_s = np.zeros(n)
     count = np.zeros(n, dtype=np.int64)
@@ -350,22 +393,12 @@ def sample_knots(
         # Midpoint check over one orbit (at least two intervals), on good knots only.
         n_mids = [np.maximum(np.minimum(np.ceil(period_s[objs] / h).astype(np.int64) + 1, nk - 1), 1)
                   for objs in chunks]
-        jobs = [(objs, t0, tk, int(nm.max())) for objs, nm in zip(chunks, n_mids, strict=True)]
-        for objs, n_mid, (e, r, v, em, rm) in zip(chunks, n_mids, _sgp4_jobs(sats, jobs, workers), strict=True):
-            calls += e.size + em.size
-            a = gravity_j2_km_s2(r)
-            radius = np.linalg.norm(r, axis=-1)
-            bad = (e != 0) | ~np.isfinite(radius) | (radius > _MAX_RADIUS_KM)
-            first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), nk)
-            k_mid = em.shape[1]
-            hm = _midpoint_hermite(r[:, : k_mid + 1], v[:, : k_mid + 1], a[:, : k_mid + 1], h)
-            diff = np.linalg.norm(hm - rm, axis=-1)
-            use = (np.arange(k_mid)[None, :] < n_mid[:, None]) & (
-                np.arange(k_mid)[None, :] + 1 < first_bad[:, None] - _FAIL_MARGIN
-            ) & (em == 0)
-            diff = np.where(use, diff, 0.0)
-            diff = np.where(np.isfinite(diff), diff, np.inf)
-            bound = _SAFETY * diff.max(axis=1) + _ERROR_FLOOR_KM
+        buf = _shared_array((pending.size, nk, 9))
+        jobs = [(objs, t0, tk, nm, c * chunk_objects) for c, (objs, nm) in enumerate(zip(chunks, n_mids, strict=True))]
+        for (objs, _, _, _, row0), (first_bad, code_at_bad, bound, n_calls) in zip(
+            jobs, _sgp4_jobs(sats, buf, jobs, workers), strict=True
+        ):
+            calls += n_calls
             ok = bound <= error_cap_km
             if lev == max_level:
                 ok = bound <= hard_cap_km
@@ -384,7 +417,7 @@ def sample_knots(
                 step_s[i] = h
                 error_km[i] = bound[j_local]
                 if fb < nk:
-                    code = int(e[j_local, fb]) or CODE_NOT_PHYSICAL
+                    code = int(code_at_bad[j_local]) or CODE_NOT_PHYSICAL
                     fail_code[i] = code
                     fail_time_s[i] = tk[fb]
                     valid_until[i] = tk[fb - 1 - _FAIL_MARGIN] if fb > 1 + _FAIL_MARGIN else -1.0
@@ -395,7 +428,7 @@ def sample_knots(
             stored = objs[keep]
             redo.append(objs[~keep])
             if stored.size:
-                blocks.append(np.concatenate((r[keep], v[keep], a[keep]), axis=-1).reshape(-1, 9))
+                blocks.append((buf, row0 + np.flatnonzero(keep)))
                 block_objs.append(stored)
                 count[stored] = nk
             if progress is not None:
@@ -409,13 +442,15 @@ def sample_knots(
             offset[i] = pos
             pos += int(count[i])
     # one array for all knots, filled block by block so that the blocks are freed as it fills
-    rva = np.empty((sum(b.shape[0] for b in blocks), 9))
+    rva = np.empty((sum(rows.size * buf.shape[1] for buf, rows in blocks), 9))
     pos = 0
     blocks.reverse()
-    while blocks:
-        b = blocks.pop()
-        rva[pos : pos + b.shape[0]] = b
-        pos += b.shape[0]
+    while blocks:  # a level's shared buffer is unmapped once its last block is copied
+        buf, rows = blocks.pop()
+        m = rows.size * buf.shape[1]
+        rva[pos : pos + m] = buf[rows].reshape(-1, 9)
+        pos += m
+        del buf
     usable = valid_until > 0
     error_v = np.where(usable, VELOCITY_ERROR_FACTOR * error_km / np.where(step_s > 0, step_s, 1.0), np.inf)
     fail_time = np.full(n, np.datetime64("NaT"), dtype=UTC_DTYPE)

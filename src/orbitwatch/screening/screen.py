@@ -35,7 +35,7 @@ search.  Minima at the window edges whose true TCA is outside ``[start, end]`` a
 conjunctions of the window and are excluded.
 
 Memory is bounded: the window is cut into sub-windows whose knots fit a fixed budget
-(256 MiB), and results are independent of the sub-window size and the thread count.
+(512 MiB, at most 24 h), and results are independent of the sub-window size and the thread count.
 Objects whose propagation fails are screened up to the failure and listed in
 ``ScreeningResult.failures``.
 """
@@ -72,7 +72,7 @@ __all__ = ["Conjunction", "PropagationFailure", "ScreeningResult", "screen"]
 
 MAX_THRESHOLD_KM = 1000.0
 MAX_WINDOW_DAYS = 366.0
-_KNOT_BUDGET_BYTES = 256 * 1024 * 1024
+_KNOT_BUDGET_BYTES = 512 * 1024 * 1024
 _BYTES_PER_KNOT = 9 * 8
 
 
@@ -498,14 +498,23 @@ def _records(
     age_a = (tca - table.epoch[a]).astype("timedelta64[us]").astype(np.int64) / 86.4e9
     age_b = (tca - table.epoch[b]).astype("timedelta64[us]").astype(np.int64) / 86.4e9
     miss = np.linalg.norm(d, axis=1)
+    # Python scalars column by column (``tolist``), not element by element: the records of a
+    # full-catalog day are tens of thousands
+    sel = np.flatnonzero(fast)
+    names = table.names
+    ia, ib = a[sel].tolist(), b[sel].tolist()
+    cols = zip(
+        norad[a[sel]].tolist(), norad[b[sel]].tolist(), list(tca[sel]), miss[sel].tolist(), speed[sel].tolist(),
+        ric[sel, 0].tolist(), ric[sel, 1].tolist(), ric[sel, 2].tolist(), angle[sel].tolist(),
+        age_a[sel].tolist(), age_b[sel].tolist(), ia, ib, strict=True,
+    )
     out = [
         Conjunction(
-            norad_1=int(norad[a[k]]), name_1=table.names[a[k]], norad_2=int(norad[b[k]]), name_2=table.names[b[k]],
-            tca=tca[k], miss_distance_km=float(miss[k]), relative_speed_km_s=float(speed[k]),
-            radial_km=float(ric[k, 0]), in_track_km=float(ric[k, 1]), cross_track_km=float(ric[k, 2]),
-            approach_angle_deg=float(angle[k]), epoch_age_1_d=float(age_a[k]), epoch_age_2_d=float(age_b[k]),
+            norad_1=n1, name_1=names[ka], norad_2=n2, name_2=names[kb], tca=tc, miss_distance_km=md,
+            relative_speed_km_s=sp, radial_km=rr, in_track_km=it, cross_track_km=ct, approach_angle_deg=an,
+            epoch_age_1_d=g1, epoch_age_2_d=g2,
         )
-        for k in np.flatnonzero(fast).tolist()
+        for n1, n2, tc, md, sp, rr, it, ct, an, g1, g2, ka, kb in cols
     ]
     out.sort(key=lambda c: (c.tca, c.norad_1, c.norad_2))
     return out
