@@ -389,12 +389,15 @@ def sample_knots(
         nk = math.ceil(span_s / h) + 1
         tk = np.arange(nk) * h
         redo: list[IntArray] = []
-        chunks = [pending[c0 : c0 + chunk_objects] for c0 in range(0, pending.size, chunk_objects)]
+        # at least ~8 chunks when there are enough objects, so that the worker processes
+        # stay busy on the short finer levels too
+        size = max(128, min(chunk_objects, math.ceil(pending.size / 8)))
+        chunks = [pending[c0 : c0 + size] for c0 in range(0, pending.size, size)]
         # Midpoint check over one orbit (at least two intervals), on good knots only.
         n_mids = [np.maximum(np.minimum(np.ceil(period_s[objs] / h).astype(np.int64) + 1, nk - 1), 1)
                   for objs in chunks]
         buf = _shared_array((pending.size, nk, 9))
-        jobs = [(objs, t0, tk, nm, c * chunk_objects) for c, (objs, nm) in enumerate(zip(chunks, n_mids, strict=True))]
+        jobs = [(objs, t0, tk, nm, c * size) for c, (objs, nm) in enumerate(zip(chunks, n_mids, strict=True))]
         for (objs, _, _, _, row0), (first_bad, code_at_bad, bound, n_calls) in zip(
             jobs, _sgp4_jobs(sats, buf, jobs, workers), strict=True
         ):
@@ -402,28 +405,30 @@ def sample_knots(
             ok = bound <= error_cap_km
             if lev == max_level:
                 ok = bound <= hard_cap_km
-            for j_local, i in enumerate(objs.tolist()):
-                fb = int(first_bad[j_local])
-                if not ok[j_local] and fb > 1 + _FAIL_MARGIN:
-                    if lev < max_level:
-                        continue  # resample at the next level
-                    fail_code[i] = CODE_NOT_PHYSICAL
-                    fail_time_s[i] = 0.0
-                    valid_until[i] = -1.0
-                    level[i] = lev
-                    done += 1
-                    continue
-                level[i] = lev
-                step_s[i] = h
-                error_km[i] = bound[j_local]
-                if fb < nk:
-                    code = int(code_at_bad[j_local]) or CODE_NOT_PHYSICAL
-                    fail_code[i] = code
-                    fail_time_s[i] = tk[fb]
-                    valid_until[i] = tk[fb - 1 - _FAIL_MARGIN] if fb > 1 + _FAIL_MARGIN else -1.0
-                else:
-                    valid_until[i] = tk[-1]
-                done += 1
+            # objects whose bound is too large (and that did not fail at once): resampled
+            # at the next level, or at the last level failures with code 7
+            misfit = ~ok & (first_bad > 1 + _FAIL_MARGIN)
+            if lev == max_level:
+                f = objs[misfit]
+                fail_code[f] = CODE_NOT_PHYSICAL
+                fail_time_s[f] = 0.0
+                valid_until[f] = -1.0
+                level[f] = lev
+                done += f.size
+            g = objs[~misfit]
+            fb = first_bad[~misfit]
+            level[g] = lev
+            step_s[g] = h
+            error_km[g] = bound[~misfit]
+            cut_short = fb < nk
+            gf = g[cut_short]
+            fbf = fb[cut_short]
+            codes = code_at_bad[~misfit][cut_short]
+            fail_code[gf] = np.where(codes != 0, codes, CODE_NOT_PHYSICAL)
+            fail_time_s[gf] = tk[fbf]
+            valid_until[gf] = np.where(fbf > 1 + _FAIL_MARGIN, tk[np.maximum(fbf - 1 - _FAIL_MARGIN, 0)], -1.0)
+            valid_until[g[~cut_short]] = tk[-1]
+            done += g.size
             keep = ok | (first_bad <= 1 + _FAIL_MARGIN) | (lev == max_level)
             stored = objs[keep]
             redo.append(objs[~keep])

@@ -42,6 +42,7 @@ Objects whose propagation fails are screened up to the failure and listed in
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -55,6 +56,7 @@ from orbitwatch.catalog.model import ElementTable
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
 from orbitwatch.propagation import SGP4_ERROR_MESSAGES, satrecs
+from orbitwatch.screening._parallel import default_workers, fork_map
 from orbitwatch.screening.candidates import cell_size_km, find_candidates
 from orbitwatch.screening.prefilter import (
     CONSTELLATION_PREFIXES,
@@ -261,6 +263,7 @@ def screen(
     group = (constellation_groups(table.names, constellation_prefixes) if exclude_same_constellation
              else np.full(n, -1, dtype=np.int64))
     sats = satrecs(table)
+    workers = default_workers() if sgp4_workers is None else max(1, int(sgp4_workers))
     periods = period_s(table)
     radial_accel = radial_accel_bound_km_s2(table)
 
@@ -319,7 +322,7 @@ def screen(
         c2 = time.perf_counter()
         tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], 2.0 * w, -k_t0_s, span_s - k_t0_s)
         slow_i, slow_j, slow_t = _slow_pair_starts(sats, knots, ci, cj, t_sub[cs], w, -k_t0_s,
-                                                   span_s - k_t0_s, stats)
+                                                   span_s - k_t0_s, stats, workers=workers)
         ci, cj, tm = _one_start_per_minimum(ci, cj, cs, tm, dm, is_root,
                                             threshold_km + knots.error_km[ci] + knots.error_km[cj])
         ci = np.concatenate((ci, slow_i))
@@ -329,7 +332,7 @@ def screen(
         c3 = time.perf_counter()
         if progress is not None:
             progress(3 * wk + 2, 3 * n_windows)
-        res = refine_sgp4(sats, k_t0, ci, cj, tm, max_step_s=sub_step_s)
+        res = _refine(sats, k_t0, ci, cj, tm, sub_step_s, workers)
         stats["sgp4_calls"] += int(res["sgp4_calls"])
         stats["pairs_refined"] += int(ci.size)
         t_abs = res["t_s"] + k_t0_s  # seconds after start
@@ -369,11 +372,66 @@ def screen(
 
 
 SLOW_SCAN_STEP_S = 60.0
+#: fewer pairs than this are refined in this process (forking costs more than it saves)
+_PARALLEL_MIN_PAIRS = 4000
+
+
+def _refine_job(sats: Sequence[Any], job: tuple[Any, ...]) -> dict[str, Any]:
+    t0, ci, cj, tm, max_step_s = job
+    return refine_sgp4(sats, t0, ci, cj, tm, max_step_s=max_step_s)
+
+
+def _refine(
+    sats: Sequence[Any], t0: np.datetime64, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
+    tm: npt.NDArray[np.float64], max_step_s: float, workers: int,
+) -> dict[str, Any]:
+    """:func:`.refine.refine_sgp4` of all starts, split over forked worker processes.
+
+    The refinement of each start is independent of the others, so the concatenated
+    result is the serial one.
+    """
+    m = ci.size
+    n_parts = 1 if workers <= 1 or m < _PARALLEL_MIN_PAIRS else 2 * workers
+    cut = np.linspace(0, m, n_parts + 1).round().astype(np.int64)
+    jobs = [(t0, ci[a:b], cj[a:b], tm[a:b], max_step_s) for a, b in itertools.pairwise(cut.tolist())]
+    parts = fork_map(_refine_job, sats, jobs, workers)
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[str, Any] = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "sgp4_calls"}
+    out["sgp4_calls"] = sum(int(p["sgp4_calls"]) for p in parts)
+    return out
+
+
+def _slow_scan_job(
+    sats: Sequence[Any], job: tuple[np.datetime64, list[tuple[int, int, float, float]]],
+) -> tuple[list[int], list[int], list[float], int]:
+    """Sign changes (- to +) of the SGP4 range rate sampled every 60 s, for pairs ``(i, j, a, b)``."""
+    from orbitwatch.screening.sampling import sgp4_at
+
+    t0, pairs = job
+    out_i: list[int] = []
+    out_j: list[int] = []
+    out_t: list[float] = []
+    calls = 0
+    for i, j, a, b in pairs:
+        ts = np.arange(a, b + SLOW_SCAN_STEP_S, SLOW_SCAN_STEP_S)
+        k = ts.size
+        e, r, v = sgp4_at(sats, np.concatenate((np.full(k, i), np.full(k, j))), t0, np.concatenate((ts, ts)))
+        calls += 2 * k
+        g = np.einsum("ij,ij->i", r[k:] - r[:k], v[k:] - v[:k])
+        ok = (e[:k] == 0) & (e[k:] == 0)
+        up = np.flatnonzero((g[:-1] < 0) & (g[1:] >= 0) & ok[:-1] & ok[1:])
+        for u in up.tolist():
+            out_i.append(i)
+            out_j.append(j)
+            out_t.append(0.5 * (ts[u] + ts[u + 1]))
+    return out_i, out_j, out_t, calls
 
 
 def _slow_pair_starts(
     sats: Sequence[Any], knots: Any, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
     t_c: npt.NDArray[np.float64], w: float, lo_s: float, hi_s: float, stats: dict[str, Any],
+    workers: int = 1,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Newton starts for slow pairs, from the SGP4 range rate itself.
 
@@ -382,12 +440,13 @@ def _slow_pair_starts(
     so the model's range-rate roots can be missing or misplaced.  For every candidate
     pair slower than ``max(10 m/s, 10 (ev_i + ev_j))`` the SGP4 range rate is sampled
     every 60 s over the span of its candidates (± 2w) and every sign change from - to +
-    starts a refinement.  Formation flyers are few, so this costs little.
+    starts a refinement.  Formation flyers are few; their scans are spread over
+    ``workers`` processes (the result does not depend on it).
     """
     empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
     if ci.size == 0:
         return empty
-    from orbitwatch.screening.sampling import hermite_eval, sgp4_at
+    from orbitwatch.screening.sampling import hermite_eval
 
     _, va = hermite_eval(knots, ci, t_c)
     _, vb = hermite_eval(knots, cj, t_c)
@@ -395,25 +454,34 @@ def _slow_pair_starts(
     slow = speed < np.maximum(0.01, 10.0 * (knots.error_v_km_s[ci] + knots.error_v_km_s[cj]))
     if not slow.any():
         return empty
-    pairs = np.unique(np.stack((ci[slow], cj[slow]), axis=1), axis=0)
+    pairs, inv = np.unique(np.stack((ci[slow], cj[slow]), axis=1), axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    # the span of every slow pair's candidates (all its candidates, not only the slow ones)
+    mine = np.zeros(ci.size, dtype=np.int64) - 1
+    key_all = ci * (int(cj.max()) + 1) + cj
+    key_p = pairs[:, 0] * (int(cj.max()) + 1) + pairs[:, 1]
+    pos = np.searchsorted(key_p, key_all)
+    hit = (pos < key_p.size) & (key_p[np.minimum(pos, key_p.size - 1)] == key_all)
+    mine[hit] = pos[hit]
+    t_lo = np.full(pairs.shape[0], np.inf)
+    t_hi = np.full(pairs.shape[0], -np.inf)
+    np.minimum.at(t_lo, mine[hit], t_c[hit])
+    np.maximum.at(t_hi, mine[hit], t_c[hit])
+    spans = [
+        (int(i), int(j), max(float(a) - 2.0 * w, lo_s), min(float(b) + 2.0 * w, hi_s))
+        for (i, j), a, b in zip(pairs.tolist(), t_lo.tolist(), t_hi.tolist(), strict=True)
+    ]
+    n_parts = 1 if workers <= 1 or len(spans) < 8 else 2 * workers
+    cut = np.linspace(0, len(spans), n_parts + 1).round().astype(np.int64)
+    jobs = [(knots.t0, spans[a:b]) for a, b in itertools.pairwise(cut.tolist())]
     out_i: list[int] = []
     out_j: list[int] = []
     out_t: list[float] = []
-    for i, j in pairs.tolist():
-        mine = (ci == i) & (cj == j)
-        a = max(float(t_c[mine].min()) - 2.0 * w, lo_s)
-        b = min(float(t_c[mine].max()) + 2.0 * w, hi_s)
-        ts = np.arange(a, b + SLOW_SCAN_STEP_S, SLOW_SCAN_STEP_S)
-        k = ts.size
-        e, r, v = sgp4_at(sats, np.concatenate((np.full(k, i), np.full(k, j))), knots.t0, np.concatenate((ts, ts)))
-        stats["sgp4_calls"] += 2 * k
-        g = np.einsum("ij,ij->i", r[k:] - r[:k], v[k:] - v[:k])
-        ok = (e[:k] == 0) & (e[k:] == 0)
-        up = np.flatnonzero((g[:-1] < 0) & (g[1:] >= 0) & ok[:-1] & ok[1:])
-        for u in up.tolist():
-            out_i.append(i)
-            out_j.append(j)
-            out_t.append(0.5 * (ts[u] + ts[u + 1]))
+    for oi, oj, ot, calls in fork_map(_slow_scan_job, sats, jobs, workers):
+        out_i += oi
+        out_j += oj
+        out_t += ot
+        stats["sgp4_calls"] += calls
     stats["slow_pairs"] = stats.get("slow_pairs", 0) + int(pairs.shape[0])
     return np.array(out_i, dtype=np.int64), np.array(out_j, dtype=np.int64), np.array(out_t)
 
@@ -500,7 +568,10 @@ def _records(
     miss = np.linalg.norm(d, axis=1)
     # Python scalars column by column (``tolist``), not element by element: the records of a
     # full-catalog day are tens of thousands
+    # sorted by (TCA, norad_1, norad_2) as arrays (a stable sort, as ``list.sort`` was)
     sel = np.flatnonzero(fast)
+    tca_us = tca.astype(np.int64)
+    sel = sel[np.lexsort((norad[b[sel]], norad[a[sel]], tca_us[sel]))]
     names = table.names
     ia, ib = a[sel].tolist(), b[sel].tolist()
     cols = zip(
@@ -516,5 +587,4 @@ def _records(
         )
         for n1, n2, tc, md, sp, rr, it, ct, an, g1, g2, ka, kb in cols
     ]
-    out.sort(key=lambda c: (c.tca, c.norad_1, c.norad_2))
     return out
