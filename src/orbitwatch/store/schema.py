@@ -93,8 +93,41 @@ _V2 = (
     "CREATE INDEX objects_type ON objects (object_type)",
 )
 
+# Version 3: screening runs and their conjunctions (orbitwatch.store.screening_runs).
+# IF NOT EXISTS: stores written before version 3 may already hold these tables.
+_V3 = (
+    """CREATE TABLE IF NOT EXISTS screening_runs (
+        id INTEGER PRIMARY KEY,
+        created_us INTEGER NOT NULL,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL,
+        threshold_km REAL NOT NULL,
+        params_json TEXT NOT NULL,
+        objects INTEGER NOT NULL,
+        conjunctions INTEGER NOT NULL,
+        failures INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS screening_conjunctions (
+        run_id INTEGER NOT NULL REFERENCES screening_runs(id) ON DELETE CASCADE,
+        norad_1 INTEGER NOT NULL,
+        name_1 TEXT,
+        norad_2 INTEGER NOT NULL,
+        name_2 TEXT,
+        tca_us INTEGER NOT NULL,
+        miss_distance_km REAL NOT NULL,
+        relative_speed_km_s REAL NOT NULL,
+        radial_km REAL NOT NULL,
+        in_track_km REAL NOT NULL,
+        cross_track_km REAL NOT NULL,
+        approach_angle_deg REAL NOT NULL,
+        epoch_age_1_d REAL NOT NULL,
+        epoch_age_2_d REAL NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS screening_conjunctions_run ON screening_conjunctions(run_id, tca_us)",
+)
+
 #: ``MIGRATIONS[k]``: the SQL statements that take version ``k`` to ``k + 1``.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,8 +1,6 @@
 """Screening runs in the store: a run's parameters and its conjunctions, for later comparison.
 
-Two tables beside the element-set store (created on first use with ``CREATE TABLE IF
-NOT EXISTS``, so they need no migration of the store's schema and older orbitwatch
-versions simply ignore them):
+Two tables of the store's schema (version 3, :mod:`orbitwatch.store.schema`):
 
 ``screening_runs``          one row per run: when, window, threshold, parameters (JSON),
                             counts of objects / conjunctions / failures
@@ -27,46 +25,9 @@ from orbitwatch.times import as_utc, format_utc, utc_from_unix_us
 
 __all__ = ["list_runs", "load_conjunctions", "save_run"]
 
-_DDL = (
-    """CREATE TABLE IF NOT EXISTS screening_runs (
-        id INTEGER PRIMARY KEY,
-        created_us INTEGER NOT NULL,
-        start_us INTEGER NOT NULL,
-        end_us INTEGER NOT NULL,
-        threshold_km REAL NOT NULL,
-        params_json TEXT NOT NULL,
-        objects INTEGER NOT NULL,
-        conjunctions INTEGER NOT NULL,
-        failures INTEGER NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS screening_conjunctions (
-        run_id INTEGER NOT NULL REFERENCES screening_runs(id) ON DELETE CASCADE,
-        norad_1 INTEGER NOT NULL,
-        name_1 TEXT,
-        norad_2 INTEGER NOT NULL,
-        name_2 TEXT,
-        tca_us INTEGER NOT NULL,
-        miss_distance_km REAL NOT NULL,
-        relative_speed_km_s REAL NOT NULL,
-        radial_km REAL NOT NULL,
-        in_track_km REAL NOT NULL,
-        cross_track_km REAL NOT NULL,
-        approach_angle_deg REAL NOT NULL,
-        epoch_age_1_d REAL NOT NULL,
-        epoch_age_2_d REAL NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS screening_conjunctions_run ON screening_conjunctions(run_id, tca_us)",
-)
-
-
 def _conn(store: Store) -> sqlite3.Connection:
     conn: sqlite3.Connection = store._conn  # the store's own connection (same transactions, same file)
     return conn
-
-
-def _ensure(conn: sqlite3.Connection) -> None:
-    for ddl in _DDL:
-        conn.execute(ddl)
 
 
 def save_run(store: Store, result: ScreeningResult, params: dict[str, Any], *, now: np.datetime64) -> int:
@@ -75,7 +36,6 @@ def save_run(store: Store, result: ScreeningResult, params: dict[str, Any], *, n
     with _db_errors(store.path):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            _ensure(conn)
             cur = conn.execute(
                 "INSERT INTO screening_runs (created_us, start_us, end_us, threshold_km, params_json, objects,"
                 " conjunctions, failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -108,7 +68,6 @@ def list_runs(store: Store) -> list[dict[str, Any]]:
     """All stored runs, oldest first (JSON-ready dicts)."""
     conn = _conn(store)
     with _db_errors(store.path):
-        _ensure(conn)
         rows = conn.execute(
             "SELECT id, created_us, start_us, end_us, threshold_km, params_json, objects, conjunctions, failures"
             " FROM screening_runs ORDER BY id"
@@ -131,7 +90,6 @@ def load_conjunctions(store: Store, run_id: int) -> list[Conjunction]:
     """The conjunctions of run ``run_id``, by TCA."""
     conn = _conn(store)
     with _db_errors(store.path):
-        _ensure(conn)
         rows = conn.execute(
             "SELECT norad_1, name_1, norad_2, name_2, tca_us, miss_distance_km, relative_speed_km_s, radial_km,"
             " in_track_km, cross_track_km, approach_angle_deg, epoch_age_1_d, epoch_age_2_d"
