@@ -251,8 +251,12 @@ def main() -> None:
         print(f"orbitwatch: {ow['wall_s']:.1f} s wall, {ow['cpu_s']:.1f} s CPU, peak {ow['peak_mib']:.0f} MiB "
               f"(SGP4 worker processes: {ow['workers_peak_mib']:.0f} MiB, mostly pages shared with the parent), "
               f"{ow['conjunctions']} conjunctions, {ow['failures']} propagation failures")
-        print(f"  stages: sampling {sec['sampling']:.1f} s, grid {sec['grid']:.1f} s, model {sec['model']:.1f} s, "
-              f"SGP4 refinement {sec['sgp4_refine']:.1f} s; {st['sub_windows']} sub-window(s), "
+        cpu = st.get("cpu_seconds", {})
+        stage = {k: f"{sec[k]:.1f} s" + (f" ({cpu[k]:.1f} s CPU)" if k in cpu else "")
+                 for k in ("sampling", "grid", "model", "sgp4_refine")}
+        print(f"  stages (wall, CPU incl. workers): sampling {stage['sampling']}, grid {stage['grid']}, "
+              f"model {stage['model']}, SGP4 refinement {stage['sgp4_refine']}, "
+              f"records {sec.get('records', 0.0):.1f} s; {st['sub_windows']} sub-window(s), "
               f"cell {st['cell_km']:.0f} km, sub-step {st['sub_step_s']:g} s, knots {st['knot_step_s']:g} s")
         print(f"  candidates: grid {st['pairs_grid']} -> model minima {st['pairs_model']} -> "
               f"refined {st['pairs_refined']} -> conjunctions {st['conjunctions']}; SGP4 calls {st['sgp4_calls']}")

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -190,6 +191,12 @@ def _validate(
     return t0, t1
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads) and of its finished worker processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _latest_per_object(elements: ElementTable) -> ElementTable:
     """One element set per catalog number: the latest epoch (stable order by first appearance)."""
     ids = elements.norad_id
@@ -281,6 +288,7 @@ def screen(
         "pairs_refined": 0, "conjunctions": 0, "sgp4_calls": 0, "sub_windows": n_windows,
         "sub_step_s": sub_step_s, "knot_step_s": knot_step_s, "cell_km": 0.0,
         "seconds": {"sampling": 0.0, "grid": 0.0, "model": 0.0, "sgp4_refine": 0.0},
+        "cpu_seconds": {"sampling": 0.0, "grid": 0.0, "model": 0.0, "sgp4_refine": 0.0},
     }
     first_fail: dict[int, tuple[np.datetime64, int]] = {}
     rows: list[dict[str, npt.NDArray[Any]]] = []
@@ -292,6 +300,7 @@ def screen(
         k_t0_s = own_lo - pad_s
         k_t0 = t_start + np.timedelta64(round(k_t0_s * 1e6), "us")
         c0 = time.perf_counter()
+        u0 = _cpu_s()
         knots = None  # the previous sub-window's knots go before the next ones are made
         knots = sample_knots(
             sats, periods, k_t0, (own_hi - own_lo) + 2 * pad_s, base_step_s=knot_step_s,
@@ -306,6 +315,7 @@ def screen(
             if i not in first_fail or ft < first_fail[i][0]:
                 first_fail[i] = (max(ft, t_start), int(knots.fail_code[i]))
         c1 = time.perf_counter()
+        u1 = _cpu_s()
         if progress is not None:
             progress(3 * wk + 1, 3 * n_windows)
         # sub-step times relative to the knots' t0
@@ -320,6 +330,7 @@ def screen(
                                      active=sub, radial_accel_km_s2=radial_accel)
         stats["pairs_grid"] += int(ci.size)
         c2 = time.perf_counter()
+        u2 = _cpu_s()
         tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], 2.0 * w, -k_t0_s, span_s - k_t0_s)
         slow_i, slow_j, slow_t = _slow_pair_starts(sats, knots, ci, cj, t_sub[cs], w, -k_t0_s,
                                                    span_s - k_t0_s, stats, workers=workers)
@@ -330,6 +341,7 @@ def screen(
         tm = np.concatenate((tm, slow_t))
         stats["pairs_model"] += int(ci.size)
         c3 = time.perf_counter()
+        u3 = _cpu_s()
         if progress is not None:
             progress(3 * wk + 2, 3 * n_windows)
         res = _refine(sats, k_t0, ci, cj, tm, sub_step_s, workers)
@@ -346,15 +358,23 @@ def screen(
         rows.append({"i": ci[ok], "j": cj[ok], "t": t_abs[ok], "r1": r1[ok], "v1": v1[ok], "r2": r2[ok],
                      "v2": v2[ok]})
         c4 = time.perf_counter()
+        u4 = _cpu_s()
         secs = stats["seconds"]
         secs["sampling"] += c1 - c0
         secs["grid"] += c2 - c1
         secs["model"] += c3 - c2
         secs["sgp4_refine"] += c4 - c3
+        cpu = stats["cpu_seconds"]
+        cpu["sampling"] += u1 - u0
+        cpu["grid"] += u2 - u1
+        cpu["model"] += u3 - u2
+        cpu["sgp4_refine"] += u4 - u3
         if progress is not None:
             progress(3 * wk + 3, 3 * n_windows)
 
+    c5 = time.perf_counter()
     conj = _records(table, primary, rows, t_start, threshold_km, min_relative_speed_km_s)
+    stats["seconds"]["records"] = time.perf_counter() - c5
     failures = [
         PropagationFailure(
             norad=int(norad[i]), name=table.names[i], code=code,
@@ -374,6 +394,7 @@ def screen(
 SLOW_SCAN_STEP_S = 60.0
 #: fewer pairs than this are refined in this process (forking costs more than it saves)
 _PARALLEL_MIN_PAIRS = 4000
+_PARALLEL_MIN_SLOW_PAIRS = 8
 
 
 def _refine_job(sats: Sequence[Any], job: tuple[Any, ...]) -> dict[str, Any]:
@@ -471,7 +492,7 @@ def _slow_pair_starts(
         (int(i), int(j), max(float(a) - 2.0 * w, lo_s), min(float(b) + 2.0 * w, hi_s))
         for (i, j), a, b in zip(pairs.tolist(), t_lo.tolist(), t_hi.tolist(), strict=True)
     ]
-    n_parts = 1 if workers <= 1 or len(spans) < 8 else 2 * workers
+    n_parts = 1 if workers <= 1 or len(spans) < _PARALLEL_MIN_SLOW_PAIRS else 2 * workers
     cut = np.linspace(0, len(spans), n_parts + 1).round().astype(np.int64)
     jobs = [(knots.t0, spans[a:b]) for a, b in itertools.pairwise(cut.tolist())]
     out_i: list[int] = []
