@@ -333,6 +333,13 @@ def _sgp4_jobs(
         _FORK_OUT = np.empty((0, 0, 9))
 
 
+@numba.njit(cache=True, parallel=True)
+def _gather_rows(buf: FloatArray, rows: IntArray, out: FloatArray) -> None:
+    """``out[k] = buf[rows[k]]`` for ``(R, K, 9)`` blocks, one copy, on all threads."""
+    for k in numba.prange(rows.shape[0]):
+        out[k] = buf[rows[k]]
+
+
 def _midpoint_hermite(r: FloatArray, v: FloatArray, a: FloatArray, h: float) -> FloatArray:
     """Quintic Hermite at the middle of each interval: ``(n, K, 3)`` knots -> ``(n, K-1, 3)``."""
     return (
@@ -453,7 +460,7 @@ def sample_knots(
     while blocks:  # a level's shared buffer is unmapped once its last block is copied
         buf, rows = blocks.pop()
         m = rows.size * buf.shape[1]
-        rva[pos : pos + m] = buf[rows].reshape(-1, 9)
+        _gather_rows(buf, rows, rva[pos : pos + m].reshape(rows.size, buf.shape[1], 9))
         pos += m
         del buf
     usable = valid_until > 0
