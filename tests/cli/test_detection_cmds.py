@@ -44,7 +44,7 @@ def test_maneuvers_json_contract_matches_library(s6a: Path, tmp_path: Path) -> N
     with gzip.open(s6a, "rt") as fh:
         expected = detect_maneuvers(list(read_element_sets(fh, source=str(s6a)))).events
     assert len(data) == len(expected) > 0
-    assert all(list(d) == MAN_KEYS for d in data)
+    assert all(list(d) == [*MAN_KEYS, "owner"] and d["owner"] is None for d in data)
     assert [d["epoch_utc"] for d in data] == [e.epoch_utc for e in expected]
     assert all(d["norad"] == 46984 and d["delta_v_m_s"] >= 0 and 0 <= d["confidence"] <= 1 for d in data)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
@@ -81,7 +81,7 @@ def test_rpo_geo_json_and_plot(geo_week: Path, tmp_path: Path) -> None:
                                  "--plot", str(png)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert all(list(d) == RPO_KEYS for d in data)
+    assert all(list(d) == [*RPO_KEYS, "owner_1", "owner_2"] for d in data)
     pair = [d for d in data if (d["norad_1"], d["norad_2"]) == (28358, 46113)]
     assert len(pair) == 1 and pair[0]["kind"] == "sustained-proximity" and pair[0]["min_range_km"] < 1.0
     assert pair[0]["evidence"]["name_2"] == "MEV-2"
@@ -101,3 +101,52 @@ def test_rpo_kosmos_coplanar_from_cli(shared_data: Path) -> None:
     for key in ("plane_angle_deg", "delta_inclination_deg", "delta_raan_deg", "delta_semi_major_axis_km",
                 "phase_angle_deg", "phase_drift_deg_day", "time_to_next_approach_days"):
         assert key in ev
+
+
+SATCAT_HEADER = ("OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,OPS_STATUS_CODE,OWNER,LAUNCH_DATE,LAUNCH_SITE,"
+                 "DECAY_DATE,PERIOD,INCLINATION,APOGEE,PERIGEE,RCS,DATA_STATUS_CODE,ORBIT_CENTER,ORBIT_TYPE")
+
+
+def test_owner_from_store_satcat(s6a: Path, geo_week: Path, tmp_path: Path) -> None:
+    """Owner comes from the store's SATCAT metadata when present, ``null`` otherwise (issue 5).
+
+    No SATCAT file is staged (MANIFEST.md, "Known gaps"): the CSV is written here in
+    CelesTrak's column layout ("SATCAT Format Documentation", CSV format of 2023 May 7)
+    for MEV-2 (2020-056B, Northrop Grumman, owner code US) and Sentinel-6A (2020-086A,
+    operated by EUMETSAT, code EUME); Intelsat 10-02 (28358) is deliberately left out, so
+    its owner must be null.  The owner is display only: the episodes and events are the
+    same as without it.
+    """
+    satcat = tmp_path / "satcat.csv"
+    satcat.write_text("\n".join([
+        SATCAT_HEADER,
+        "MEV-2,2020-056B,46113,PAY,+,US,2020-08-15,FRGUI,,1436.1,0.05,35790,35782,,,EA,ORB",
+        "SENTINEL-6A,2020-086A,46984,PAY,+,EUME,2020-11-21,AFWTR,,112.4,66.04,1344,1330,,,EA,ORB",
+    ]) + "\n")
+    db = tmp_path / "o.db"
+    for path in (geo_week, s6a, satcat):
+        ingest = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--json"])
+        assert ingest.exit_code == 0, ingest.output
+
+    rpo = runner.invoke(app, ["rpo", "--db", str(db), "--norad", "46113", "--regime", "geo", "--json"])
+    assert rpo.exit_code == 0, rpo.output
+    data = json.loads(rpo.stdout)
+    assert data and all(list(d) == [*RPO_KEYS, "owner_1", "owner_2"] for d in data)
+    pair = [d for d in data if (d["norad_1"], d["norad_2"]) == (28358, 46113)]
+    assert len(pair) == 1 and (pair[0]["owner_1"], pair[0]["owner_2"]) == (None, "US")
+    from_files = json.loads(runner.invoke(app, ["rpo", "--catalog", str(geo_week), "--catalog", str(s6a),
+                                                "--norad", "46113", "--regime", "geo", "--json"]).stdout)
+    assert all(d["owner_1"] is None and d["owner_2"] is None for d in from_files)
+    strip = [{k: v for k, v in d.items() if not k.startswith("owner")} for d in data]
+    assert strip == [{k: v for k, v in d.items() if not k.startswith("owner")} for d in from_files]
+    table = runner.invoke(app, ["rpo", "--db", str(db), "--norad", "46113", "--regime", "geo"])
+    assert table.exit_code == 0 and "(US)" in table.stdout
+
+    man = runner.invoke(app, ["maneuvers", "--db", str(db), "--norad", "46984", "--json"])
+    assert man.exit_code == 0, man.output
+    events = json.loads(man.stdout)
+    assert events and all(list(d) == [*MAN_KEYS, "owner"] and d["owner"] == "EUME" for d in events)
+    files = json.loads(runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--json"]).stdout)
+    assert all(d["owner"] is None for d in files)
+    assert [{k: v for k, v in d.items() if k != "owner"} for d in events] == \
+        [{k: v for k, v in d.items() if k != "owner"} for d in files]

@@ -4,10 +4,15 @@ Fixed contract:
 
 * ``maneuvers (--db DB | --catalog PATH...) [--norad N...] [--since ISO] [--json] [--plot PATH]``;
   ``--json`` prints a list of ``{norad, name, epoch_utc, epoch_uncertainty_s, kind,
-  delta_v_m_s, confidence}``.
+  delta_v_m_s, confidence}`` plus ``owner``.
 * ``rpo (--db DB | --catalog PATH...) [--norad N...] [--regime leo|meo|geo|all] [--json]
   [--plot PATH]``; ``--json`` prints a list of ``{norad_1, norad_2, kind, start_utc,
-  end_utc, min_range_km, min_range_utc, score, evidence}``.
+  end_utc, min_range_km, min_range_utc, score, evidence}`` plus ``owner_1``, ``owner_2``.
+
+The owner (SATCAT ``OWNER``, e.g. ``PRC``, ``CIS``, ``US``) is read from the store's
+catalog metadata (``orbitwatch ingest satcat.csv``) when the history comes from the
+store and the object has one; it is ``null`` otherwise (catalog files carry none).  It
+is only displayed: the detectors are nation-neutral and never see it.
 
 Both need every element set (the history), not the latest per object: ``--catalog``
 files are read whole; ``--db`` reads the store's history.  ``--plot`` writes a PNG
@@ -71,6 +76,27 @@ def load_history(db: Path | None, catalogs: Sequence[Path] | None, norad: Sequen
     return sort_history(sets)
 
 
+def load_owners(db: Path | None, catalogs: Sequence[Path] | None, norads: Sequence[int]) -> dict[int, str | None]:
+    """SATCAT owner of each object in ``norads`` from the store (``None`` where unknown).
+
+    Catalog files carry no owner, so with ``catalogs`` every owner is ``None``.
+    """
+    owners: dict[int, str | None] = {int(n): None for n in norads}
+    if catalogs or not owners:
+        return owners
+    from orbitwatch.store import Store
+
+    with Store.open(db, create=False) as store:
+        for n in owners:
+            info = store.object_info(n)
+            owners[n] = info.owner if info is not None else None
+    return owners
+
+
+def _with_owner(name: str | None, owner: str | None) -> str:
+    return f"{name or ''} ({owner})" if owner else (name or "")
+
+
 # --------------------------------------------------------------------------- maneuvers
 
 
@@ -91,14 +117,16 @@ def maneuvers_cmd(
         report = detect_maneuvers(history, since=t_since, progress=progress)
     if plot is not None:
         _plot_maneuvers(history, report, plot, norad)
+    owners = load_owners(db, catalog, sorted({e.norad_id for e in report.events}))
     if as_json:
-        print_json([e.to_dict() for e in report.events])
+        print_json([{**e.to_dict(), "owner": owners[e.norad_id]} for e in report.events])
         return
     table = Table(title=f"{len(report.events)} manoeuvres in {len(report.noise)} objects")
     for col in ("NORAD", "name", "epoch (UTC)", "± h", "kind", "Δv m/s", "conf."):
         table.add_column(col, justify="right" if col in ("NORAD", "± h", "Δv m/s", "conf.") else "left")
     for e in report.events:
-        table.add_row(str(e.norad_id), e.name or "", e.epoch_utc, f"{e.epoch_uncertainty_s / 3600:.1f}", e.kind,
+        table.add_row(str(e.norad_id), _with_owner(e.name, owners[e.norad_id]), e.epoch_utc,
+                      f"{e.epoch_uncertainty_s / 3600:.1f}", e.kind,
                       f"{e.delta_v_m_s:.3f}", f"{e.confidence:.2f}")
     console.print(table)
     noise = Table(title="noise model per regime (median over objects of 1.4826·MAD)")
@@ -201,8 +229,10 @@ def rpo_cmd(
         report = monitor_rpo(history, norad=norad, regime=regime, maneuvers=maneuvers, progress=progress)
     if plot is not None:
         _plot_rpo(history, report.episodes, plot)
+    owners = load_owners(db, catalog, sorted({n for e in report.episodes for n in (e.norad_1, e.norad_2)}))
     if as_json:
-        print_json([e.to_dict() for e in report.episodes])
+        print_json([{**e.to_dict(), "owner_1": owners[e.norad_1], "owner_2": owners[e.norad_2]}
+                    for e in report.episodes])
         return
     table = Table(title=f"{len(report.episodes)} RPO episodes ({report.candidate_pairs} candidate pairs, "
                         f"{report.objects} objects)")
@@ -211,7 +241,8 @@ def rpo_cmd(
         table.add_column(col, no_wrap=not wrap)
     for e in report.episodes:
         rng = f"{e.min_range_km:.1f}" if math.isfinite(e.min_range_km) else "-"
-        table.add_row(e.kind, f"{e.norad_1} {e.name_1 or ''}\n{e.norad_2} {e.name_2 or ''}",
+        table.add_row(e.kind, f"{e.norad_1} {_with_owner(e.name_1, owners[e.norad_1])}\n"
+                      f"{e.norad_2} {_with_owner(e.name_2, owners[e.norad_2])}",
                       f"{_short(e.start)}\n{_short(e.end)}", f"{rng}\n{_short(e.min_range_time)}", f"{e.score:.2f}",
                       _key_figures(e))
     console.print(table)
