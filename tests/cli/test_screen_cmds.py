@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -134,3 +135,32 @@ def test_formation_exclusion_option(parents: Path) -> None:
     assert json.loads(res.stdout) == []  # the 11.65 km/s collision is slower than 12 km/s
     res = runner.invoke(app, ["screen", "--catalog", str(parents), *WINDOW, "--min-relative-speed-km-s", "-1"])
     assert res.exit_code == 3 and "INPUT_INVALID" in res.output
+
+
+def test_exclude_same_constellation_on_a_real_catalog(shared_data: Path) -> None:
+    """``--exclude-same-constellation`` on CelesTrak's active payloads of 2025-04-15, 1 h at 5 km.
+
+    Independent check by name: with the flag no STARLINK-STARLINK or ONEWEB-ONEWEB pair
+    remains, every conjunction kept is one found without the flag (same order), and every
+    one dropped is between two objects whose names begin with the same letters (a
+    constellation of :data:`CONSTELLATION_PREFIXES`, e.g. YAOGAN).
+    """
+    cat = shared_data / "catalog" / "celestrak-active-2025-04-15.tle.gz"
+    args = ["screen", "--catalog", str(cat), "--start", "2025-04-15T00:00:00Z", "--duration-h", "1",
+            "--threshold-km", "5", "--format", "json"]
+    full = runner.invoke(app, args)
+    excl = runner.invoke(app, [*args, "--exclude-same-constellation"])
+    assert full.exit_code == 0 and excl.exit_code == 0, full.output + excl.output
+    rows, kept = json.loads(full.stdout), json.loads(excl.stdout)
+
+    def same(row: dict[str, str]) -> bool:
+        return any(row["name_1"].startswith(p) and row["name_2"].startswith(p) for p in ("STARLINK", "ONEWEB"))
+
+    assert sum(map(same, rows)) > 10  # there is something to exclude
+    assert not any(map(same, kept))
+    assert [r for r in rows if r in kept] == kept
+    for r in rows:
+        if r not in kept:
+            heads = [re.match(r"[A-Z]+", r[k]) for k in ("name_1", "name_2")]
+            assert heads[0] and heads[1] and heads[0].group(0) == heads[1].group(0), r
+    assert all(r in kept for r in rows if r["name_1"].startswith("ISS") or "DEB" in r["name_1"] + r["name_2"])
