@@ -165,3 +165,30 @@ def test_geo_station_keeping_fengyun_2h(shared_data: Path) -> None:
     drifts = [(e.evidence["drift_before_deg_day"], e.evidence["drift_after_deg_day"]) for e in rep.events]
     assert all(abs(b) < 0.05 and abs(a) < 0.05 for b, a in drifts)
     assert rep.noise[0].regime == "geo"
+
+
+def test_geo_relocation_start_and_stop(shared_data: Path) -> None:
+    """A GEO relocation: a -1.5 m/s tangential burn starts an eastward drift, +1.5 m/s stops it.
+
+    Expected (derived in ``_synthetic.py``, Gauss for a circular orbit): dn/n = -3 dv/v,
+    v = 3.075 km/s, so the drift rate changes by 360 n * 3 * 1.5 / 3075 = 0.53 deg/day,
+    above the 0.1 deg/day "moving" and 0.05 deg/day "change" levels of a relocation; each
+    event's delta-v is 1.5 m/s (within 10 %) and its bracket holds the burn.  Base: a real
+    Fengyun-2H element set (station-kept, drift ~0); noise: Gaussian, 2e-7 rev/day in mean
+    motion (~0.3 km in a), 1e-4 deg in inclination, 1 km along track, daily sets.
+    """
+    geo = _read(shared_data / "history/maneuver-benchmark/Fengyun-2H.tle.gz")
+    base = geo[len(geo) // 2]
+    rng = np.random.default_rng(11)
+    start, stop = base.epoch + np.timedelta64(20 * DAY_US + 7_000_000_000, "us"), \
+        base.epoch + np.timedelta64(50 * DAY_US + 40_000_000_000, "us")
+    hist = synthetic_history(base, [Burn(start, dv_tangential_m_s=-1.5), Burn(stop, dv_tangential_m_s=1.5)],
+                             n_sets=80, mean_gap_day=1.0, noise_n=rng.normal(0.0, 2e-7, 2000),
+                             noise_i=rng.normal(0.0, 1e-4, 2000), sigma_along_km=1.0, seed=12)
+    rep = detect_maneuvers(hist)
+    assert [e.kind for e in rep.events] == ["relocation", "relocation"]
+    for ev, tb in zip(rep.events, (start, stop), strict=True):
+        assert ev.delta_v_m_s == pytest.approx(1.5, rel=0.10)
+        assert ev.epoch_before <= tb <= ev.epoch_after
+    drift = [rep.events[0].evidence["drift_after_deg_day"], rep.events[1].evidence["drift_before_deg_day"]]
+    assert drift == pytest.approx([0.53, 0.53], abs=0.05)
