@@ -296,3 +296,25 @@ def test_geo_sustained_proximity_complete_against_brute_force(shared_data: Path)
     assert sorted(must - sustained) == []
     spurious = [p for p in sustained if not (ref.get(p, (0, 0, 0))[1] >= 0.8 and ref[p][2] >= 0.4)]
     assert spurious == []
+
+
+def test_episodes_do_not_depend_on_the_other_objects(shared_data: Path) -> None:
+    """A pair's episodes are the same whether the history holds the whole GEO week or only a
+    band of it (the coarse grid once started at the earliest epoch of the input, so adding
+    objects shifted every pair's samples: 8 episodes for these objects from the whole file,
+    5 from the band).  Subset: 70-115 deg E, as in the brute-force test above."""
+    path = shared_data / "history/celestrak-groups-2026-05-24_30/geo-history-2026-05-24_30.tle.gz"
+    chosen, _ = _geo_band_brute_force(path, 70.0, 115.0)
+    with gzip.open(path, "rt") as fh:
+        full = list(read_element_sets(fh, source=path.name))
+    band = [s for s in full if s.norad_id in chosen]
+    assert len({s.norad_id for s in band}) < len({s.norad_id for s in full}) / 3
+
+    def key(history: list[ElementSet]) -> list[tuple[object, ...]]:
+        rep = monitor_rpo(history, regime="geo", norad=[41586, 45344, 41725, 38779])
+        return sorted((e.norad_1, e.norad_2, e.kind, str(e.start), str(e.end), round(e.min_range_km, 6))
+                      for e in rep.episodes)
+
+    whole = key(full)
+    assert len(whole) >= 5
+    assert whole == key(band)

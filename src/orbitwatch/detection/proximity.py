@@ -483,9 +483,13 @@ def _candidate_pairs(
 ) -> tuple[dict[tuple[int, int], list[int]], npt.NDArray[np.datetime64], FloatArray]:
     """Pairs within the prefilter radius at some coarse time -> the coarse indices; plus the grid
     and the coarse mean positions ``(objects, T, 3)`` (NaN outside each history)."""
-    lo = min(table.epoch[s.start] for s in slices.values())
-    hi = max(table.epoch[s.stop - 1] for s in slices.values())
     step_us = int(cfg.coarse_step_s * 1e6)
+    # The grid is anchored to whole multiples of the step since 1970 (UTC), not to the earliest
+    # epoch of the input: a pair's samples, hence its episodes, must not depend on which other
+    # objects are in the history (``--norad`` on a subset vs the whole file).
+    lo_us = int(min(table.epoch[s.start] for s in slices.values()).astype(UTC_DTYPE).astype(np.int64))
+    lo = np.datetime64(lo_us - lo_us % step_us, "us")
+    hi = max(table.epoch[s.stop - 1] for s in slices.values())
     nt = int((hi - lo).astype(np.int64) // step_us) + 2
     grid = lo + (np.arange(nt) * step_us).astype("timedelta64[us]")
     n_obj = len(ids)
