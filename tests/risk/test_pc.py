@@ -99,3 +99,28 @@ def test_different_frames_rejected(shared_data) -> None:
     with pytest.raises(InputError) as info:
         pc_from_cdm(cdm.with_items("object2", items))
     assert info.value.code == "INPUT_FRAME"
+
+
+def test_cartesian_3d_methods_flag_orbit_curvature(shared_data) -> None:
+    """hall3d / montecarlo move a Cartesian 6x6 covariance, which puts a 1-sigma in-track displacement s
+    off the curved orbit by s^2 / (2|r|).  In this real CARA CDM the in-track sigma is ~16 km, i.e. ~19 m
+    off the orbit, more than the 15 m HBR: CARA's own COLLISION_PROBABILITY is 1.082e-4 (2D, valid here)
+    and Foster reproduces it, but the Cartesian 3D result collapses by many orders of magnitude.  The
+    record must say so (CARTESIAN_COVARIANCE_CURVATURE) instead of a silent number; Foster is not
+    flagged, and neither is Alfano's case 5, where hall3d agrees with Foster to 0.2 %."""
+    root = shared_data / "cdm"
+    path = root / "cara-pc-test-cdms" / "000025994_conj_000026980_20220928_223445_20220924_220647.cdm"
+    cdm = read_cdm(path.read_text(), source=path.name)
+    assert cdm.collision_probability == pytest.approx(1.082e-4, rel=1e-3)
+    foster = pc_from_cdm(cdm, method="foster")
+    assert foster["pc"] == pytest.approx(cdm.collision_probability, rel=5e-3)
+    assert "CARTESIAN_COVARIANCE_CURVATURE" not in foster["usage_violations"]
+    hall = pc_from_cdm(cdm, method="hall3d")
+    assert hall["pc"] < 1e-3 * foster["pc"]  # the failure the flag reports
+    assert "CARTESIAN_COVARIANCE_CURVATURE" in hall["usage_violations"]
+    mc = pc_from_cdm(cdm, method="montecarlo", n_samples=2000)
+    assert "CARTESIAN_COVARIANCE_CURVATURE" in mc["usage_violations"]
+    alfano = read_cdm((root / "cara-sample-cdms" / "AlfanoTestCase05.cdm").read_text())
+    ok = pc_from_cdm(alfano, method="hall3d", window_s=1419.0)
+    assert ok["pc"] == pytest.approx(pc_from_cdm(alfano, method="foster")["pc"], rel=1e-2)
+    assert "CARTESIAN_COVARIANCE_CURVATURE" not in ok["usage_violations"]

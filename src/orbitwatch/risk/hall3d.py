@@ -18,7 +18,7 @@ moves on its two-body conic from TCA and its 6x6 covariance is mapped *linearly*
 with the conic's state-transition matrix (Hall instead maps equinoctial-element
 covariances and refines each time's "peak-overlap" point).  The unit sphere is
 integrated with a product Gauss-Legendre (cos colatitude) x trapezoid (longitude)
-rule of 16 x 32 nodes (Hall uses a 5810-point Lebedev rule); time with composite
+rule of 48 x 96 nodes (Hall uses a 5810-point Lebedev rule); time with composite
 Gauss-Legendre panels over the window, densest over the rectilinear conjunction
 bounds ``T +- sigma_T sqrt(2) erfcinv(1e-16)``.  Valid when the encounter is long
 or slow and the 2D method is not (see

@@ -10,7 +10,8 @@ Methods (``METHODS``): ``foster`` (default; Foster 1992, circle), ``chan``,
 (two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
 ``auto`` (``foster`` unless CARA's usage-violation check says the 2D assumptions fail,
-then ``hall3d``).
+then ``hall3d``).  ``hall3d`` and ``montecarlo`` records whose Cartesian covariance cannot
+follow the orbit's curvature at the HBR scale carry ``CARTESIAN_COVARIANCE_CURVATURE``.
 
 :func:`pc_from_cdm` computes the Pc of one parsed CDM: the RTN covariances are
 rotated to the CDM's frame with each object's own state, combined and projected on
@@ -179,6 +180,10 @@ def pc_for_states(
                 rem[ii] = mc.covariance_clipped
                 extra.setdefault("ci_low", np.full(m, np.nan))[ii] = mc.ci_low
                 extra.setdefault("ci_high", np.full(m, np.nan))[ii] = mc.ci_high
+            if name in ("hall3d", "montecarlo"):
+                bent = _curvature_violation(r1[ii], p1[ii], r2[ii], p2[ii], hbr[ii])
+                for i in ii[bent]:
+                    flags[i].append("CARTESIAN_COVARIANCE_CURVATURE")
             for i in ii:
                 used[i] = name
     return PcResult(
@@ -192,6 +197,27 @@ def pc_for_states(
         covariance_source=[(src1, src2)] * m,
         extra=extra,
     )
+
+
+def _curvature_violation(
+    r1_km: FloatArray, cov1_km2: FloatArray, r2_km: FloatArray, cov2_km2: FloatArray, hbr_km: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """(M,) True where a Cartesian Gaussian cannot follow the orbit's curvature at the HBR scale.
+
+    ``hall3d`` and ``montecarlo`` move each object's 6x6 *Cartesian* covariance with the
+    conic (see :mod:`orbitwatch.risk.hall3d`).  A 1-sigma displacement ``s`` along the
+    most uncertain direction (in-track, in practice) then lies on the tangent, off the
+    curved orbit by ``s^2 / (2 |r|)``; when that exceeds the hard-body radius for either
+    object the 3D result may be wrong by orders of magnitude (found on real CARA CDMs
+    whose in-track sigma is tens of km: 2D and CARA say 1e-4, the Cartesian 3D methods
+    ~0).  Hall (2021) avoids this by mapping equinoctial-element covariances, which
+    orbitwatch does not do; the flag says so instead of returning a silent number.
+    """
+    out = np.zeros(r1_km.shape[0], dtype=bool)
+    for r, c in ((r1_km, cov1_km2), (r2_km, cov2_km2)):
+        lam = np.linalg.eigvalsh(0.5 * (c[:, :3, :3] + np.swapaxes(c[:, :3, :3], 1, 2)))[:, -1]
+        out |= lam / (2.0 * np.linalg.norm(r, axis=1)) > hbr_km
+    return out
 
 
 def _period(states: FloatArray) -> FloatArray:
