@@ -124,3 +124,32 @@ def test_cartesian_3d_methods_flag_orbit_curvature(shared_data) -> None:
     ok = pc_from_cdm(alfano, method="hall3d", window_s=1419.0)
     assert ok["pc"] == pytest.approx(pc_from_cdm(alfano, method="foster")["pc"], rel=1e-2)
     assert "CARTESIAN_COVARIANCE_CURVATURE" not in ok["usage_violations"]
+
+
+def test_negative_rtn_variance_in_a_cdm_is_a_per_record_code(shared_data) -> None:
+    """A CDM whose secondary has CR_R = -5 m^2: after the RTN -> inertial rotation every inertial
+    diagonal is still positive, but the combined encounter-plane covariance has a negative variance.
+    That is bad input for this conjunction (INPUT_NEGATIVE_VARIANCE, pc NaN), never an exception that
+    loses the other conjunctions of a batch, and never a number."""
+    path = shared_data / "cdm" / "cara-pc-test-cdms" / "000025994_conj_000026980_20220928_223445_20220924_220647.cdm"
+    lines = path.read_text().splitlines()
+    cr_r = [k for k, line in enumerate(lines) if line.startswith("CR_R")]
+    assert len(cr_r) == 2
+    lines[cr_r[1]] = "CR_R = -5.0 [m**2]"
+    bad = read_cdm("\n".join(lines) + "\n", source="bad.cdm")
+    assert (np.diagonal(bad.covariance_inertial_km(2)[:3, :3]) > 0).all()
+    for method in ("foster", "chan", "alfano", "hall3d", "max", "auto"):
+        rec = pc_from_cdm(bad, method=method)
+        assert rec["pc"] is None or np.isnan(rec["pc"]), method
+        assert "INPUT_NEGATIVE_VARIANCE" in rec["usage_violations"], method
+    good = read_cdm(path.read_text(), source=path.name)
+    s = [np.concatenate([c.state(1)[None], c.state(2)[None]]) for c in (bad, good)]
+    res = pc_for_states(
+        np.stack([s[0][0, :3], s[1][0, :3]]), np.stack([s[0][0, 3:], s[1][0, 3:]]),
+        np.stack([bad.covariance_inertial_km(1), good.covariance_inertial_km(1)]),
+        np.stack([s[0][1, :3], s[1][1, :3]]), np.stack([s[0][1, 3:], s[1][1, 3:]]),
+        np.stack([bad.covariance_inertial_km(2), good.covariance_inertial_km(2)]),
+        0.015,
+    )
+    assert res.codes.tolist() == ["INPUT_NEGATIVE_VARIANCE", ""]
+    assert np.isnan(res.pc[0]) and res.pc[1] == pytest.approx(1.082e-4, rel=5e-3)  # CARA's value

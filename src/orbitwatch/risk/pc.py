@@ -141,11 +141,17 @@ def pc_for_states(
         for j, i in enumerate(idx):
             flags[i] = uv.flags[j]
         plane = encounter_plane(r1[idx], v1[idx], p1[idx], r2[idx], v2[idx], p2[idx])
+        # Each object's diagonal can be >= 0 while the combined covariance projected on the
+        # encounter plane has a negative variance (e.g. a CDM with a negative RTN variance,
+        # rotated to inertial): a per-conjunction code, not an exception for the whole batch.
+        with np.errstate(invalid="ignore"):
+            neg_plane = (np.diagonal(plane.cov_km2, axis1=1, axis2=2) < 0).any(1)
+        codes[idx[neg_plane]] = "INPUT_NEGATIVE_VARIANCE"
         chosen = np.array([method] * idx.size, dtype=object)
         if method == "auto":
             chosen = np.where(uv.invalid_2d, "hall3d", "foster").astype(object)
-        for name in sorted(set(chosen.tolist())):
-            sel = chosen == name
+        for name in sorted(set(chosen[~neg_plane].tolist())):
+            sel = (chosen == name) & ~neg_plane
             ii = idx[sel]
             if name in ("foster", "chan", "alfano"):
                 fn = {"foster": pc_foster_plane, "chan": pc_chan_plane, "alfano": pc_alfano_plane}[name]
