@@ -16,7 +16,10 @@ Resilience: the schedule is recomputed with each station (or each set of ``k``
 stations) removed; reported are the scheduled contact time lost, the contacts lost
 and the satellites left without any contact.  Each station's *contribution* is its
 scheduled contact time in the full network and the time lost without it (smaller
-when other stations can take over its windows).
+when other stations can take over its windows).  Because the greedy maximises the number
+of contacts, not their duration, the loss can be *negative*: without a station that took
+short windows, longer ones elsewhere fit (on KSAT with two SSO satellites, dropping Prudhoe
+Bay adds about 3 minutes).  A negative loss means "not needed by this schedule".
 """
 
 from __future__ import annotations
