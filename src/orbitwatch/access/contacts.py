@@ -18,8 +18,9 @@ and the satellites left without any contact.  Each station's *contribution* is i
 scheduled contact time in the full network and the time lost without it (smaller
 when other stations can take over its windows).  Because the greedy maximises the number
 of contacts, not their duration, the loss can be *negative*: without a station that took
-short windows, longer ones elsewhere fit (on KSAT with two SSO satellites, dropping Prudhoe
-Bay adds about 3 minutes).  A negative loss means "not needed by this schedule".
+short windows, longer ones elsewhere fit (KSAT less Svalbard and Troll, NOAA 20 and
+Suomi NPP, 2025-04-15: dropping Prudhoe Bay adds about 3 minutes).  A negative loss
+means "not needed by this schedule".
 """
 
 from __future__ import annotations
