@@ -28,8 +28,13 @@ k-d tree on orbit normals (``scipy.spatial.cKDTree``); proximity candidates from
 of secular mean-element positions (:func:`orbitwatch.detection.elements.mean_position_km`)
 on a coarse time grid with a generous radius, kept (outside GEO) only when their planes are
 within ``prefilter_plane_deg`` and their semi-major axes within the radius (crossing orbits
-meet everywhere in LEO but cannot stay close); only those pairs are propagated with SGP4 on
-a fine grid, and only inside the coarse windows where they were close.
+meet everywhere in LEO but cannot stay close) and close at enough coarse instants.  GEO pairs
+are complete instead: from SGP4 states at 1-hour sub-samples, a pair is a candidate whenever
+a rigorous bound (straight-line closest approach over the half-hour either side, minus a
+Gronwall bound on the gravity-gradient curvature and a perturbation pad) lets it be within
+the threshold, with no minimum number of hits, so brief daily passes of an inclined
+neighbour are found.  Only candidate pairs are propagated with SGP4 on a fine grid, and only
+inside the coarse windows where they could be close.
 
 Concern score (0..1), a weighted sum of components each in 0..1, stated with the episode:
 proximity ``1 - min_range/threshold``, duration ``min(days/7, 1)``, manoeuvre (1 when a
@@ -56,6 +61,7 @@ from scipy.spatial import cKDTree
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
+from orbitwatch.constants import EARTH_ROTATION_RAD_S, WGS72_MU_KM3_S2
 from orbitwatch.detection import elements as el
 from orbitwatch.detection.maneuvers import ManeuverEvent, ManeuverReport, sort_history
 from orbitwatch.errors import InputError
@@ -97,6 +103,8 @@ class ProximityConfig:
     prefilter_factor: float = 3.0
     prefilter_margin_km: float = 50.0
     prefilter_plane_deg: float = 2.0
+    geo_substep_s: float = 3600.0
+    geo_accel_pad_km_s2: float = 1e-6
     fine_step_leo_s: float = 60.0
     fine_step_geo_s: float = 600.0
     coplanar_angle_deg: float = 0.5
@@ -477,12 +485,128 @@ def _coplanar_episode(
 # --------------------------------------------------------------------------- proximity
 
 
+def _geo_reach_factors(half_s: float, r_min_km: Any, accel_pad_km_s2: float) -> tuple[Any, Any, Any]:
+    """``(cosh(kh) - 1, sinh(kh) / k - h, pad_km)`` of the GEO candidate bound over a half-width ``h``.
+
+    The relative position ``x`` of two objects obeys ``x'' = g(r1) - g(r2) + e`` with the
+    gravity gradient bounded by ``k^2 = 3 mu / r_min^3`` (the two-body gradient norm is
+    ``2 mu / r^3``; 3 leaves room for J2) and ``|e| <= accel_pad`` (lunisolar/J2 differences and
+    SGP4's departures from a force model).  Gronwall's comparison with ``y'' = k^2 y`` bounds
+    the departure from the straight line for ``|s| <= h``:
+    ``|x(s) - x0 - v0 s| <= |x0| (cosh(kh) - 1) + |v0| (sinh(kh)/k - h) + pad_km`` with
+    ``pad_km = accel_pad (cosh(kh) - 1) / k^2``.
+    """
+    k = np.sqrt(3.0 * WGS72_MU_KM3_S2 / np.asarray(r_min_km, dtype=np.float64) ** 3)
+    kh = k * half_s
+    return np.cosh(kh) - 1.0, np.sinh(kh) / k - half_s, accel_pad_km_s2 * (np.cosh(kh) - 1.0) / k**2
+
+
+def _geo_candidates(
+    table: ElementTable, eph: _Ephemerides, slices: dict[int, slice], ids: list[int], geo_k: npt.NDArray[np.int64],
+    g_us: npt.NDArray[np.int64], valid_end: npt.NDArray[np.int64], cfg: ProximityConfig,
+    wanted_mask: npt.NDArray[np.bool_] | None,
+) -> dict[tuple[int, int], list[int]]:
+    """GEO pairs (indices into ``ids``) -> coarse indices ``j`` such that the pair can be within
+    the range threshold at some time within half a coarse step of ``grid[j]``: complete by
+    construction (no minimum number of hits, no luck of the sample phase).
+
+    Each coarse step is cut into sub-intervals of at most ``geo_substep_s``; at each
+    sub-interval centre every object contributes the SGP4 state (position, velocity) of every
+    element set in force somewhere in the sub-interval (a set switch is a jump, so each set's
+    smooth trajectory is bounded separately).  A pair of states with relative ``x0, v0`` can come
+    within ``D`` in the sub-interval (half-width ``h``) only if
+    ``min_{|s|<=h} |x0 + v0 s| - |x0| (cosh(kh)-1) - |v0| (sinh(kh)/k - h) - pad <= D``
+    (:func:`_geo_reach_factors`).  The k-d tree query uses per-state radii from the speed in
+    the Earth-rotating frame ``q = |v - w x r|`` (``|v0| <= q1 + q2 + w |x0|``), a superset of
+    that test, so no pair is lost before the exact test.
+    """
+    step_us = int(cfg.coarse_step_s * 1e6)
+    n_sub = max(1, math.ceil(cfg.coarse_step_s / cfg.geo_substep_s))
+    sub_us = step_us / n_sub
+    half_s = sub_us / 2e6
+    offs = (np.arange(n_sub) - (n_sub - 1) / 2.0) * sub_us
+    centres = (g_us[:, None] + np.round(offs)[None, :].astype(np.int64)).ravel()
+    half_us = math.ceil(sub_us / 2)
+    jd, fr = jd_utc(centres.astype(UTC_DTYPE))
+    sub_idx: list[npt.NDArray[np.int64]] = []
+    owner: list[npt.NDArray[np.int64]] = []
+    states: list[FloatArray] = []
+    for k in geo_k.tolist():
+        sl = slices[ids[k]]
+        ep = table.epoch[sl].astype(UTC_DTYPE).astype(np.int64)
+        inside = np.flatnonzero((centres + half_us >= ep[0]) & (centres - half_us <= valid_end[k]))
+        if inside.size == 0:
+            continue
+        lo = np.maximum(np.searchsorted(ep, centres[inside] - half_us, side="right") - 1, 0)
+        hi = np.maximum(np.searchsorted(ep, centres[inside] + half_us, side="right") - 1, 0)
+        for row in range(int(lo.min()), int(hi.max()) + 1):
+            m = inside[(lo <= row) & (hi >= row)]
+            if m.size == 0:
+                continue
+            err, r, v = eph._sat(sl.start + row).sgp4_array(np.ascontiguousarray(jd[m]), np.ascontiguousarray(fr[m]))
+            good = np.asarray(err) == 0
+            sub_idx.append(m[good])
+            owner.append(np.full(int(good.sum()), k, dtype=np.int64))
+            states.append(np.concatenate([np.asarray(r)[good], np.asarray(v)[good]], axis=1))
+    hits: dict[tuple[int, int], list[int]] = {}
+    if not states:
+        return hits
+    si = np.concatenate(sub_idx)
+    order = np.argsort(si, kind="stable")
+    si, own, st = si[order], np.concatenate(owner)[order], np.concatenate(states)[order]
+    bounds = np.flatnonzero(np.concatenate([[True], si[1:] != si[:-1], [True]]))
+    # Per pair, r_min = 0.95 x the lower of the two radii (so a pair's candidates do not depend on
+    # the other objects); the k-d tree query uses the lowest radius of the sample (a superset).
+    r_norm = np.linalg.norm(st[:, :3], axis=1)
+    w = EARTH_ROTATION_RAD_S
+    spin = np.array([0.0, 0.0, w])
+    for lo_b, hi_b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if hi_b - lo_b < 2:
+            continue
+        p, v, o, rn = st[lo_b:hi_b, :3], st[lo_b:hi_b, 3:], own[lo_b:hi_b], r_norm[lo_b:hi_b]
+        g1, g2, gpad = _geo_reach_factors(half_s, 0.95 * float(rn.min()), cfg.geo_accel_pad_km_s2)
+        denom = 1.0 - float(g1) - (half_s + float(g2)) * w
+        if denom <= 0.05:
+            raise InputError(f"geo_substep_s {cfg.geo_substep_s} is too long for the GEO candidate bound",
+                             code="INPUT_INVALID", field="geo_substep_s")
+        radii = (cfg.geo_range_km + float(gpad) + 2.0 * (half_s + float(g2))
+                 * np.linalg.norm(v - np.cross(spin, p), axis=1)) / denom
+        lists = cKDTree(p).query_ball_point(p, radii)
+        qa = np.repeat(np.arange(p.shape[0]), [len(x) for x in lists])
+        qb = np.concatenate([np.asarray(x, dtype=np.int64) for x in lists])
+        # Either state's radius may be the one that covers the pair: keep both directions,
+        # ordered by owner below.
+        m = o[qa] != o[qb]
+        qa, qb = qa[m], qb[m]
+        x0, v0 = p[qa] - p[qb], v[qa] - v[qb]
+        vv = np.einsum("ij,ij->i", v0, v0)
+        s_star = np.clip(-np.einsum("ij,ij->i", x0, v0) / np.maximum(vv, 1e-30), -half_s, half_s)
+        dmin = np.linalg.norm(x0 + v0 * s_star[:, None], axis=1)
+        c1, c2, pad = _geo_reach_factors(half_s, 0.95 * np.minimum(rn[qa], rn[qb]), cfg.geo_accel_pad_km_s2)
+        ok = dmin - c1 * np.linalg.norm(x0, axis=1) - c2 * np.sqrt(vv) <= cfg.geo_range_km + pad
+        oa, ob = np.minimum(o[qa[ok]], o[qb[ok]]), np.maximum(o[qa[ok]], o[qb[ok]])
+        if wanted_mask is not None:
+            keep = wanted_mask[oa] | wanted_mask[ob]
+            oa, ob = oa[keep], ob[keep]
+        j = int(si[lo_b]) // n_sub
+        for a, b in set(zip(oa.tolist(), ob.tolist(), strict=True)):
+            lst = hits.setdefault((a, b), [])
+            if not lst or lst[-1] != j:
+                lst.append(j)
+    return hits
+
+
 def _candidate_pairs(
     table: ElementTable, slices: dict[int, slice], ids: list[int], regimes: dict[int, str],
-    cfg: ProximityConfig, wanted: set[int] | None, progress: Progress | None,
+    cfg: ProximityConfig, wanted: set[int] | None, progress: Progress | None, eph: _Ephemerides | None = None,
 ) -> tuple[dict[tuple[int, int], list[int]], npt.NDArray[np.datetime64], FloatArray]:
     """Pairs within the prefilter radius at some coarse time -> the coarse indices; plus the grid
-    and the coarse mean positions ``(objects, T, 3)`` (NaN outside each history)."""
+    and the coarse mean positions ``(objects, T, 3)`` (NaN outside each history).
+
+    GEO-GEO pairs come from :func:`_geo_candidates_at` (every pair that can be within the
+    threshold at any time within half a step of the coarse instant); other pairs from the mean
+    positions within ``range * prefilter_factor + prefilter_margin`` and similar orbits."""
+    eph = eph or _Ephemerides(table)
     step_us = int(cfg.coarse_step_s * 1e6)
     # The grid is anchored to whole multiples of the step since 1970 (UTC), not to the earliest
     # epoch of the input: a pair's samples, hence its episodes, must not depend on which other
@@ -513,6 +637,8 @@ def _candidate_pairs(
     all_nodedot = el.secular_rates_rad_min(table.mean_motion_rev_per_day, table.eccentricity,
                                            table.inclination_deg)[2]
     is_geo = np.array([regimes[nid] == "geo" for nid in ids])
+    hits.update(_geo_candidates(table, eph, slices, ids, np.flatnonzero(is_geo), g_us, valid_end, cfg,
+                                wanted_mask))
     cos_plane = math.cos(math.radians(cfg.prefilter_plane_deg))
     for j in range(nt):
         # Latest set at or before the grid time, per object (epochs are sorted within objects).
@@ -547,7 +673,7 @@ def _candidate_pairs(
         na = el.orbit_normal(table.inclination_deg[ra], table.raan_deg[ra] + np.degrees(all_nodedot[ra] * dt_a))
         nb = el.orbit_normal(table.inclination_deg[rb], table.raan_deg[rb] + np.degrees(all_nodedot[rb] * dt_b))
         similar = (np.sum(na * nb, axis=1) >= cos_plane) & (np.abs(all_a[ra] - all_a[rb]) <= rmax)
-        keep &= similar | (is_geo[a_i] & is_geo[b_i])
+        keep &= similar & ~(is_geo[a_i] & is_geo[b_i])
         for a, b in zip(a_i[keep].tolist(), b_i[keep].tolist(), strict=True):
             lst = hits.setdefault((min(a, b), max(a, b)), [])
             if not lst or lst[-1] != j:
@@ -595,8 +721,8 @@ def monitor_rpo(
     if len(ids) < 2:
         return RPOReport(episodes=episodes, candidate_pairs=0, objects=len(ids))
     # (b), (c) from the histories.
-    hits, grid, pos = _candidate_pairs(table, slices, ids, regimes, cfg, wanted, progress)
     eph = _Ephemerides(table)
+    hits, grid, pos = _candidate_pairs(table, slices, ids, regimes, cfg, wanted, progress, eph)
     min_hits = max(2, int(0.5 * cfg.min_duration_s / cfg.coarse_step_s))
     for a, b in sorted(hits):
         n1, n2 = ids[a], ids[b]
@@ -609,9 +735,11 @@ def monitor_rpo(
         thr = cfg.range_km(reg)
         geo = reg == "geo" and regimes[n2] == "geo"
         js = np.array(sorted(set(hits[(min(a, b), max(a, b))])))
-        # Fine grid inside the coarse windows where the pair was close; only pairs close at enough
-        # coarse instants can stay within the threshold for min_duration_s.
-        if js.shape[0] >= min_hits:
+        # Fine grid inside the coarse windows where the pair was close.  GEO candidates are complete
+        # (every time within the threshold is within half a step of a hit), so every GEO candidate
+        # is checked, brief daily passes included; elsewhere only pairs close at enough coarse
+        # instants can stay within the threshold for min_duration_s.
+        if geo or js.shape[0] >= min_hits:
             episodes.extend(_stays(table, eph, grid, js, s1, s2, n1, n2, name1, name2, reg, thr, geo, cfg,
                                    maneuvers))
         # (c) approach after a manoeuvre, on the coarse mean-element ranges (daily minima).
