@@ -70,7 +70,8 @@ def _ingest_demo_catalog(store: Store, *, offline: bool, now: np.datetime64) -> 
 @app.command("demo")
 @handle_errors
 def demo(
-    db: Annotated[Path | None, typer.Option("--db", help="Demo store (default: demo.db in the user data dir).")]
+    db: Annotated[Path | None, typer.Option("--db", help="Store to use (default: demo.db in the user data dir, "
+                                                         "rebuilt on every run).")]
     = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not try the live CelesTrak source.")] = False,
     hours: Annotated[float, typer.Option("--hours", help="Screening window for the closest approaches (0: skip).")]
@@ -79,6 +80,11 @@ def demo(
     """Ingest a catalog, show its statistics, where the ISS is and the closest approaches ahead."""
     now = now_utc()
     path = db or default_demo_db()
+    if db is None:
+        # The default demo store is rebuilt each run, so catalogs from earlier runs
+        # (live, file or synthetic) never mix.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     console.rule("[bold]orbitwatch demo")
     with Store.open(path) as store:
         label = _ingest_demo_catalog(store, offline=offline, now=now)
