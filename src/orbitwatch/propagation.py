@@ -38,6 +38,7 @@ __all__ = [
     "ephemeris_in_frame",
     "iter_propagate",
     "propagate",
+    "propagate_each",
     "propagate_tsince",
     "satrec_from_elements",
     "satrecs",
@@ -54,6 +55,7 @@ SGP4_ERROR_MESSAGES = {
 }
 
 _JD_1949_12_31 = 2433281.5
+_JD_J2000 = 2451545.0
 _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day -> rad/min
 _DEG = math.pi / 180.0
 
@@ -117,24 +119,70 @@ def satrec_from_elements(
 
 
 def satrecs(elements: ElementTable | Sequence[ElementSet]) -> list[_Satrec]:
-    """SGP4 records for a table or a sequence of element sets, in order."""
+    """SGP4 records for a table or a sequence of element sets, in order.
+
+    Each record is the one :func:`satrec_from_elements` builds (same units, same
+    ``sgp4init`` epoch, same exact two-part epoch); the unit conversions are done on
+    arrays once instead of per record.
+    """
     table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
-    return [
-        satrec_from_elements(
-            int(table.norad_id[i]),
-            table.epoch[i],
-            float(table.mean_motion_rev_per_day[i]),
-            float(table.eccentricity[i]),
-            float(table.inclination_deg[i]),
-            float(table.raan_deg[i]),
-            float(table.arg_perigee_deg[i]),
-            float(table.mean_anomaly_deg[i]),
-            float(table.bstar_per_earth_radius[i]),
-            float(table.mean_motion_dot_rev_per_day2[i]),
-            float(table.mean_motion_ddot_rev_per_day3[i]),
-        )
-        for i in range(len(table))
-    ]
+    jd, fr = jd_utc(table.epoch)
+    norad = table.norad_id
+    cols = zip(
+        np.where(norad < 339999, norad, 0).tolist(),
+        jd.tolist(),
+        fr.tolist(),
+        table.bstar_per_earth_radius.tolist(),
+        (table.mean_motion_dot_rev_per_day2 / (_XPDOTP * 1440.0)).tolist(),
+        (table.mean_motion_ddot_rev_per_day3 / (_XPDOTP * 1440.0 * 1440.0)).tolist(),
+        table.eccentricity.tolist(),
+        (table.arg_perigee_deg * _DEG).tolist(),
+        (table.inclination_deg * _DEG).tolist(),
+        (table.mean_anomaly_deg * _DEG).tolist(),
+        (table.mean_motion_rev_per_day / _XPDOTP).tolist(),
+        (table.raan_deg * _DEG).tolist(),
+        strict=True,
+    )
+    out = []
+    for nid, jd_i, fr_i, bstar, ndot, nddot, ecc, argp, inc, mo, no, node in cols:
+        sat = _Satrec()
+        sat.sgp4init(WGS72, "i", nid, (jd_i + fr_i) - _JD_1949_12_31, bstar, ndot, nddot, ecc, argp, inc, mo, no, node)
+        sat.jdsatepoch = jd_i
+        sat.jdsatepochF = fr_i
+        out.append(sat)
+    return out
+
+
+def propagate_each(
+    elements: ElementTable | Sequence[ElementSet], times: npt.ArrayLike
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """SGP4 of object ``k`` at its own UTC time ``times[k]``, in one array call.
+
+    ``times`` ``(N,)`` -> ``err (N,)``, ``r_km (N, 3)``, ``v_km_s (N, 3)`` TEME; failed
+    objects are NaN.  ``SatrecArray`` evaluates an N x T grid; to get the diagonal each
+    record's epoch is re-expressed so that one common instant (J2000) lies at that
+    record's own time since epoch (``sgp4`` computes ``tsince`` from ``jdsatepoch`` and
+    ``jdsatepochF`` only), so N objects cost N evaluations, not N^2.
+    """
+    table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
+    t = np.atleast_1d(np.asarray(times, dtype=UTC_DTYPE))
+    n = len(table)
+    if t.shape != (n,):
+        raise InputError(f"times must have shape ({n},), one per object, not {t.shape}", field="times")
+    if n == 0:
+        return np.zeros(0, dtype=np.uint8), np.zeros((0, 3)), np.zeros((0, 3))
+    jd_e, fr_e = jd_utc(table.epoch)
+    jd_t, fr_t = jd_utc(t)
+    tsince_day = (jd_t - jd_e) + (fr_t - fr_e)
+    records = satrecs(table)
+    for sat, days in zip(records, tsince_day.tolist(), strict=True):
+        sat.jdsatepoch = _JD_J2000
+        sat.jdsatepochF = -days
+    err, r, v = SatrecArray(records).sgp4(np.array([_JD_J2000]), np.array([0.0]))
+    failed = err[:, 0] != 0
+    r[failed] = np.nan
+    v[failed] = np.nan
+    return err[:, 0].astype(np.uint8), r[:, 0, :], v[:, 0, :]
 
 
 def _times_array(times: npt.ArrayLike) -> npt.NDArray[np.datetime64]:

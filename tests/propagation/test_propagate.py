@@ -24,7 +24,14 @@ from sgp4.api import Satrec, SatrecArray, jday
 from orbitwatch.catalog.model import ElementSet, ElementTable
 from orbitwatch.catalog.reader import read_element_sets
 from orbitwatch.errors import InputError
-from orbitwatch.propagation import iter_propagate, propagate, propagate_tsince
+from orbitwatch.propagation import (
+    iter_propagate,
+    propagate,
+    propagate_each,
+    propagate_tsince,
+    satrec_from_elements,
+    satrecs,
+)
 from orbitwatch.times import parse_utc, time_grid
 
 N_SAMPLE = 600
@@ -105,3 +112,40 @@ def test_times_must_be_utc_datetime64(table: ElementTable) -> None:
         propagate(table.take(slice(0, 2)), np.array([0.0, 1.0]))
     with pytest.raises(InputError):
         propagate_tsince(table.take(slice(0, 2)), np.zeros((3, 4)))
+
+
+def test_propagate_each_is_the_diagonal_of_the_sgp4_grid(tle_lines: list[str], table: ElementTable) -> None:
+    """Object k at its own time k: the same sgp4 reference, one record and one time at a time
+    (``Satrec.sgp4`` per object); 1e-8 km, 1e-11 km/s (times up to three days from the
+    epochs: the two paths form time-since-epoch with different roundings, and B* differs by
+    one bit, see the module docstring)."""
+    rng = np.random.default_rng(7)
+    offsets_s = rng.uniform(-86_400.0, 3 * 86_400.0, len(table)).round(3)
+    start = parse_utc("2025-04-15T00:00:00Z")
+    times = start + np.round(offsets_s * 1e6).astype(np.int64).astype("timedelta64[us]")
+    err, r, v = propagate_each(table, times)
+    jd0, fr0 = jday(2025, 4, 15, 0, 0, 0.0)
+    for k in range(len(table)):
+        sat = Satrec.twoline2rv(tle_lines[2 * k], tle_lines[2 * k + 1])
+        e, rk, vk = sat.sgp4(jd0, fr0 + offsets_s[k] / 86_400.0)
+        assert err[k] == e
+        if e == 0:
+            np.testing.assert_allclose(r[k], rk, rtol=0, atol=1e-8)
+            np.testing.assert_allclose(v[k], vk, rtol=0, atol=1e-11)
+        else:
+            assert np.isnan(r[k]).all()
+
+
+def test_satrecs_builds_what_satrec_from_elements_builds(table: ElementTable) -> None:
+    fields = ("jdsatepoch", "jdsatepochF", "no_kozai", "ecco", "inclo", "nodeo", "argpo", "mo", "bstar",
+              "ndot", "nddot", "gsto", "satnum")
+    for sat, one in zip(satrecs(table), (satrec_from_elements(*_fields(table, i)) for i in range(len(table))),
+                        strict=True):
+        assert [getattr(sat, f) for f in fields] == [getattr(one, f) for f in fields]
+
+
+def _fields(table: ElementTable, i: int) -> tuple:  # type: ignore[type-arg]
+    return (int(table.norad_id[i]), table.epoch[i], float(table.mean_motion_rev_per_day[i]),
+            float(table.eccentricity[i]), float(table.inclination_deg[i]), float(table.raan_deg[i]),
+            float(table.arg_perigee_deg[i]), float(table.mean_anomaly_deg[i]), float(table.bstar_per_earth_radius[i]),
+            float(table.mean_motion_dot_rev_per_day2[i]), float(table.mean_motion_ddot_rev_per_day3[i]))

@@ -58,14 +58,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
-from sgp4.api import WGS72, Satrec, SatrecArray
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
 from orbitwatch.constants import WGS72_RADIUS_KM
 from orbitwatch.detection import elements as el
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
-from orbitwatch.times import UTC_DTYPE, format_utc, jd_utc
+from orbitwatch.propagation import propagate_each
+from orbitwatch.times import UTC_DTYPE, format_utc
 
 __all__ = [
     "KINDS",
@@ -85,7 +85,6 @@ KINDS = ("in-plane", "out-of-plane", "station-keeping", "relocation", "orbit-rai
 
 _FEATURES = ("a_km", "hx", "hy", "hz", "ex", "ey")
 _PLANE = ("hx", "hy", "hz")
-_J2000 = 2451545.0
 _GEO_A_KM = 42164.17
 
 
@@ -216,56 +215,14 @@ def propagate_pairs(
     """SGP4 of element set ``rows[k]`` at time ``times[k]`` for every ``k`` in one array call.
 
     ``rows`` ``(K,)`` int, ``times`` ``(K,)`` UTC -> ``err (K,)``, ``r_km (K,3)``,
-    ``v_km_s (K,3)`` TEME.  ``SatrecArray`` evaluates an N x T grid; to get the diagonal
-    each record's epoch is re-expressed so that one common instant (J2000) lies at that
-    record's own time since epoch (``sgp4`` computes ``tsince`` from ``jdsatepoch`` and
-    ``jdsatepochF`` only), so K pairs cost K evaluations, not K^2.
+    ``v_km_s (K,3)`` TEME (:func:`orbitwatch.propagation.propagate_each`), so K pairs
+    cost K evaluations, not K^2.
     """
     rows_a = np.asarray(rows, dtype=np.int64)
     t = np.asarray(times, dtype=UTC_DTYPE)
     if rows_a.shape != t.shape or rows_a.ndim != 1:
         raise InputError("rows and times must be 1-D arrays of the same length")
-    if rows_a.shape[0] == 0:
-        empty = np.zeros((0, 3))
-        return np.zeros(0, dtype=np.uint8), empty, empty.copy()
-    jd_e, fr_e = jd_utc(table.epoch[rows_a])
-    jd_t, fr_t = jd_utc(t)
-    tsince_day = (jd_t - jd_e) + (fr_t - fr_e)
-    records = _satrecs_fast(table, rows_a, jd_e, fr_e)  # one record per use: each gets its own epoch shift
-    for k, sat in enumerate(records):
-        sat.jdsatepoch = _J2000
-        sat.jdsatepochF = -float(tsince_day[k])
-    err, r, v = SatrecArray(records).sgp4(np.array([_J2000]), np.array([0.0]))
-    return err[:, 0].astype(np.uint8), r[:, 0, :], v[:, 0, :]
-
-
-def _satrecs_fast(table: ElementTable, rows: npt.NDArray[np.int64], jd: FloatArray, fr: FloatArray) -> list[Satrec]:
-    """SGP4 records as :func:`orbitwatch.propagation.satrec_from_elements` builds them (WGS-72,
-    improved mode, epoch set as an exact two-part JD), with the unit conversions done on arrays
-    once instead of per record."""
-    xpdotp = 1440.0 / (2.0 * math.pi)
-    deg = math.pi / 180.0
-    norad = table.norad_id[rows]
-    cols = zip(
-        np.where(norad < 339999, norad, 0).tolist(),
-        ((jd - 2433281.5) + fr).tolist(),
-        table.bstar_per_earth_radius[rows].tolist(),
-        (table.mean_motion_dot_rev_per_day2[rows] / (xpdotp * 1440.0)).tolist(),
-        (table.mean_motion_ddot_rev_per_day3[rows] / (xpdotp * 1440.0 * 1440.0)).tolist(),
-        table.eccentricity[rows].tolist(),
-        (table.arg_perigee_deg[rows] * deg).tolist(),
-        (table.inclination_deg[rows] * deg).tolist(),
-        (table.mean_anomaly_deg[rows] * deg).tolist(),
-        (table.mean_motion_rev_per_day[rows] / xpdotp).tolist(),
-        (table.raan_deg[rows] * deg).tolist(),
-        strict=True,
-    )
-    out = []
-    for nid, ep, bstar, ndot, nddot, ecc, argp, inc, mo, no, node in cols:
-        sat = Satrec()
-        sat.sgp4init(WGS72, "i", nid, ep, bstar, ndot, nddot, ecc, argp, inc, mo, no, node)
-        out.append(sat)
-    return out
+    return propagate_each(table.take(rows_a), t)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -30,8 +30,8 @@ import numpy.typing as npt
 from orbitwatch.catalog.model import ElementTable, infer_object_type
 from orbitwatch.errors import InputError
 from orbitwatch.frames import teme_to_eme2000
-from orbitwatch.propagation import propagate_tsince
-from orbitwatch.risk.covariance import TLEUncertainty, default_uncertainty, tle_covariance_inertial
+from orbitwatch.propagation import propagate_each
+from orbitwatch.risk.covariance import TLEUncertainty, default_sigma_ric_km, tle_covariance_inertial
 from orbitwatch.risk.hbr import DEFAULT_HBR_M, HBRTable
 from orbitwatch.risk.pc import PcResult, pc_for_states
 from orbitwatch.times import UTC_DTYPE, days_between
@@ -91,19 +91,17 @@ def conjunction_risk(
     rows = np.concatenate([_rows(elements, n1), _rows(elements, n2)]) if m else np.zeros(0, dtype=np.intp)
     table = elements.take(rows)
     t2 = np.concatenate([t, t])
-    tsince_min = days_between(table.epoch, t2) * 1440.0
-    err, r, v = propagate_tsince(table, tsince_min[:, None])
-    r_eme, v_eme = teme_to_eme2000(r[:, 0].reshape(2, m, 3), v[:, 0].reshape(2, m, 3), t)
+    err, r, v = propagate_each(table, t2)
+    r_eme, v_eme = teme_to_eme2000(r.reshape(2, m, 3), v.reshape(2, m, 3), t)
 
+    # TLE error model per object: the default on arrays, replaced where a fitted model is given.
+    sigma = default_sigma_ric_km(table.mean_motion_rev_per_day, np.abs(days_between(table.epoch, t2)))
+    source = ["default"] * (2 * m)
     models = uncertainties or {}
-    sigma = np.empty((2 * m, 3))
-    source: list[str] = []
-    for k in range(2 * m):
-        norad = int(table.norad_id[k])
-        model = models.get(norad) or default_uncertainty(table.element_set(k))
-        age = abs(float(days_between(model.epoch, t2[k])))
-        sigma[k] = model.sigma_ric_km(age)
-        source.append(model.source)
+    for k in np.flatnonzero(np.isin(table.norad_id, list(models))):
+        model = models[int(table.norad_id[k])]
+        sigma[k] = model.sigma_ric_km(abs(float(days_between(model.epoch, t2[k]))))
+        source[k] = model.source
     cov = tle_covariance_inertial(sigma, r_eme.reshape(2 * m, 3), v_eme.reshape(2 * m, 3)).reshape(2, m, 6, 6)
 
     if combined_hbr_m is not None:

@@ -41,8 +41,10 @@ from orbitwatch.times import days_between
 __all__ = [
     "DEFAULT_GEO_MEO",
     "DEFAULT_LEO",
+    "LEO_MIN_MEAN_MOTION_REV_PER_DAY",
     "MIN_PAIRS",
     "TLEUncertainty",
+    "default_sigma_ric_km",
     "default_uncertainty",
     "estimate_tle_uncertainty",
     "tle_covariance_inertial",
@@ -53,6 +55,17 @@ FloatArray = npt.NDArray[np.float64]
 MIN_PAIRS = 4
 DEFAULT_LEO = ((0.1, 0.5, 0.2), (0.05, 1.0, 0.05))
 DEFAULT_GEO_MEO = ((1.0, 5.0, 1.0), (0.5, 5.0, 0.5))
+LEO_MIN_MEAN_MOTION_REV_PER_DAY = 11.25  # period < 128 min
+
+
+def default_sigma_ric_km(mean_motion_rev_per_day: npt.ArrayLike, age_days: npt.ArrayLike) -> FloatArray:
+    """RIC sigmas (N, 3) km of the default model (:func:`default_uncertainty`) for N objects
+    at ``age_days`` (N,) after their epochs, on arrays."""
+    leo = (np.asarray(mean_motion_rev_per_day, dtype=np.float64) > LEO_MIN_MEAN_MOTION_REV_PER_DAY)[:, None]
+    sigma0 = np.where(leo, np.array(DEFAULT_LEO[0]), np.array(DEFAULT_GEO_MEO[0]))
+    growth = np.where(leo, np.array(DEFAULT_LEO[1]), np.array(DEFAULT_GEO_MEO[1]))
+    age = np.asarray(age_days, dtype=np.float64)[:, None]
+    return np.asarray(np.sqrt(sigma0**2 + (growth * age) ** 2), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ class TLEUncertainty:
 
 def default_uncertainty(element_set: ElementSet) -> TLEUncertainty:
     """The documented default model for an object without usable history."""
-    leo = element_set.mean_motion_rev_per_day > 11.25  # period < 128 min
+    leo = element_set.mean_motion_rev_per_day > LEO_MIN_MEAN_MOTION_REV_PER_DAY
     a, b = DEFAULT_LEO if leo else DEFAULT_GEO_MEO
     return TLEUncertainty(
         norad_id=element_set.norad_id,
