@@ -11,7 +11,8 @@ The tree::
     OrbitwatchError                 base; code "ERROR"
     ├── InputError                  bad arguments from a caller (INPUT_*)
     │   └── TimeFormatError         unparseable or zone-less time (TIME_*)
-    ├── ParseError                  malformed data in a file or message (EMPTY_INPUT, FORMAT_UNKNOWN)
+    ├── ParseError                  malformed data in a file or message (EMPTY_INPUT, FORMAT_UNKNOWN,
+    │   │                           LINE_TOO_LONG: orbitwatch.catalog.reader)
     │   ├── TLEError                TLE_CHECKSUM, TLE_LINE_LENGTH, TLE_TRUNCATED, TLE_LINE_ORDER,
     │   │                           TLE_MISMATCHED_IDS, TLE_NON_ASCII, TLE_FIELD, TLE_ID_RANGE
     │   │                           (meanings: orbitwatch.catalog.tle)
@@ -22,7 +23,8 @@ The tree::
     │   │                           OMM_KVN_SYNTAX, OMM_XML_MALFORMED, OMM_JSON_MALFORMED,
     │   │                           OMM_CSV_HEADER, OMM_CSV_ROW (meanings: orbitwatch.ccsds.omm)
     │   ├── SATCATError             SATCAT_HEADER, SATCAT_ROW, SATCAT_FIELD (orbitwatch.catalog.satcat)
-    │   └── CDMError                CDM_*
+    │   ├── CDMError                CDM_* (meanings: orbitwatch.ccsds.cdm)
+    │   └── OEMError                OEM_* (meanings: orbitwatch.ccsds.oem)
     ├── StoreError                  database problems (STORE_*)
     │   └── SchemaVersionError      the store's schema is newer than this orbitwatch
     ├── PropagationError            a whole propagation request failed (PROP_*)
@@ -38,6 +40,7 @@ from __future__ import annotations
 __all__ = [
     "CDMError",
     "InputError",
+    "OEMError",
     "OMMError",
     "OrbitwatchError",
     "ParseError",
@@ -138,6 +141,10 @@ class SATCATError(ParseError):
 
 class CDMError(ParseError):
     default_code = "CDM_FORMAT"
+
+
+class OEMError(ParseError):
+    default_code = "OEM_FORMAT"
 
 
 class StoreError(OrbitwatchError):
