@@ -22,7 +22,10 @@ The tree::
     │   │                           OMM_UNSUPPORTED_TIME_SYSTEM, OMM_SPURIOUS_METADATA, OMM_STRUCTURE,
     │   │                           OMM_KVN_SYNTAX, OMM_XML_MALFORMED, OMM_JSON_MALFORMED,
     │   │                           OMM_CSV_HEADER, OMM_CSV_ROW (meanings: orbitwatch.ccsds.omm)
-    │   ├── SATCATError             SATCAT_HEADER, SATCAT_ROW, SATCAT_FIELD (orbitwatch.catalog.satcat)
+    │   ├── SATCATError             SATCAT_HEADER, SATCAT_ROW, SATCAT_FIELD, SATCAT_NOT_FINITE,
+    │   │                           SATCAT_APOGEE_BELOW_PERIGEE, SATCAT_DECAY_BEFORE_LAUNCH,
+    │   │                           SATCAT_CELL_SIZE, SATCAT_JSON (orbitwatch.catalog.satcat)
+    │   ├── UCSError                UCS_HEADER, UCS_ROW, UCS_FIELD, UCS_CELL_SIZE (orbitwatch.catalog.ucs)
     │   ├── CDMError                CDM_* (meanings: orbitwatch.ccsds.cdm)
     │   └── OEMError                OEM_* (meanings: orbitwatch.ccsds.oem)
     ├── StoreError                  database problems (STORE_*)
@@ -51,6 +54,7 @@ __all__ = [
     "StoreError",
     "TLEError",
     "TimeFormatError",
+    "UCSError",
 ]
 
 
@@ -137,6 +141,10 @@ class OMMError(ParseError):
 
 class SATCATError(ParseError):
     default_code = "SATCAT_FORMAT"
+
+
+class UCSError(ParseError):
+    default_code = "UCS_FORMAT"
 
 
 class CDMError(ParseError):
