@@ -33,6 +33,11 @@ The tree::
     ├── PropagationError            a whole propagation request failed (PROP_*)
     └── SourceError                 a remote source failed (SOURCE_*: offline, HTTP status)
 
+Warnings (``warnings.warn``; the CLI renders them on stderr)::
+
+    OrbitwatchWarning               base (UserWarning); code "WARNING"
+    └── ElementAgeWarning           propagated beyond an element set's useful life (PROP_BEYOND_USEFUL_LIFE)
+
 Per-object failures inside a batch are *data*, not exceptions: propagation returns
 error codes and NaN; lenient ingest returns rejects.  This module imports nothing
 from orbitwatch.
@@ -42,10 +47,12 @@ from __future__ import annotations
 
 __all__ = [
     "CDMError",
+    "ElementAgeWarning",
     "InputError",
     "OEMError",
     "OMMError",
     "OrbitwatchError",
+    "OrbitwatchWarning",
     "ParseError",
     "PropagationError",
     "SATCATError",
@@ -169,3 +176,15 @@ class PropagationError(OrbitwatchError):
 
 class SourceError(OrbitwatchError):
     default_code = "SOURCE"
+
+
+class OrbitwatchWarning(UserWarning):
+    """Base of orbitwatch's warnings; ``code`` is stable like an error's."""
+
+    code = "WARNING"
+
+
+class ElementAgeWarning(OrbitwatchWarning):
+    """Element sets propagated further from their epoch than their useful life (orbitwatch.propagation)."""
+
+    code = "PROP_BEYOND_USEFUL_LIFE"
