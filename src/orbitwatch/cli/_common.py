@@ -21,15 +21,18 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.cli._app import err_console
 from orbitwatch.errors import InputError
-from orbitwatch.times import as_utc, format_utc
+from orbitwatch.times import as_utc, format_utc, parse_utc
 
 __all__ = [
+    "AsOfOption",
     "CatalogOption",
     "DbOption",
     "JsonOption",
     "LenientOption",
+    "element_sets_at",
     "load_elements",
     "progress_bar",
+    "warn_element_ages",
 ]
 
 DbOption = Annotated[
@@ -47,6 +50,16 @@ CatalogOption = Annotated[
         help="TLE/3LE/OMM file (plain or .gz) to use instead of the store; repeat to combine files.",
     ),
 ]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help=(
+            "Use each object's element set in force at this UTC time (ISO 8601 with a zone) "
+            "instead of at --start: the latest at or before it, else the earliest after it (flagged)."
+        ),
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 LenientOption = Annotated[
     bool, typer.Option("--lenient", help="Skip bad records and report them instead of stopping at the first.")
@@ -58,11 +71,16 @@ def load_elements(
     catalogs: Sequence[Path] | None,
     norad: Sequence[int] | None = None,
     as_of: np.datetime64 | None = None,
+    *,
+    at: np.datetime64 | None = None,
 ) -> ElementTable:
     """The latest element set per object from the store ``db`` or the files ``catalogs``.
 
     Give at most one of ``db`` and ``catalogs``; with neither, the default store is
-    used.  ``as_of`` keeps element sets with ``epoch <= as_of``.  With ``norad`` the
+    used.  ``as_of`` keeps element sets with ``epoch <= as_of``.  ``at`` (exclusive of
+    ``as_of``) takes each object's set *in force* at ``at``: the latest at or before it,
+    else the earliest after it (:mod:`orbitwatch.catalog.history`); commands that take
+    ``--start`` pass it here and report the flagged rows with :func:`warn_element_ages`.  With ``norad`` the
     table holds exactly those objects, in the order asked (duplicates dropped); ids
     that are not there raise :class:`InputError` ``INPUT_UNKNOWN_NORAD`` listing them.
     Without ``norad`` rows are sorted by NORAD id.
@@ -73,13 +91,13 @@ def load_elements(
     if catalogs:
         from orbitwatch.sources.files import read_catalog_files
 
-        table, _ = read_catalog_files(list(catalogs), as_of=as_of)
+        table, _ = read_catalog_files(list(catalogs), as_of=as_of, at=at)
         where = "in " + ", ".join(str(c) for c in catalogs)
     else:
         from orbitwatch.store import Store
 
         with Store.open(db, create=False) as store:
-            table = store.latest(as_of, norad_ids=wanted)
+            table = store.latest(as_of, norad_ids=wanted) if at is None else store.in_force(at, norad_ids=wanted)
             where = f"in the store {store.path}"
     if wanted is None:
         return table
@@ -93,6 +111,79 @@ def load_elements(
             record=",".join(map(str, missing)),
         )
     return table.take(np.array([index[n] for n in wanted], dtype=np.int64))
+
+
+def element_sets_at(
+    db: Path | None,
+    catalogs: Sequence[Path] | None,
+    start: np.datetime64,
+    *,
+    as_of: str | None = None,
+    norad: Sequence[int] | None = None,
+    catalog_wide: bool = False,
+    keep: Sequence[int] = (),
+) -> ElementTable:
+    """The element sets a command starting at ``start`` uses, with the flags said on stderr.
+
+    Each object's set in force at ``as_of`` when given (``--as-of``), else at ``start``
+    (the window's start).  Objects whose set lies after that time, and sets older than
+    the stale limit, are counted in one warning line (:func:`warn_element_ages`).  With
+    ``catalog_wide`` (screening), objects whose set in force is more than
+    :data:`~orbitwatch.catalog.history.MAX_SCREENING_AGE_DAYS` from that time are left
+    out (decayed, lost or not yet catalogued) and counted, except the ids in ``keep``.
+    """
+    from orbitwatch.catalog.history import MAX_SCREENING_AGE_DAYS, element_age_days
+
+    t = parse_utc(as_of, what="--as-of") if as_of is not None else as_utc(start)
+    table = load_elements(db, catalogs, norad, at=t)
+    if catalog_wide and len(table):
+        far = np.abs(element_age_days(table.epoch, t)) > MAX_SCREENING_AGE_DAYS
+        far &= ~np.isin(table.norad_id, np.asarray(list(keep), dtype=np.int64))
+        if far.any():
+            err_console.print(
+                f"left out {int(far.sum())} object(s) whose element set in force is more than "
+                f"{MAX_SCREENING_AGE_DAYS:g} d from {format_utc(t, digits=0)} (decayed, lost or not yet catalogued)",
+                markup=False,
+                highlight=False,
+            )
+            table = table.take(~far)
+    warn_element_ages(table, t)
+    return table
+
+
+def warn_element_ages(table: ElementTable, t: np.datetime64) -> dict[str, int]:
+    """Count and say on stderr which element sets lie after ``t`` or are stale at ``t``.
+
+    Returns ``{"after": n_after, "stale": n_stale}``.  Objects with no element set at or
+    before ``t`` use their earliest set after it (a back-propagation); a set is stale when
+    ``|t - epoch|`` exceeds :func:`orbitwatch.catalog.history.stale_limit_days`.
+    """
+    from orbitwatch.catalog.history import element_age_days, stale_limit_days
+
+    if len(table) == 0:
+        return {"after": 0, "stale": 0}
+    age = element_age_days(table.epoch, t)
+    after = age < 0
+    stale = np.abs(age) > stale_limit_days(table.mean_motion_rev_per_day)
+    when = format_utc(as_utc(t), digits=0)
+    n_after, n_stale = int(after.sum()), int(stale.sum())
+    if n_after:
+        ids = ", ".join(str(int(n)) for n in table.norad_id[after][:5]) + (", ..." if n_after > 5 else "")
+        err_console.print(
+            f"warning: {n_after} object(s) use an element set after {when} (none at or before it, "
+            f"or only a stale one), propagated backwards (flagged): {ids}",
+            markup=False,
+            highlight=False,
+        )
+    if n_stale:
+        worst = float(np.abs(age).max())
+        err_console.print(
+            f"warning: {n_stale} of {len(table)} element set(s) are stale at {when} "
+            f"(more than 14 d in LEO, 30 d above, from their epoch; up to {worst:.1f} d)",
+            markup=False,
+            highlight=False,
+        )
+    return {"after": n_after, "stale": n_stale}
 
 
 def _no_progress(done: int, total: int) -> None:

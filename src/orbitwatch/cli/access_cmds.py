@@ -36,7 +36,7 @@ from orbitwatch.access.passes import Conditions, PassTable, find_passes
 from orbitwatch.access.sites import Site, load_sites, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
 from orbitwatch.cli._app import app, console, handle_errors, print_json
-from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, load_elements, progress_bar
+from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, JsonOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.times import format_utc, parse_utc
 
@@ -159,6 +159,7 @@ def passes_cmd(
     norad: NoradOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
+    as_of: AsOfOption = None,
     site: Annotated[list[str] | None, typer.Option("--site", help="LAT,LON[,ALT_M] (deg, deg, m).")] = None,
     sites: Annotated[Path | None, typer.Option("--sites", help="Sites file (.csv or .geojson).")] = None,
     min_el_deg: MinElOption = None,
@@ -173,7 +174,7 @@ def passes_cmd(
         raise InputError("give at least one --norad", code="INPUT_INVALID", field="norad")
     t0, t1 = _interval(start, end)
     site_list = _sites(site, sites)
-    elements = load_elements(db, catalog, norad)
+    elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("passes", enabled=not as_json) as progress:
         p = find_passes(elements, site_list, t0, t1,
@@ -207,6 +208,7 @@ def exposure_cmd(
     norad: NoradOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
+    as_of: AsOfOption = None,
     max_range_km: Annotated[float | None, typer.Option("--max-range-km", help="Line-of-sight range limit.")] = None,
     min_el_deg: MinElOption = None,
     sunlit: SunlitOption = False,
@@ -221,7 +223,7 @@ def exposure_cmd(
         raise InputError(f"--max-range-km {max_range_km} must be positive", code="INPUT_INVALID",
                          field="max_range_km")
     site_list = load_sites(sites)
-    elements = load_elements(db, catalog, norad)
+    elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("exposure", enabled=not as_json) as progress:
         rep = exposure(elements, site_list, t0, t1, min_elevation_deg=0.0 if min_el_deg is None else min_el_deg,
@@ -267,6 +269,7 @@ def contacts_cmd(
     norad: NoradOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
+    as_of: AsOfOption = None,
     drop: Annotated[list[str] | None, typer.Option("--drop", help="Station to remove; repeat for several.")] = None,
     k: Annotated[int, typer.Option("--k", help="Stations lost together in each outage scenario.")] = 1,
     min_el_deg: MinElOption = None,
@@ -276,7 +279,7 @@ def contacts_cmd(
     """Contact windows, a greedy one-satellite-per-antenna schedule, and the cost of losing stations."""
     t0, t1 = _interval(start, end)
     network = load_sites(stations)
-    elements = load_elements(db, catalog, norad)
+    elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     with progress_bar("contacts", enabled=not as_json) as progress:
         rep = contacts(elements, network, t0, t1, drop=drop or (), k=k,
                        min_elevation_deg=-90.0 if min_el_deg is None else min_el_deg, progress=progress)

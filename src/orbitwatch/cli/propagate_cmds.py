@@ -28,7 +28,7 @@ import numpy as np
 import typer
 
 from orbitwatch.cli._app import app, err_console, handle_errors
-from orbitwatch.cli._common import CatalogOption, DbOption, load_elements, progress_bar
+from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.times import format_utc, now_utc, parse_utc, time_grid
 
@@ -128,6 +128,7 @@ def propagate_command(
     frame: Annotated[Frame, typer.Option("--frame", help="Output frame.")] = Frame.teme,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
     output: Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.")] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """SGP4 ephemeris of the given objects (TEME, ITRF, GCRS or geodetic WGS-84)."""
     from orbitwatch.propagation import ephemeris_in_frame
@@ -137,7 +138,7 @@ def propagate_command(
     times = time_grid(t0, t1, step_s)
     if fmt is Format.oem and frame is Frame.geodetic:
         raise InputError("an OEM holds Cartesian states: use --frame teme, itrf or gcrs", field="frame")
-    table = load_elements(db, catalog, norad)
+    table = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     if len(table) * len(times) > MAX_ROWS:
         raise InputError(
             f"{len(table)} objects x {len(times)} times is more than {MAX_ROWS:,} rows; use a larger --step-s",

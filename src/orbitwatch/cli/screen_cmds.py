@@ -30,7 +30,7 @@ from rich.table import Table
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.ccsds.cdm import build_cdm, write_cdm_kvn
 from orbitwatch.cli._app import app, console, err_console, handle_errors
-from orbitwatch.cli._common import CatalogOption, DbOption, load_elements, progress_bar
+from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.risk.conjunctions import ConjunctionRisk, conjunction_risk
 from orbitwatch.risk.covariance import TLEUncertainty, estimate_tle_uncertainty
@@ -214,6 +214,7 @@ def screen_command(
     = None,
     cdm_dir: Annotated[Path | None, typer.Option("--cdm-dir", help="With --pc: write one CCSDS CDM per conjunction.")]
     = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Find every pair of objects closer than --threshold-km in the window (all-vs-all or vs primaries)."""
     if (end is None) == (duration_h is None):
@@ -233,7 +234,7 @@ def screen_command(
     primaries = list(primary or [])
     if primaries_file is not None:
         primaries += read_primaries_file(primaries_file)
-    table = load_elements(db, catalog)
+    table = element_sets_at(db, catalog, t0, as_of=as_of, catalog_wide=True, keep=primaries)
     with progress_bar("screening") as progress:
         result = screen(
             table, t0, t1, threshold_km, primaries=primaries or None,

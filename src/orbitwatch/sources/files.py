@@ -36,11 +36,21 @@ _PROGRESS_EVERY = 4096  # lines between progress reports
 
 
 class TextLines:
-    """Iterator over the text lines of one open file (line ends kept).
+    """Iterator over the text lines of one open file (line ends kept), in bounded pieces.
+
+    Lines are read with a bounded ``readline``: a line longer than :attr:`piece_chars`
+    (1 MiB) comes as :class:`~orbitwatch.catalog.reader.LinePiece` items followed by its
+    last piece, so a 10 GB line with no newline (a gzip bomb) never becomes one string;
+    :func:`~orbitwatch.catalog.reader.read_element_sets` joins the pieces of
+    line-oriented formats up to its line limit and streams them to the JSON and XML
+    decoders.  Memory while reading stays a few MiB whatever the input.
 
     ``bytes_read`` / ``bytes_total`` count bytes of the file on disk (compressed bytes
     for gzip), for progress bars.
     """
+
+    piece_chars = 1 << 20
+    """Most characters handed over at once (a longer line comes in pieces)."""
 
     def __init__(self, text: IO[str], raw: IO[bytes], source: str, size: int) -> None:
         self._text = text
@@ -57,8 +67,18 @@ class TextLines:
             return 0
 
     def _iterate(self) -> Iterator[str]:
+        from orbitwatch.catalog.reader import LinePiece
+
+        readline, limit = self._text.readline, self.piece_chars
         try:
-            yield from self._text
+            while True:
+                line = readline(limit)
+                if not line:
+                    return
+                if len(line) == limit and line[-1] != "\n":
+                    yield LinePiece(line)
+                else:
+                    yield line
         except (EOFError, OSError, zlib.error) as exc:
             raise InputError(
                 f"cannot read {self.source}: {exc} (truncated or corrupt file?)",
@@ -154,19 +174,26 @@ def read_catalog_files(
     *,
     lenient: bool = False,
     as_of: np.datetime64 | None = None,
+    at: np.datetime64 | None = None,
 ) -> tuple[ElementTable, list[Reject]]:
     """The latest element set per NORAD id across catalog files, without a store.
 
     Any format :func:`orbitwatch.catalog.reader.read_element_sets` detects (TLE, 3LE,
-    OMM), plain or gzip.  With ``as_of``, only sets with ``epoch <= as_of`` count.  Ties
-    on epoch go to the set read last.  An object whose latest set has no name (2-line
-    TLE) takes the newest name another file gives it, as the store does.  Rows are
-    sorted by NORAD id.  Strict by default (the first bad record raises); ``lenient``
-    returns the rejects.  Memory: one element set per object.
+    OMM), plain or gzip.  With ``as_of``, only sets with ``epoch <= as_of`` count.  With
+    ``at`` (exclusive of ``as_of``), each object's set *in force* at ``at`` is chosen: the
+    latest at or before it, else the earliest after it (as
+    :meth:`orbitwatch.store.Store.in_force`).  Ties on epoch go to the set read last.
+    An object whose latest set has no name (2-line TLE) takes the newest name another
+    file gives it, as the store does.  Rows are sorted by NORAD id.  Strict by default
+    (the first bad record raises); ``lenient`` returns the rejects.  Memory: one element set per object.
     """
+    from orbitwatch.catalog.history import InForce
     from orbitwatch.catalog.reader import read_element_sets
 
+    if as_of is not None and at is not None:
+        raise InputError("give either as_of or at, not both", code="INPUT_INVALID", field="as_of")
     cutoff = None if as_of is None else as_utc(as_of)
+    in_force = None if at is None else InForce(as_utc(at))
     best: dict[int, ElementSet] = {}
     names: dict[int, tuple[np.datetime64, str]] = {}
     rejects: list[Reject] = []
@@ -174,13 +201,18 @@ def read_catalog_files(
         for es in read_element_sets(lines, source=source, lenient=lenient, rejects=rejects):
             if cutoff is not None and es.epoch > cutoff:
                 continue
-            prev = best.get(es.norad_id)
-            if prev is None or es.epoch >= prev.epoch:
-                best[es.norad_id] = es
+            if in_force is not None:
+                in_force.add(es)
+            else:
+                prev = best.get(es.norad_id)
+                if prev is None or es.epoch >= prev.epoch:
+                    best[es.norad_id] = es
             if es.name:
                 named = names.get(es.norad_id)
                 if named is None or es.epoch >= named[0]:
                     names[es.norad_id] = (es.epoch, es.name)
+    if in_force is not None:
+        best = in_force.chosen()
     chosen: Iterable[ElementSet] = (
         best[k] if best[k].name or k not in names else best[k].replace(name=names[k][1]) for k in sorted(best)
     )
