@@ -133,6 +133,15 @@ JOIN element_sets e ON e.id = (
 LEFT JOIN objects o ON o.norad_id = e.norad_id
 ORDER BY e.norad_id
 """
+# The earliest set after a time (with _LATEST_TAIL's latest at or before it: the set in force).
+_EARLIEST_AFTER_TAIL = """
+JOIN element_sets e ON e.id = (
+    SELECT y.id FROM element_sets y
+    WHERE y.norad_id = w.norad_id AND y.epoch_us > ?
+    ORDER BY y.epoch_us ASC, y.id DESC LIMIT 1)
+LEFT JOIN objects o ON o.norad_id = e.norad_id
+ORDER BY e.norad_id
+"""
 _LATEST_COLUMNS = (
     "e.norad_id, e.epoch_us, "
     + ", ".join(f"e.{c}" for c in _FLOATS)
@@ -626,6 +635,32 @@ class Store:
                 )
                 rows = self._conn.execute(sql, (ids, cutoff)).fetchall()
         return _table(rows)
+
+    def in_force(self, t: np.datetime64, norad_ids: Iterable[int] | None = None) -> ElementTable:
+        """Per object, the element set in force at ``t`` (:mod:`orbitwatch.catalog.history`).
+
+        The latest set with ``epoch <= t``; the earliest set after ``t`` for an object with
+        none, or whose latest is stale at ``t`` while a later set lies nearer (callers
+        flag those rows: ``table.epoch > t``).  Ties on epoch go to the set ingested last.
+        Unknown ids are absent; rows sorted by NORAD id.
+        """
+        from orbitwatch.catalog.history import merge_in_force
+
+        cutoff = _us(t)
+        with _db_errors(self.path):
+            if norad_ids is None:
+                rows_after = self._conn.execute(
+                    f"SELECT {_LATEST_COLUMNS} FROM objects w {_EARLIEST_AFTER_TAIL}", (cutoff,)
+                ).fetchall()
+            else:
+                ids = json.dumps(sorted({int(i) for i in norad_ids}))
+                sql = (
+                    f"SELECT {_LATEST_COLUMNS} FROM (SELECT DISTINCT value AS norad_id FROM json_each(?)) w "
+                    f"{_EARLIEST_AFTER_TAIL}"
+                )
+                rows_after = self._conn.execute(sql, (ids, cutoff)).fetchall()
+        before = self.latest(t, norad_ids=norad_ids)
+        return merge_in_force(before, _table(rows_after), t)
 
     def history(self, norad_id: int) -> list[ElementSet]:
         """Every stored element set of one object, by epoch (then ingest order)."""
