@@ -154,22 +154,34 @@ def schema_version(conn: sqlite3.Connection) -> int:
         raise StoreError(f"bad schema_version {row[0]!r}", code="STORE_NOT_ORBITWATCH") from None
 
 
+def _refuse_newer(version: int, source: str | None) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the store has schema version {version}, newer than this orbitwatch "
+            f"understands ({SCHEMA_VERSION}); upgrade orbitwatch",
+            source=source,
+        )
+
+
 def migrate(conn: sqlite3.Connection, *, source: str | None = None) -> int:
     """Bring the store to :data:`SCHEMA_VERSION`; returns the version it had before.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``); all steps run in one
-    ``BEGIN IMMEDIATE`` transaction (SQLite DDL is transactional), so a failed step
-    leaves the store at the version it had.
+    ``conn`` must be in autocommit mode (``isolation_level=None``).  The version is
+    first read without any lock beyond a WAL read snapshot, so opening a current store
+    never waits for (or blocks) a writer: readers work during a long ingest.  Only
+    when steps are missing does it take the write lock (``BEGIN IMMEDIATE``, waiting
+    up to the connection's busy timeout), read the version again (another process may
+    have migrated meanwhile) and run all missing steps in that one transaction (SQLite
+    DDL is transactional), so a failed step leaves the store at the version it had.
     """
+    version = schema_version(conn)
+    _refuse_newer(version, source)
+    if version == SCHEMA_VERSION:
+        return version
     conn.execute("BEGIN IMMEDIATE")
     try:
         start = version = schema_version(conn)
-        if version > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"the store has schema version {version}, newer than this orbitwatch "
-                f"understands ({SCHEMA_VERSION}); upgrade orbitwatch",
-                source=source,
-            )
+        _refuse_newer(version, source)
         while version < SCHEMA_VERSION:
             for sql in MIGRATIONS[version]:
                 conn.execute(sql)
@@ -181,6 +193,7 @@ def migrate(conn: sqlite3.Connection, *, source: str | None = None) -> int:
             )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return start

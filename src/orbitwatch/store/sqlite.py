@@ -18,6 +18,22 @@ Durability choice: ``PRAGMA synchronous = NORMAL`` in WAL mode, as SQLite docume
 a committed ingest survives a crash of the process; after a power cut the last
 transactions may be lost but the database stays consistent.
 
+Concurrency (https://sqlite.org/wal.html, "Concurrency"; https://sqlite.org/lang_transaction.html):
+opening a store reads its schema version without a write lock, and takes the write
+lock only when a migration is actually due, so readers (``catalog stats``,
+``propagate --db``, other processes) keep working on the last committed data while an
+ingest of any length runs.  One writer at a time: a second ingest waits for the first
+to commit, up to the busy timeout (``timeout_s`` of :meth:`Store.open`, else the
+environment variable ``ORBITWATCH_STORE_TIMEOUT_S``, else
+:data:`DEFAULT_TIMEOUT_S`), then fails with ``STORE_LOCKED``.
+
+Corruption: opening compares the file with its own SQLite header (magic string, page
+size, reserved fields, and the in-header page count against the file size, see
+https://sqlite.org/fileformat2.html sec. 1.3); when anything looks wrong it runs
+``PRAGMA quick_check`` and refuses a damaged store with ``STORE_CORRUPT`` instead of
+writing into it.  :func:`check_store` (``orbitwatch store check``) runs the full
+``PRAGMA integrity_check`` on demand.
+
 Time convention: epochs and ingest times are int64 unix microseconds, the column form
 of the UTC ``datetime64[us]`` of :mod:`orbitwatch.times`.
 """
@@ -25,9 +41,12 @@ of the UTC ``datetime64[us]`` of :mod:`orbitwatch.times`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
+import math
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,14 +58,18 @@ import numpy as np
 
 from orbitwatch.catalog.model import OBJECT_TYPES, ElementSet, ElementTable, Reject, infer_object_type
 from orbitwatch.errors import InputError, StoreError
-from orbitwatch.store.schema import SCHEMA_VERSION, migrate
+from orbitwatch.store.schema import SCHEMA_VERSION, migrate, schema_version
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
 
 __all__ = [
     "BATCH_SIZE",
+    "DEFAULT_TIMEOUT_S",
+    "TIMEOUT_ENV",
     "IngestReport",
+    "IntegrityReport",
     "ObjectInfo",
     "Store",
+    "check_store",
     "default_db_path",
 ]
 
@@ -54,8 +77,22 @@ __all__ = [
 #: to keep memory flat.
 BATCH_SIZE = 4096
 
-#: Rejects kept in an :class:`IngestReport` (all are counted in ``rejected``).
-MAX_REJECTS_KEPT = 100_000
+#: Rejects kept with full detail in an :class:`IngestReport`; every reject is counted
+#: in ``rejected``, so ``rejected - len(rejects)`` were counted but not kept.
+MAX_REJECTS_KEPT = 1_000
+
+#: Characters of a reject's message kept (a rejected 50 kB line is not kept whole);
+#: longer messages end with "... [N more characters]".
+MAX_REJECT_TEXT = 300
+
+#: Seconds a writer waits for another writer's transaction to end before
+#: ``STORE_LOCKED`` (readers never wait in WAL mode).
+DEFAULT_TIMEOUT_S = 600.0
+
+#: Environment variable overriding :data:`DEFAULT_TIMEOUT_S` (seconds, >= 0).
+TIMEOUT_ENV = "ORBITWATCH_STORE_TIMEOUT_S"
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _I64_MAX = 2**63 - 1
 _T = TypeVar("_T")
@@ -270,9 +307,17 @@ def _date_text(value: Any) -> str | None:
     return text or None
 
 
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit:,} more characters]"
+
+
 class _Rejects(list[Reject]):
     """The reject list handed to the parsers: counts every reject, keeps the first
-    :data:`MAX_REJECTS_KEPT` (a lenient ingest of a huge garbage file stays bounded)."""
+    :data:`MAX_REJECTS_KEPT` with their messages clipped to :data:`MAX_REJECT_TEXT`
+    characters, so a lenient ingest of a huge garbage file (long lines, millions of
+    bad records) stays bounded in memory."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -281,7 +326,190 @@ class _Rejects(list[Reject]):
     def append(self, item: Reject) -> None:
         self.total += 1
         if len(self) < MAX_REJECTS_KEPT:
+            if len(item.message) > MAX_REJECT_TEXT or len(item.source) > MAX_REJECT_TEXT:
+                item = dataclasses.replace(
+                    item, message=_clip(item.message, MAX_REJECT_TEXT), source=_clip(item.source, MAX_REJECT_TEXT)
+                )
             super().append(item)
+
+    def extend(self, items: Iterable[Reject]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[Reject]) -> _Rejects:  # type: ignore[override,misc]
+        self.extend(items)
+        return self
+
+    def insert(self, index: Any, item: Reject) -> None:
+        self.append(item)
+
+
+def _timeout_s(value: float | None) -> float:
+    """The writer's busy timeout: ``value``, else :data:`TIMEOUT_ENV`, else the default."""
+    where = "timeout_s"
+    if value is None:
+        text = os.environ.get(TIMEOUT_ENV, "").strip()
+        if not text:
+            return DEFAULT_TIMEOUT_S
+        where = TIMEOUT_ENV
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise InputError(
+            f"{where} must be a finite number of seconds >= 0, not {value!r}",
+            code="INPUT_INVALID",
+            field=where,
+        )
+    return float(value)
+
+
+def _locked(db: Path, wait_s: float, doing: str) -> StoreError:
+    return StoreError(
+        f"another process is writing to the store; gave up {doing} after waiting {wait_s:g} s "
+        f"for it (set {TIMEOUT_ENV} to wait longer)",
+        code="STORE_LOCKED",
+        source=str(db),
+    )
+
+
+def _header_findings(db: Path) -> list[str]:
+    """What looks wrong in the store file's SQLite header or size ([] when nothing does).
+
+    Checks, from https://sqlite.org/fileformat2.html sec. 1.3: the 16-byte magic string,
+    a page size that is a power of two in 512..65536, read/write versions 1 or 2,
+    payload fractions 64/32/32, the 20 reserved bytes at offset 72 being zero, the file
+    size being a whole number of pages, and, when the in-header page count is valid
+    (offset 28, valid when the change counter at 24 equals offset 92), that count times
+    the page size equalling the file size.  An empty file is a new store.  These are
+    triggers for :func:`_refuse_if_damaged`, not verdicts: a finding on an intact store
+    costs one ``quick_check``.
+    """
+    try:
+        size = db.stat().st_size
+        if size == 0:
+            return []
+        with db.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read {db}: {exc.strerror or exc}", code="STORE_OPEN", source=str(db)) from None
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        return ["no SQLite header (not a database file)"]
+    found = []
+    page = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page == 1 else page
+    if page_size < 512 or page_size > 65536 or page_size & (page_size - 1):
+        return [f"invalid page size {page} in the header"]
+    if head[18] not in (1, 2) or head[19] not in (1, 2):
+        found.append(f"invalid file format versions {head[18]}/{head[19]} in the header")
+    if (head[21], head[22], head[23]) != (64, 32, 32):
+        found.append("invalid payload fractions in the header")
+    if any(head[72:92]):
+        found.append("non-zero reserved bytes in the header")
+    if size % page_size:
+        found.append(f"file size {size:,} bytes is not a whole number of {page_size}-byte pages")
+    n_pages = int.from_bytes(head[28:32], "big")
+    if n_pages and head[24:28] == head[92:96] and n_pages * page_size != size:
+        found.append(f"the header says {n_pages:,} pages ({n_pages * page_size:,} bytes) but the file has {size:,}")
+    return found
+
+
+def _integrity_rows(conn: sqlite3.Connection, pragma: str, max_rows: int) -> list[str]:
+    """The problems ``PRAGMA quick_check`` / ``integrity_check`` reports, one per line
+    ([] for "ok"); an error SQLite raises part-way is the last problem."""
+    lines: list[str] = []
+    try:
+        for (row,) in conn.execute(f"PRAGMA {pragma}({int(max_rows)})"):
+            lines.extend(t for t in str(row).splitlines() if t.strip() and not t.startswith("*** in database"))
+    except sqlite3.DatabaseError as exc:
+        lines.append(str(exc))
+    return [] if lines == ["ok"] else lines[:max_rows]
+
+
+def _refuse_if_damaged(conn: sqlite3.Connection, db: Path, findings: list[str]) -> None:
+    """``PRAGMA quick_check``; raise ``STORE_CORRUPT`` naming the findings when it fails."""
+    problems = _integrity_rows(conn, "quick_check", 3)
+    if problems:
+        raise StoreError(
+            f"the store is damaged ({'; '.join(findings)}; quick_check: {'; '.join(problems)}); "
+            f"refusing to use it: run 'orbitwatch store check --db {db}', then restore it from a backup "
+            "or re-ingest into a new store",
+            code="STORE_CORRUPT",
+            source=str(db),
+        )
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What :func:`check_store` found: ``ok`` when SQLite's check and the header agree."""
+
+    path: Path
+    ok: bool
+    file_bytes: int
+    page_size: int | None
+    page_count: int | None
+    schema_version: int | None
+    header_findings: list[str]
+    problems: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``orbitwatch store check --json`` object."""
+        return {
+            "path": str(self.path),
+            "ok": self.ok,
+            "file_bytes": self.file_bytes,
+            "page_size": self.page_size,
+            "page_count": self.page_count,
+            "schema_version": self.schema_version,
+            "header_findings": list(self.header_findings),
+            "problems": list(self.problems),
+        }
+
+
+def check_store(path: Path | str | None = None, *, max_problems: int = 100) -> IntegrityReport:
+    """Run ``PRAGMA integrity_check`` (the full check, https://sqlite.org/pragma.html#pragma_integrity_check)
+    on the store at ``path`` without migrating or writing it.
+
+    Reports up to ``max_problems`` problems; a missing store raises ``STORE_NOT_FOUND``.
+    A file SQLite cannot read at all is reported (``ok`` false), not raised.  Takes no
+    write lock, so it runs beside an ingest (it checks the last committed state).
+    """
+    db = default_db_path() if path is None else Path(path)
+    if not db.is_file():
+        raise StoreError(f"no store at {db}", code="STORE_NOT_FOUND", source=str(db))
+    findings = _header_findings(db)
+    problems: list[str] = []
+    page_size = page_count = version = None
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(str(exc), code="STORE_OPEN", source=str(db)) from exc
+    try:
+        try:
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        else:
+            problems = _integrity_rows(conn, "integrity_check", max_problems)
+        if not problems:
+            try:
+                version = schema_version(conn)
+            except (StoreError, sqlite3.DatabaseError) as exc:
+                problems = [str(exc)]
+    finally:
+        conn.close()
+    return IntegrityReport(
+        path=db,
+        ok=not problems,
+        file_bytes=db.stat().st_size,
+        page_size=page_size,
+        page_count=page_count,
+        schema_version=version,
+        header_findings=findings,
+        problems=problems,
+    )
 
 
 class _HashedLines:
@@ -312,23 +540,35 @@ class Store:
     """The element-history store: ``with Store.open(path) as store: ...``.
 
     Not thread-safe; one ``Store`` per thread.  Several processes may read while one
-    writes (WAL); a second writer waits up to 10 s, then gets ``STORE_LOCKED``.
+    writes (WAL); a second writer waits for the first to commit, up to ``timeout_s``
+    (see :meth:`open`), then gets ``STORE_LOCKED``.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._conn = conn
         self.path = path
+        self.timeout_s = timeout_s
 
     # -- opening ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, create: bool = True) -> Store:
+    def open(
+        cls, path: Path | str | None = None, *, create: bool = True, timeout_s: float | None = None
+    ) -> Store:
         """Open (and create or migrate) the store at ``path``; ``None`` is :func:`default_db_path`.
 
         ``create=False`` raises :class:`StoreError` ``STORE_NOT_FOUND`` when there is no
         store there (query commands must not leave empty databases behind).  A store with
         a newer schema raises :class:`~orbitwatch.errors.SchemaVersionError`.
+
+        Opening takes no write lock unless a migration is due, so it succeeds while
+        another process ingests.  ``timeout_s`` is how long a write (an ingest, a
+        migration) waits for another process's write transaction to end before
+        ``STORE_LOCKED``; ``None`` reads :data:`TIMEOUT_ENV`, else
+        :data:`DEFAULT_TIMEOUT_S`.  A file whose header or size looks wrong is checked
+        with ``PRAGMA quick_check`` first and refused as ``STORE_CORRUPT`` when damaged.
         """
+        wait_s = _timeout_s(timeout_s)
         db = default_db_path() if path is None else Path(path)
         if not db.exists():
             if not create:
@@ -343,9 +583,12 @@ class Store:
                 raise StoreError(f"cannot create {db.parent}: {exc}", code="STORE_OPEN") from None
         elif db.is_dir():
             raise StoreError(f"{db} is a directory, not a store file", code="STORE_OPEN", source=str(db))
+        suspicious = _header_findings(db) if db.exists() else []
         with _db_errors(db):
-            conn = sqlite3.connect(db, isolation_level=None, timeout=10.0)
+            conn = sqlite3.connect(db, isolation_level=None, timeout=wait_s)
         try:
+            if suspicious:
+                _refuse_if_damaged(conn, db, suspicious)
             with _db_errors(db):
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
@@ -355,10 +598,15 @@ class Store:
                 # WAL instead of holding the whole ingest in memory.
                 conn.execute("PRAGMA cache_size = -16384")
                 migrate(conn, source=str(db))
+        except StoreError as exc:
+            conn.close()
+            if exc.code == "STORE_LOCKED":
+                raise _locked(db, wait_s, "migrating its schema") from None
+            raise
         except BaseException:
             conn.close()
             raise
-        return cls(conn, db)
+        return cls(conn, db, wait_s)
 
     def close(self) -> None:
         self._conn.close()
@@ -478,7 +726,12 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")  # waits up to timeout_s for another writer
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _locked(self.path, self.timeout_s, "writing") from exc
+            raise
         try:
             yield
         except BaseException:
