@@ -1,35 +1,57 @@
 """``orbitwatch fetch celestrak|spacetrack``: download current element sets into the store.
 
-Thin shell: one source call (:mod:`orbitwatch.sources`), one store ingest.  Offline,
-or on any non-200 answer, it prints one line, exits non-zero and stores nothing.
+Thin shell: one source call (:mod:`orbitwatch.sources`), one store ingest.  The store
+is ``--db``, else ``ORBITWATCH_DB``, else the default store, like every other command.
+The download is bounded (``--deadline-s`` for the whole fetch, a 256 MiB body cap),
+validated before it is cached, and ingested in one strict transaction streamed from
+the validated file.  Offline, on any non-200 answer or on any bad content it prints one
+coded line, exits 6 (source) or 3 (input) and stores nothing.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from orbitwatch.cli._app import app, console, handle_errors, print_json
+from orbitwatch.cli._common import DbOption
+from orbitwatch.errors import InputError
 from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL, fetch_celestrak_group
-from orbitwatch.sources.http import Fetched
-from orbitwatch.sources.spacetrack import SPACETRACK_BASE_URL, fetch_spacetrack_gp
+from orbitwatch.sources.http import DEFAULT_DEADLINE_S, Deadline, Fetched, HttpClient
+from orbitwatch.sources.spacetrack import MIN_INTERVAL_S, SPACETRACK_BASE_URL, fetch_spacetrack_gp
 from orbitwatch.times import now_utc
 
 fetch_app = typer.Typer(help="Download current element sets from CelesTrak or Space-Track into the store.",
                         no_args_is_help=True)
 app.add_typer(fetch_app, name="fetch")
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Store path (default: the user data dir).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the ingest report as JSON.")]
+DeadlineOpt = Annotated[float, typer.Option(
+    "--deadline-s", help=f"Give up the whole download after this many seconds (default {DEFAULT_DEADLINE_S:g}).")]
+
+
+def _deadline(deadline_s: float) -> Deadline:
+    if not (math.isfinite(deadline_s) and deadline_s > 0):
+        raise InputError(f"--deadline-s must be a positive number of seconds, not {deadline_s}",
+                         code="INPUT_INVALID", field="deadline-s")
+    return Deadline(deadline_s)
+
+
+def _max_age_s(max_age_h: float) -> float:
+    if not (math.isfinite(max_age_h) and max_age_h >= 0):
+        raise InputError(f"--max-age-h must be zero or a positive number of hours, not {max_age_h}",
+                         code="INPUT_INVALID", field="max-age-h")
+    return max_age_h * 3600.0
 
 
 def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
     from orbitwatch.store import Store
 
     with Store.open(db) as store:
-        report = store.ingest([(fetched.url, iter(fetched.text.splitlines()))], now=now_utc())
+        report = store.ingest([(fetched.url, fetched.lines())], now=now_utc())
     data = report.to_dict()
     data["url"] = fetched.url
     data["from_cache"] = fetched.from_cache
@@ -39,7 +61,8 @@ def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
     cached = f" (cached copy, {fetched.age_s / 60:.0f} min old)" if fetched.from_cache else ""
     console.print(
         f"{fetched.url}{cached}: read {report.element_sets_read:,} element sets, stored {report.stored:,} new, "
-        f"{report.duplicates:,} already stored, {report.objects:,} objects"
+        f"{report.duplicates:,} already stored, {report.objects:,} objects",
+        markup=False, highlight=False,
     )
 
 
@@ -47,14 +70,18 @@ def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
 @handle_errors
 def fetch_celestrak(
     group: Annotated[str, typer.Option("--group", help="CelesTrak GP group, e.g. stations, active, geo.")],
-    db: DbOpt = None,
+    db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="Download format: 3le, tle, csv, json, xml, kvn.")] = "3le",
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 2.0,
+    deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
     base_url: Annotated[str, typer.Option("--base-url", hidden=True)] = CELESTRAK_BASE_URL,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch one CelesTrak GP group (cached for 2 h, as CelesTrak asks) and ingest it."""
-    fetched = fetch_celestrak_group(group, fmt=fmt, max_age_s=max_age_h * 3600.0, base_url=base_url)
+    deadline = _deadline(deadline_s)
+    client = HttpClient(deadline_s=deadline_s)
+    fetched = fetch_celestrak_group(group, fmt=fmt, client=client, max_age_s=_max_age_s(max_age_h),
+                                    base_url=base_url, deadline=deadline)
     _ingest(fetched, db, as_json)
 
 
@@ -63,12 +90,16 @@ def fetch_celestrak(
 def fetch_spacetrack(
     norad: Annotated[list[int] | None, typer.Option("--norad", help="Objects to fetch (default: all on orbit).")]
     = None,
-    db: DbOpt = None,
+    db: DbOption = None,
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 1.0,
+    deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
     base_url: Annotated[str, typer.Option("--base-url", hidden=True)] = SPACETRACK_BASE_URL,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch the latest GP element sets from Space-Track (credentials from SPACETRACK_IDENTITY /
     SPACETRACK_PASSWORD) and ingest them."""
-    fetched = fetch_spacetrack_gp(norad, fmt="json", max_age_s=max_age_h * 3600.0, base_url=base_url)
+    deadline = _deadline(deadline_s)
+    client = HttpClient(deadline_s=deadline_s, min_interval_s=MIN_INTERVAL_S)
+    fetched = fetch_spacetrack_gp(norad, fmt="json", client=client, max_age_s=_max_age_s(max_age_h),
+                                  base_url=base_url, deadline=deadline)
     _ingest(fetched, db, as_json)

@@ -3,8 +3,16 @@
 ``gp.php?GROUP=<group>&FORMAT=<tle|3le|csv|json|xml|kvn>`` serves the current
 general-perturbations element sets of a named group (``active``, ``stations``,
 ``geo``, ``starlink`` ...).  CelesTrak updates them a few times a day and asks for no
-more than one download of the same data every two hours: the client caches for
-``max_age_s`` (default 2 h).
+more than one download of the same data every two hours: the client caches each query
+(group and format) for ``max_age_s`` (default 2 h, never less than CelesTrak asks unless
+the caller lowers it on purpose) and spaces requests to the host by 2 s.
+
+Every download goes through :class:`orbitwatch.sources.http.HttpClient` with its
+deadline, size cap and same-host redirect rule, and is checked before it is cached:
+CelesTrak's ``No GP data found`` reply (HTTP 200) or an empty body is
+:class:`InputError` ``INPUT_GROUP``; an HTML page or a body that is not the format asked
+for is ``SOURCE_CONTENT`` (:func:`orbitwatch.sources.http.expect_catalog`).  Neither is
+cached, so the next call asks again.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import re
 import urllib.parse
 
 from orbitwatch.errors import InputError
-from orbitwatch.sources.http import Fetched, HttpClient
+from orbitwatch.sources.http import Body, Deadline, Fetched, HttpClient, expect_catalog
 
 __all__ = ["CELESTRAK_BASE_URL", "celestrak_gp_url", "fetch_celestrak_group"]
 
@@ -39,10 +47,16 @@ def fetch_celestrak_group(
     client: HttpClient | None = None,
     max_age_s: float = TWO_HOURS_S,
     base_url: str = CELESTRAK_BASE_URL,
+    deadline: Deadline | None = None,
 ) -> Fetched:
-    """Download (or reuse the cached copy of) one CelesTrak GP group."""
+    """Download (or reuse the cached copy of) one CelesTrak GP group, checked before caching."""
     url = celestrak_gp_url(group, fmt, base_url=base_url)
-    fetched = (client or HttpClient()).get_text(url, max_age_s=max_age_s)
-    if fetched.text.strip().lower().startswith("no gp data found") or not fetched.text.strip():
-        raise InputError(f"CelesTrak has no GP data for group {group!r}", code="INPUT_GROUP", field="group")
-    return fetched
+    content = expect_catalog(fmt)
+
+    def validate(body: Body) -> None:
+        start = body.head.strip()
+        if not start or start.lower().startswith("no gp data found"):
+            raise InputError(f"CelesTrak has no GP data for group {group!r}", code="INPUT_GROUP", field="group")
+        content(body)
+
+    return (client or HttpClient()).get_text(url, max_age_s=max_age_s, validate=validate, deadline=deadline)
