@@ -19,6 +19,12 @@ composite Gauss-Legendre rule (8 panels x 16 nodes); against an adaptive double
 integral it agrees to better than 1e-10 relative over HBR/sigma from 1e-3 to 1e3
 (``tests/risk/test_foster.py``).  Everything is vectorised over M conjunctions.
 
+:func:`pc_circle_adaptive` is the slow reference for the fast kernel of
+:mod:`orbitwatch.risk.elrod`: the same one-dimensional reduction (in the principal axes),
+integrated per conjunction by adaptive Gauss-Kronrod (``scipy.integrate.quad``, relative
+tolerance 1e-13) over the whole disc with no sigma cut, breakpoints where the Gaussian
+peaks and where the chord half-height equals the miss offset.
+
 Non-positive-definite plane covariances are eigenvalue-clipped (see
 :mod:`orbitwatch.risk.encounter`) and reported, as CARA does.
 """
@@ -45,6 +51,7 @@ __all__ = [
     "HBR_SHAPES",
     "PlanePc",
     "normal_cdf_diff",
+    "pc_circle_adaptive",
     "pc_foster",
     "pc_foster_plane",
 ]
@@ -247,3 +254,45 @@ def pc_foster(
     r1, v1, c1, r2, v2, c2, hbr = arrays
     plane = encounter_plane(r1, v1, c1, r2, v2, c2)
     return pc_foster_plane(plane.miss_km, plane.cov_km2, hbr, shape=shape, fclip=fclip)
+
+
+def _circle_adaptive_one(xm: float, zm: float, sx: float, sz: float, r: float, epsrel: float) -> float:
+    from scipy import integrate
+
+    zm = abs(zm)
+    norm = 1.0 / (np.sqrt(2.0 * np.pi) * sx)
+
+    def f(t: float) -> float:
+        h = r * np.cos(t)
+        x = xm + r * np.sin(t)
+        return float(norm * np.exp(-0.5 * (x / sx) ** 2) * normal_cdf_diff((zm - h) / sz, (zm + h) / sz) * h)
+
+    half = 0.5 * np.pi
+    points = []
+    if abs(xm) < r:
+        points.append(float(np.arcsin(-xm / r)))  # x = 0: the Gaussian's peak
+    if zm < r:
+        points += [float(np.arccos(zm / r)), -float(np.arccos(zm / r))]  # h = |zm|
+    pts = sorted(p for p in points if -half < p < half)
+    val, _ = integrate.quad(f, -half, half, points=pts or None, epsabs=0.0, epsrel=epsrel, limit=2000)
+    return float(val)
+
+
+def pc_circle_adaptive(
+    miss_km: Any, cov_km2: Any, hbr_km: Any, *, epsrel: float = 1e-13, fclip: float = FCLIP
+) -> FloatArray:
+    """Reference 2D Pc (circle) by adaptive quadrature, one conjunction at a time (slow).
+
+    ``miss_km`` (M, 2), ``cov_km2`` (M, 2, 2), ``hbr_km`` (M,) or scalar -> ``pc`` (M,).
+    Same remediation as :func:`pc_foster_plane`; used by the tests and ``bench/pc.py`` to
+    check :func:`orbitwatch.risk.elrod.pc_elrod` and :func:`pc_foster_plane`.
+    """
+    miss, cov, hbr = _plane_inputs(miss_km, cov_km2, hbr_km)
+    s1, s2, theta, _, _ = remediate_covariance_2x2(cov, hbr, fclip=fclip)
+    c, s = np.cos(theta), np.sin(theta)
+    xm = c * miss[:, 0] + s * miss[:, 1]
+    zm = -s * miss[:, 0] + c * miss[:, 1]
+    return np.array(
+        [_circle_adaptive_one(xm[i], zm[i], s1[i], s2[i], hbr[i], epsrel) for i in range(miss.shape[0])],
+        dtype=np.float64,
+    )
