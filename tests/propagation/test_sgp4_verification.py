@@ -156,7 +156,11 @@ def _states(es: ElementSet, grid: list[float]) -> tuple[np.ndarray, np.ndarray, 
     return err, r, v, int((~whole).sum())
 
 
-def test_every_row_of_tcppver(verification: Cases) -> None:
+@pytest.mark.filterwarnings("ignore::orbitwatch.errors.ElementAgeWarning")  # runs of up to 3.5 years
+@pytest.mark.parametrize("backend", ["compiled", "reference"])
+def test_every_row_of_tcppver(verification: Cases, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both back ends (ORBITWATCH_SGP4) reproduce every row, error code and NaN row."""
+    monkeypatch.setenv("ORBITWATCH_SGP4", backend)
     rows_checked = 0
     worst_r = worst_v = 0.0
     errors_seen = []
@@ -181,7 +185,10 @@ def test_every_row_of_tcppver(verification: Cases) -> None:
             assert dr.max() <= 2e-7 and dv.max() <= 1e-9, (es.norad_id, dr.max(), dv.max())
             sat = Satrec.twoline2rv(l1, l2)
             cpp = np.array([sat.sgp4_tsince(t)[1] for t in grid[:k]])
-            np.testing.assert_array_equal(r[:k], cpp)
+            if backend == "reference":
+                np.testing.assert_array_equal(r[:k], cpp)
+            else:  # the compiled kernel: the same statements, rounding apart (seen: 2.6e-8 km)
+                np.testing.assert_allclose(r[:k], cpp, rtol=0, atol=1e-7)
         else:
             worst_r, worst_v = max(worst_r, dr.max()), max(worst_v, dv.max())
             assert dr.max() <= 1e-8, (es.norad_id, dr.max())
