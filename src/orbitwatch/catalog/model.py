@@ -161,6 +161,10 @@ class Reject:
         }
 
 
+# Default of the optional object columns of ElementTable (replaced by N ``None`` values).
+_NO_OBJECTS: npt.NDArray[np.object_] = np.empty(0, dtype=object)
+_NO_OBJECTS.setflags(write=False)
+
 _FLOAT_FIELDS = (
     "mean_motion_rev_per_day",
     "eccentricity",
@@ -179,6 +183,10 @@ class ElementTable:
     """N element sets as arrays (shape ``(N,)`` each); the array core's input.
 
     ``names`` and ``cospar_ids`` are object arrays (``None`` where unknown).
+    ``object_types`` (one of :data:`OBJECT_TYPES`) and ``owners`` (SATCAT owner code) are
+    object arrays filled by the store from its object metadata (a SATCAT when one was
+    ingested; the type otherwise inferred from the name); they are optional, and all
+    ``None`` when built from element sets (files carry neither).  Display and grouping only.
     """
 
     norad_id: npt.NDArray[np.int64]
@@ -194,6 +202,14 @@ class ElementTable:
     mean_motion_ddot_rev_per_day3: npt.NDArray[np.float64]
     names: npt.NDArray[np.object_]
     cospar_ids: npt.NDArray[np.object_]
+    object_types: npt.NDArray[np.object_] = field(default_factory=lambda: _NO_OBJECTS)
+    owners: npt.NDArray[np.object_] = field(default_factory=lambda: _NO_OBJECTS)
+
+    def __post_init__(self) -> None:
+        n = len(self.norad_id)
+        for name in ("object_types", "owners"):
+            if getattr(self, name) is _NO_OBJECTS:
+                object.__setattr__(self, name, np.full(n, None, dtype=object))
 
     def __len__(self) -> int:
         return int(self.norad_id.shape[0])
@@ -211,6 +227,8 @@ class ElementTable:
             epoch=np.array([e.epoch for e in items], dtype=UTC_DTYPE).reshape(n),
             names=np.array([e.name for e in items], dtype=object).reshape(n),
             cospar_ids=np.array([e.cospar_id for e in items], dtype=object).reshape(n),
+            object_types=np.full(n, None, dtype=object),
+            owners=np.full(n, None, dtype=object),
             **floats,
         )
 
