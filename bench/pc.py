@@ -1,6 +1,9 @@
-"""Benchmark: Foster 2D Pc for 100,000 conjunctions, vectorised vs a per-conjunction Python loop.
+"""Benchmark: the fast 2D kernel against Foster, and Foster vectorised vs a per-conjunction Python loop.
 
-Run by hand: ``.venv/bin/python bench/pc.py [N [N_LOOP]]``; ``bench/pc.py --tables`` instead
+Run by hand: ``.venv/bin/python bench/pc.py [N [N_LOOP]] [--fast-million]``.  First the fast
+compiled 2D kernel (``risk.elrod``) and vectorised Foster on the same N conjunctions, three
+runs each, with the ratio, and their agreement with the adaptive reference on the first 2,000
+(``--fast-million`` times the fast kernel on 1,000,000).  Then ``bench/pc.py --tables`` instead
 prints the validation tables of docs/risk.md (every method on the Alfano 2009 cases, and
 Foster vs CARA's COLLISION_PROBABILITY on each CARA CDM).  Synthetic LEO conjunctions (random
 geometry, covariances of 10 m .. 2 km, HBR 1 .. 20 m, seeded).  The loop baseline calls the
@@ -101,12 +104,43 @@ def tables() -> None:
               f"{','.join(rec['usage_violations']) or '-'} |")
 
 
+def fast_2d(n: int, runs: int = 3) -> None:
+    """Fast kernel (risk.elrod) vs vectorised Foster, same inputs, same run; agreement vs adaptive."""
+    from orbitwatch.risk.elrod import pc_elrod
+    from orbitwatch.risk.encounter import encounter_plane
+    from orbitwatch.risk.foster import pc_circle_adaptive
+
+    args = conjunctions(n)
+    pc_elrod(*(a[:10] for a in args))  # compile / load the numba cache
+    pc_foster(*(a[:10] for a in args))
+    print(f"2D Pc, {n:,} conjunctions from 3x3 ECI covariances, one core (numba kernel is single-threaded):")
+    for run in range(1, runs + 1):
+        fast, t_fast = timed(pc_elrod, *args)
+        fos, t_fos = timed(pc_foster, *args)
+        print(f"  run {run}: fast {n / t_fast:12,.0f} /s ({t_fast:.3f} s)   Foster {n / t_fos:10,.0f} /s "
+              f"({t_fos:.3f} s)   ratio {t_fos / t_fast:6.1f} x")
+    k = min(n, 2000)
+    sub = [a[:k] for a in args]
+    pl = encounter_plane(*sub[:6])
+    ref = pc_circle_adaptive(pl.miss_km, pl.cov_km2, sub[6])
+    ok = ref > 1e-290
+    rel_fast = np.abs(fast.pc[:k][ok] / ref[ok] - 1)
+    rel_fos = np.abs(fos.pc[:k][ok] / ref[ok] - 1)
+    print(f"  vs adaptive quad on {ok.sum():,} of the first {k:,} (Pc > 1e-290): max relative difference fast "
+          f"{rel_fast.max():.1e}, Foster {rel_fos.max():.1e}")
+    nodes = fast.nodes
+    print(f"  fast kernel integrand evaluations: median {np.median(nodes):.0f}, 99th percentile "
+          f"{np.percentile(nodes, 99):.0f}, max {nodes.max()}; largest error estimate / Pc "
+          f"{np.max(fast.error_estimate[fast.pc > 0] / fast.pc[fast.pc > 0]):.1e}")
+
+
 def main() -> None:
     if "--tables" in sys.argv:
         tables()
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     n_loop = min(n, int(sys.argv[2]) if len(sys.argv) > 2 else 2_000)
+    fast_2d(max(n, 1_000_000) if "--fast-million" in sys.argv else n)
     args = conjunctions(n)
     pc_foster(*(a[:10] for a in args))  # warm-up (imports, caches)
     res, t_vec = timed(pc_foster, *args)
