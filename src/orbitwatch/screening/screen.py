@@ -59,6 +59,7 @@ from orbitwatch.frames import to_ric
 from orbitwatch.propagation import SGP4_ERROR_MESSAGES, satrecs
 from orbitwatch.screening._parallel import default_workers, fork_map
 from orbitwatch.screening.candidates import cell_size_km, find_candidates
+from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S, Exclusions, split_co_moving
 from orbitwatch.screening.prefilter import (
     CONSTELLATION_PREFIXES,
     constellation_groups,
@@ -159,6 +160,8 @@ class ScreeningResult:
     end: np.datetime64
     threshold_km: float
     stats: dict[str, Any] = field(default_factory=dict)
+    #: docked / co-moving records left out (``screen(exclude_co_moving=True)``), else empty
+    excluded: Exclusions = field(default_factory=Exclusions)
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [c.to_dict() for c in self.conjunctions]
@@ -220,6 +223,8 @@ def screen(
     exclude_same_constellation: bool = False,
     constellation_prefixes: Sequence[str] = CONSTELLATION_PREFIXES,
     min_relative_speed_km_s: float = 0.0,
+    exclude_co_moving: bool = False,
+    co_moving_min_speed_km_s: float = CO_MOVING_MIN_SPEED_KM_S,
     knot_step_s: float = 600.0,
     sub_step_s: float = 120.0,
     error_cap_km: float = 0.1,
@@ -233,7 +238,10 @@ def screen(
     ``None`` = all-vs-all).  ``exclude_same_constellation``: skip pairs of payloads of the
     same constellation (name prefixes ``constellation_prefixes``).
     ``min_relative_speed_km_s``: drop approaches slower than this (formation flying,
-    docked objects).  Element sets with the same catalog number: the latest is used.
+    docked objects).  ``exclude_co_moving``: move docked and co-moving pairs (identical
+    element sets, or slower than ``co_moving_min_speed_km_s``) out of the conjunctions
+    into ``ScreeningResult.excluded``, counted by reason (:mod:`.exclusions`).
+    Element sets with the same catalog number: the latest is used.
     ``sgp4_workers``: processes for the SGP4 sampling (``None``: automatic; see
     :func:`.sampling.sample_knots`).  The compiled stages use numba's threads.
 
@@ -375,6 +383,10 @@ def screen(
     c5 = time.perf_counter()
     conj = _records(table, primary, rows, t_start, threshold_km, min_relative_speed_km_s)
     stats["seconds"]["records"] = time.perf_counter() - c5
+    excluded = Exclusions(min_speed_km_s=co_moving_min_speed_km_s)
+    if exclude_co_moving:
+        conj, excluded = split_co_moving(conj, table, co_moving_min_speed_km_s)
+        stats["excluded"] = excluded.to_dict()
     failures = [
         PropagationFailure(
             norad=int(norad[i]), name=table.names[i], code=code,
@@ -388,7 +400,7 @@ def screen(
     stats["conjunctions"] = len(conj)
     stats["seconds"]["total"] = time.perf_counter() - clock
     return ScreeningResult(conjunctions=conj, failures=failures, start=t_start, end=t_end,
-                           threshold_km=float(threshold_km), stats=stats)
+                           threshold_km=float(threshold_km), stats=stats, excluded=excluded)
 
 
 SLOW_SCAN_STEP_S = 60.0
