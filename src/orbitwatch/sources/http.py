@@ -186,29 +186,38 @@ class Fetched:
 
 
 class _DeadlineReader(io.RawIOBase):
-    """Raw reader over a socket that gives every ``recv`` the deadline's time left."""
+    """Raw reader over a socket that gives every ``recv`` the deadline's time left.
 
-    def __init__(self, sock: socket.socket, deadline: Deadline, read_timeout_s: float) -> None:
+    ``keep`` is the socket's own ``makefile`` reader: holding it open keeps the socket
+    alive after ``HTTPConnection`` lets go of it (as ``http.client`` does for a
+    response), and closing this reader releases it.
+    """
+
+    def __init__(self, sock: socket.socket, keep: Any, conn: _Connection) -> None:
         super().__init__()
         self._sock = sock
-        self._deadline = deadline
-        self._read_timeout_s = read_timeout_s
+        self._keep = keep
+        self._conn = conn
 
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        if not self.closed:
+            self._keep.close()
+        super().close()
+
     def readinto(self, buffer: Any) -> int:
-        self._sock.settimeout(self._deadline.op_timeout_s(self._read_timeout_s))
-        return self._sock.recv_into(buffer)
+        self._sock.settimeout(self._conn.op_timeout_s())
+        n = self._sock.recv_into(buffer)
+        self._conn.bytes_read += n
+        return n
 
 
 class _DeadlineResponse(http.client.HTTPResponse):
-    def __init__(self, sock: socket.socket, *, deadline: Deadline, read_timeout_s: float,
-                 method: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, sock: socket.socket, *, conn: _Connection, method: str | None = None, **kwargs: Any) -> None:
         super().__init__(sock, method=method, **kwargs)
-        plain = self.fp
-        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, read_timeout_s), CHUNK_BYTES)
-        plain.close()
+        self.fp = io.BufferedReader(_DeadlineReader(sock, self.fp, conn), CHUNK_BYTES)
 
 
 def _resolve(host: str, port: int, deadline: Deadline) -> list[Any]:
@@ -239,11 +248,15 @@ class _Connection(http.client.HTTPConnection):
         super().__init__(host, port, timeout=read_timeout_s)
         self._deadline = deadline
         self._read_timeout_s = read_timeout_s
+        self.bytes_read = 0
         self._create_connection = self._open_socket
         self.response_class = self._make_response  # type: ignore[assignment]
 
+    def op_timeout_s(self) -> float:
+        return self._deadline.op_timeout_s(self._read_timeout_s)
+
     def _make_response(self, sock: socket.socket, **kwargs: Any) -> _DeadlineResponse:
-        return _DeadlineResponse(sock, deadline=self._deadline, read_timeout_s=self._read_timeout_s, **kwargs)
+        return _DeadlineResponse(sock, conn=self, **kwargs)
 
     def _open_socket(self, address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
         host, port = address
@@ -319,7 +332,7 @@ def _check_generic(body: Body) -> None:
         ("<!doctype html", "<html", "<head", "<body")
     ):
         raise SourceError(
-            f"{body.url} answered HTTP 200 with an HTML page, not catalog data "
+            f"the server answered HTTP 200 with an HTML page, not catalog data "
             f"({snippet(body.head)!r}); nothing cached or stored",
             code="SOURCE_CONTENT",
             source=body.url,
@@ -362,7 +375,7 @@ def expect_catalog(fmt: str) -> Validator:
     def check(body: Body) -> None:
         refusal = _refusal(body)
         if refusal is not None:
-            raise SourceError(f"{body.url} answered HTTP 200 with an error object instead of data ({refusal!r}); "
+            raise SourceError(f"the server answered HTTP 200 with an error object instead of data ({refusal!r}); "
                               "nothing cached or stored", code="SOURCE_REFUSED", source=body.url)
         head = body.head.lstrip("\ufeff \t\r\n")
         tail = body.tail.rstrip(" \t\r\n")
@@ -379,7 +392,7 @@ def expect_catalog(fmt: str) -> Validator:
         else:
             ok = "CCSDS_OMM_VERS" in head
         if not ok:
-            raise SourceError(f"{body.url} answered HTTP 200 but the body is not {fmt} element sets "
+            raise SourceError(f"the server answered HTTP 200 but the body is not {fmt} element sets "
                               f"(starts {snippet(head)!r}); nothing cached or stored",
                               code="SOURCE_CONTENT", source=body.url)
 
@@ -537,7 +550,7 @@ class HttpClient:
                 offset += len(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
-            raise SourceError(f"{url} sent non-UTF-8 data near byte {offset + exc.start:,}: {exc.reason}",
+            raise SourceError(f"the cached copy has non-UTF-8 data near byte {offset + exc.start:,}: {exc.reason}",
                               code="SOURCE_ENCODING", source=url) from None
 
     def _proxy_for(self, parts: urllib.parse.SplitResult) -> tuple[str, int] | None:
@@ -559,7 +572,8 @@ class HttpClient:
         current, method, payload = url, "POST" if data is not None else "GET", data
         redirects = retries = 0
         while True:
-            status, headers, part = self._exchange(url, current, method, payload, deadline)
+            status, reason, headers, part = self._exchange(url, current, method, payload, deadline)
+            at = "" if current == url else f" (redirected to {current})"
             if status == 200:
                 assert part is not None
                 try:
@@ -577,12 +591,12 @@ class HttpClient:
                 if not location or not _same_origin_or_upgrade(origin, urllib.parse.urlsplit(target)):
                     where = urllib.parse.urlsplit(target).netloc if location else "nowhere (no Location)"
                     raise SourceError(
-                        f"{current} redirected (HTTP {status}) to {snippet(where)!r}, another host or scheme; "
+                        f"redirected{at} (HTTP {status}) to {snippet(where)!r}, another host or scheme; "
                         "only same-host redirects are followed; nothing fetched from there, nothing stored",
                         code="SOURCE_REDIRECT", source=url)
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
-                    raise SourceError(f"{url} redirected more than {MAX_REDIRECTS} times; nothing stored",
+                    raise SourceError(f"redirected more than {MAX_REDIRECTS} times; nothing stored",
                                       code="SOURCE_REDIRECT", source=url)
                 if status in (301, 302, 303) and method == "POST":
                     method, payload = "GET", None
@@ -601,13 +615,13 @@ class HttpClient:
                     else:
                         when = datetime.fromtimestamp(self._now() + wait, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                         hint = f"asking to retry after {wait:.0f} s (at {when})"
-                    raise SourceError(f"{current} answered HTTP {status} {hint}; nothing stored",
+                    raise SourceError(f"answered HTTP {status}{at} {hint}; nothing stored",
                                       code="SOURCE_RATE_LIMITED", source=url)
-            raise SourceError(f"{current} answered HTTP {status}; stopped, nothing cached or stored",
+            raise SourceError(f"answered HTTP {status} {snippet(reason, 60)}{at}; stopped, nothing cached or stored",
                               code=f"SOURCE_HTTP_{status}", source=url)
 
     def _exchange(self, url: str, current: str, method: str, payload: bytes | None,
-                  deadline: Deadline) -> tuple[int, http.client.HTTPMessage, Path | None]:
+                  deadline: Deadline) -> tuple[int, str, http.client.HTTPMessage, Path | None]:
         """One request/response; a 200 body is streamed into a ``.part`` file (capped)."""
         parts = urllib.parse.urlsplit(current)
         host = parts.hostname or ""
@@ -642,7 +656,7 @@ class HttpClient:
             response = conn.getresponse()
             self.cookies.extract_cookies(response, request)
             if response.status != 200:
-                return response.status, response.msg, None
+                return response.status, response.reason, response.msg, None
             declared = response.length
             if declared is not None and declared > self.max_bytes:
                 raise self._too_large(url, f"declares {declared:,} bytes")
@@ -658,7 +672,7 @@ class HttpClient:
                         decoder.decode(chunk)
                     except UnicodeDecodeError as exc:
                         raise SourceError(
-                            f"{url} sent non-UTF-8 data near byte {received - len(chunk) + exc.start:,}: "
+                            f"the server sent non-UTF-8 data near byte {received - len(chunk) + exc.start:,}: "
                             f"{exc.reason}; nothing cached or stored", code="SOURCE_ENCODING", source=url) from None
                     out.write(chunk)
                 if response.length:  # bytes still owed by Content-Length
@@ -666,9 +680,9 @@ class HttpClient:
                 try:
                     decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
-                    raise SourceError(f"{url} sent non-UTF-8 data (a character cut at the end); nothing stored",
+                    raise SourceError("the server sent non-UTF-8 data (a character cut at the end); nothing stored",
                                       code="SOURCE_ENCODING", source=url) from None
-            return 200, response.msg, part
+            return 200, response.reason, response.msg, part
         except SourceError:
             if part is not None:
                 part.unlink(missing_ok=True)
@@ -676,12 +690,12 @@ class HttpClient:
         except (OSError, http.client.HTTPException, ValueError) as exc:
             if part is not None:
                 part.unlink(missing_ok=True)
-            raise self._transport_error(url, current, exc, phase, received, deadline) from None
+            raise self._transport_error(url, current, exc, phase, conn.bytes_read, deadline) from None
         finally:
             conn.close()
 
     def _too_large(self, url: str, what: str) -> SourceError:
-        return SourceError(f"{url} {what}, over the {self.max_bytes:,}-byte limit; download dropped, "
+        return SourceError(f"the answer {what}, over the {self.max_bytes:,}-byte limit; download dropped, "
                            "nothing cached or stored", code="SOURCE_TOO_LARGE", source=url)
 
     def _transport_error(self, url: str, current: str, exc: BaseException, phase: str, received: int,
@@ -691,15 +705,16 @@ class HttpClient:
         if deadline.expired():
             return SourceError(
                 f"{netloc} did not complete the request within its {deadline.seconds:g} s deadline "
-                f"(during {phase}, {received:,} body bytes received); nothing cached or stored",
+                f"(during {phase}, after {received:,} bytes); nothing cached or stored",
                 code="SOURCE_DEADLINE", source=url)
         if isinstance(exc, http.client.IncompleteRead):
-            owed = f", {exc.expected:,} more announced" if isinstance(exc.expected, int) else ", chunking cut"
-            return SourceError(f"{netloc} sent a short body ({received:,} bytes{owed}); nothing cached or stored",
+            owed = f"{exc.expected:,} announced bytes missing" if isinstance(exc.expected, int) else "chunk cut"
+            return SourceError(f"{netloc} sent a short body ({owed}, closed after {received:,} bytes); "
+                               "nothing cached or stored",
                                code="SOURCE_TRUNCATED", source=url)
         if isinstance(exc, ConnectionError):  # includes RemoteDisconnected
             return SourceError(f"{netloc} reset or closed the connection during {phase} "
-                               f"({received:,} body bytes received): {detail}; nothing cached or stored",
+                               f"(after {received:,} bytes): {detail}; nothing cached or stored",
                                code="SOURCE_CONNECTION_RESET" if phase != "connect" else "SOURCE_OFFLINE",
                                source=url)
         if isinstance(exc, ssl.SSLError | ssl.CertificateError):
