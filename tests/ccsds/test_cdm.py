@@ -23,8 +23,8 @@ BROKEN = {
     "CDM-missing-object2-state-vector.txt": "CDM_MISSING_STATE_VECTOR",
     "CDM-missing-object1-covariance-block.xml": "CDM_MISSING_COVARIANCE",
     "CDM-wrong-key-word.txt": "CDM_UNKNOWN_KEYWORD",
-    "CDM-covariance-wrong-entry-format.txt": "CDM_NUMBER",
-    "CDMExample1InvalidTca.txt": "CDM_TIME",
+    "CDM-covariance-wrong-entry-format.txt": "CDM_NUMBER_FORMAT",
+    "CDMExample1InvalidTca.txt": "CDM_TIME_FORMAT",
     "CDMExample_issue1319_mandatory_empty_value.xml": "CDM_EMPTY_VALUE",
 }
 

@@ -109,13 +109,13 @@ def test_errors() -> None:
     bad_line[3] = "x1.0"
     with pytest.raises(ParseError) as e2:
         read_oem("\n".join([*good.splitlines()[:-1], " ".join(bad_line)]))
-    assert e2.value.code == "OEM_NUMBER"
+    assert e2.value.code == "OEM_NUMBER_FORMAT"
     with pytest.raises(ParseError) as e3:
         read_oem(good.replace("TIME_SYSTEM = UTC", "TIME_SYSTEM = TAI"))
     assert e3.value.code == "OEM_FORMAT"
     with pytest.raises(ParseError) as e4:
         read_oem(good.replace("2025-04-15T00:01:00.000000 ", "2025-13-15T00:01:00.000000 "))
-    assert e4.value.code == "OEM_TIME"
+    assert e4.value.code == "OEM_TIME_FORMAT"
     seg = _segment("B", 3)
     with pytest.raises(InputError):
         write_oem([OEMSegment("B", "X", "TEME", seg.times[::-1], seg.r_km, seg.v_km_s)], creation_date=T0)

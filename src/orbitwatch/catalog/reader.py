@@ -15,6 +15,16 @@ the first :class:`~orbitwatch.errors.ParseError` (with source, line, record and 
 ``lenient=True`` appends a :class:`Reject` for each bad record to ``rejects`` and
 goes on.  Input with no content is ``EMPTY_INPUT`` (an error when strict, a reject
 when lenient); a ``fmt`` that is not one of the names above is ``FORMAT_UNKNOWN``.
+
+Bounded memory.  A line of the line-oriented formats (TLE, OMM KVN, OMM CSV) longer
+than :data:`MAX_LINE_CHARS` (1 MiB; a TLE line has 69 characters, a CelesTrak CSV row
+about 300) is ``LINE_TOO_LONG`` (strict: raised with source and line; lenient: a reject,
+and the line is read as blank).  Readers of files hand lines over in bounded pieces
+(:class:`LinePiece`, e.g. :class:`orbitwatch.sources.files.TextLines`), so an
+over-long line, even 10 GB without a newline inside a gzip bomb, is never built as one
+string: its pieces are counted and dropped.  JSON and XML are not line-oriented (a
+Space-Track JSON file is one line of tens of MB): their pieces go to the incremental
+decoders in :mod:`orbitwatch.ccsds.omm`, which bound each record instead.
 """
 
 from __future__ import annotations
@@ -26,9 +36,23 @@ from orbitwatch.catalog.model import ElementSet, Reject
 from orbitwatch.catalog.tle import iter_tle
 from orbitwatch.errors import ParseError
 
-__all__ = ["FORMATS", "detect_format", "read_element_sets"]
+__all__ = ["FORMATS", "MAX_LINE_CHARS", "LinePiece", "detect_format", "read_element_sets"]
 
 FORMATS = ("tle", "omm-kvn", "omm-xml", "omm-json", "omm-csv")
+_LINE_FORMATS = frozenset({"tle", "omm-kvn", "omm-csv"})
+
+MAX_LINE_CHARS = 1 << 20
+"""Longest line (characters, line end included) of a line-oriented format; longer is ``LINE_TOO_LONG``."""
+
+
+class LinePiece(str):
+    """A leading piece of a line too long to hand over at once: the line goes on in the next item.
+
+    A reader of files yields a long line as ``LinePiece, LinePiece, ..., str`` (the last
+    piece, with the line end, is a plain ``str``).  Concatenated, the pieces are the line.
+    """
+
+    __slots__ = ()
 
 _KVN_START = ("CCSDS_OMM_VERS", "COMMENT", "CREATION_DATE", "ORIGINATOR", "OBJECT_NAME")
 
@@ -60,6 +84,50 @@ def _text_lines(lines: Iterable[str | bytes]) -> Iterator[str]:
         yield line.decode("utf-8", "replace") if isinstance(line, bytes) else line
 
 
+def _bounded_lines(
+    items: Iterable[str], source: str, lenient: bool, rejects: list[Reject] | None, max_chars: int
+) -> Iterator[str]:
+    """Whole lines from ``items`` (joining :class:`LinePiece` runs); an over-long line is ``LINE_TOO_LONG``.
+
+    In lenient mode the over-long line is reported once and handed on as ``""`` so the
+    parsers' line numbers stay right.  At most ``max_chars`` characters are held.
+    """
+    ln = 0
+    buf: list[str] = []
+    size = 0
+    too_long = False
+
+    def report(n: int) -> str:
+        message = f"line {n} is longer than {max_chars} characters (binary data, or not a line-oriented format?)"
+        if not lenient:
+            raise ParseError(message, code="LINE_TOO_LONG", source=source, line=n)
+        if rejects is not None:
+            rejects.append(Reject(source, n, None, "LINE_TOO_LONG", message))
+        return ""
+
+    for item in items:
+        if type(item) is LinePiece:
+            if not too_long:
+                size += len(item)
+                if size > max_chars:
+                    too_long, buf = True, []
+                else:
+                    buf.append(item)
+            continue
+        ln += 1
+        if buf or too_long:
+            over = too_long or size + len(item) > max_chars
+            line = "" if over else "".join(buf) + item
+            buf, size, too_long = [], 0, False
+            yield report(ln) if over else line
+        elif len(item) > max_chars:
+            yield report(ln)
+        else:
+            yield item
+    if buf or too_long:
+        yield report(ln + 1)
+
+
 def read_element_sets(
     lines: Iterable[str],
     *,
@@ -81,7 +149,9 @@ def read_element_sets(
     head: list[str] = []
     for line in it:
         if not head:
-            line = line.lstrip("\ufeff")
+            line = LinePiece(line.lstrip("\ufeff")) if type(line) is LinePiece else line.lstrip("\ufeff")
+        if type(line) is LinePiece and not line.strip():
+            continue  # leading blanks in pieces: nothing to keep (a blank bomb is not held)
         head.append(line)
         if line.strip():
             break
@@ -94,7 +164,9 @@ def read_element_sets(
         return
     if fmt == "auto":
         fmt = detect_format(head[-1:])
-    stream = itertools.chain(head, it)
+    stream: Iterator[str] = itertools.chain(head, it)
+    if fmt in _LINE_FORMATS:
+        stream = _bounded_lines(stream, source, lenient, rejects, MAX_LINE_CHARS)
     if fmt == "tle":
         yield from iter_tle(stream, source=source, lenient=lenient, rejects=rejects)
         return

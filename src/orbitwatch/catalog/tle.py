@@ -31,7 +31,9 @@ Error codes (all :class:`~orbitwatch.errors.TLEError`; tests assert the code):
                         (or a name line has no element lines after it)
 ``TLE_LINE_ORDER``      a line 2 without a line 1 before it (lines swapped or missing)
 ``TLE_MISMATCHED_IDS``  the catalog numbers of line 1 and line 2 differ
-``TLE_NON_ASCII``       a line (data or name) holds a non-ASCII character
+``TLE_NON_ASCII``       a line (data or name) holds a non-ASCII or a control character
+                        (binary input, terminal escape sequences); the message names the
+                        first one as U+XXXX and its column, and never echoes the line
 ``TLE_FIELD``           a field is unreadable or out of range (eccentricity, inclination,
                         angles, mean motion, day of year, separator columns ...);
                         ``field`` names it
@@ -139,8 +141,33 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+_SHOW_CHARS = 200
+_MESSAGE_CHARS = 1000
+
+
+def _printable(s: str) -> bool:
+    """Only printable ASCII (space .. '~')."""
+    return s.isascii() and s.isprintable()
+
+
+def _describe(s: str) -> str:
+    """A line for a message: quoted and cut to 200 characters, or not shown at all if it is not printable ASCII."""
+    if not _printable(s):
+        return f"({len(s)} characters, not printable ASCII: not shown)"
+    if len(s) > _SHOW_CHARS:
+        return repr(s[:_SHOW_CHARS]) + f"... ({len(s)} characters)"
+    return repr(s)
+
+
+def _first_unprintable(s: str) -> str:
+    i = next(i for i, c in enumerate(s) if not (" " <= c <= "~"))
+    return f"U+{ord(s[i]):04X} at column {i + 1}"
+
+
 def _show(line: str, template: str, start: int, stop: int) -> str:
     """The template beside the user's line, with carets under columns start..stop-1."""
+    if not _printable(line) or len(line) > _SHOW_CHARS:
+        return f"\n  expected: {template}\n  got:      {_describe(line)}"
     marks = " " * start + "^" * max(1, stop - start)
     return f"\n  expected: {template}\n  got:      {line}\n            {marks}"
 
@@ -181,11 +208,10 @@ class _PairError(Exception):
 
 
 def _check_line(s: str, which: int, template: str, checksum: bool = True) -> bytes:
-    if not s.isascii():
-        bad = next(i for i, c in enumerate(s) if ord(c) > 127)
+    if not _printable(s):
         raise _PairError(
-            "TLE_NON_ASCII", f"line {which} holds the non-ASCII character {s[bad]!r}" + _show(
-                s, template, bad, bad + 1), which)
+            "TLE_NON_ASCII", f"line {which} holds a character that is not printable ASCII, "
+            f"{_first_unprintable(s)} (binary or non-ASCII input?)", which)
     n = len(s)
     if n != 69:
         if n < 69:
@@ -411,8 +437,9 @@ def parse_tle(
     """
     nm = None
     if name is not None:
-        if not name.isascii():
-            raise TLEError(f"name line {name!r} holds non-ASCII characters", code="TLE_NON_ASCII",
+        if not _printable(name.rstrip("\r\n")):
+            raise TLEError(f"name line holds a character that is not printable ASCII, "
+                           f"{_first_unprintable(name.rstrip(chr(13) + chr(10)))}", code="TLE_NON_ASCII",
                            source=source, line=None if line is None else line - 1, field="name")
         nm = _clean_name(name)
     try:
@@ -445,6 +472,8 @@ def iter_tle(
     l2_ln = 0
 
     def fail(code: str, message: str, ln: int, norad: int | None, field: str | None = None) -> None:
+        if len(message) > _MESSAGE_CHARS:
+            message = message[:_MESSAGE_CHARS] + "..."
         if not lenient:
             raise TLEError(message, code=code, source=source, line=ln, record=norad, field=field)
         if rejects is not None:
@@ -458,7 +487,7 @@ def iter_tle(
         elif l1 is not None:
             fail("TLE_TRUNCATED", "line 1 is not followed by a line 2", l1_ln, _guess_norad(l1))
         elif name is not None:
-            fail("TLE_TRUNCATED", f"name line {name.strip()!r} is not followed by element lines",
+            fail("TLE_TRUNCATED", f"name line {_describe(name.strip())} is not followed by element lines",
                  name_ln, None)
 
     ln = first_line - 1
@@ -487,9 +516,9 @@ def iter_tle(
                 l2, l2_ln = s, ln
                 continue
             nm = name
-            if nm is not None and not nm.isascii():
-                fail("TLE_NON_ASCII", f"name line {nm!r} holds non-ASCII characters", name_ln,
-                     _guess_norad(l1), "name")
+            if nm is not None and not _printable(nm):
+                fail("TLE_NON_ASCII", f"name line holds a character that is not printable ASCII, "
+                     f"{_first_unprintable(nm)}", name_ln, _guess_norad(l1), "name")
             else:
                 try:
                     yield _parse_pair(l1, s, None if nm is None else _clean_name(nm), source, l1_ln)

@@ -20,15 +20,27 @@ Strictness.  The readers take text (file reading belongs to the shells) and rais
 :class:`~orbitwatch.errors.CDMError` with these codes:
 
 * ``CDM_SYNTAX``: a KVN line that is not ``KEY = value [units]`` / ``COMMENT ...``,
-  or XML that does not parse;
+  or XML that does not parse (also: nested deeper than
+  :data:`~orbitwatch.ccsds.MAX_XML_DEPTH`, or declaring an unknown encoding);
+* ``CDM_XML_FORBIDDEN``: XML with a DTD, an entity declaration or an external
+  reference (parsed with ``defusedxml``, see :mod:`orbitwatch.ccsds`);
 * ``CDM_UNKNOWN_KEYWORD``: a keyword that CDM 1.0/2.0 does not define
   (``USER_DEFINED_*`` is allowed);
 * ``CDM_MISSING_TCA``, ``CDM_MISSING_KEYWORD`` (another mandatory keyword),
   ``CDM_MISSING_STATE_VECTOR``, ``CDM_MISSING_COVARIANCE``: mandatory content absent;
 * ``CDM_EMPTY_VALUE``: a mandatory keyword without a value (XML ``nil="true"``);
-* ``CDM_NUMBER``: a state, covariance or relative-state value that is not a number;
-* ``CDM_TIME``: ``TCA`` or ``CREATION_DATE`` that is not a valid UTC time;
+* ``CDM_NUMBER_FORMAT``: a state, covariance, relative-state, miss-distance, Pc or
+  ``HBR`` value (also ``COMMENT HBR = x [m]``) that is not a number or is infinite
+  (NaN is allowed: real CDMs write it for unknown values), or an ``OBJECT_DESIGNATOR``
+  written with non-ASCII digits (``1²``);
+* ``CDM_VALUE_RANGE``: a number outside its physical range: ``COLLISION_PROBABILITY``
+  outside 0..1, a negative ``MISS_DISTANCE``, ``RELATIVE_SPEED`` or ``HBR``;
+* ``CDM_TIME_FORMAT``: ``TCA`` or ``CREATION_DATE`` that is not a valid UTC time;
 * ``CDM_OBJECTS``: not exactly OBJECT1 then OBJECT2.
+
+Linear time.  KVN lines are split with string operations, not regular expressions
+(an 85 kB value of blanks or ``[`` once took 44 s with backtracking); values quoted in
+messages are cut to 200 characters.
 
 Tolerated variations seen in real files: any column alignment, ``KEY =value``,
 CRLF line ends, ``NaN`` values, ``[m]`` where ``[m/s]`` was meant, missing optional
@@ -38,6 +50,7 @@ drag / SRP / thrust rows (up to 9x9) or without them (6x6).
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -47,7 +60,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import numpy.typing as npt
+from defusedxml import DefusedXmlException
 
+from orbitwatch.ccsds import MAX_XML_DEPTH, xml_declared_encoding_error, xml_pull_parser
 from orbitwatch.errors import CDMError, TimeFormatError
 from orbitwatch.times import parse_utc
 
@@ -227,7 +242,7 @@ _OBJECT_KEYS = (
     | {"CSIG3EIGVEC3"}
 )
 _NUMERIC_KEYS = (
-    {"MISS_DISTANCE", "COLLISION_PROBABILITY", *_RELATIVE_STATE_KEYS, *_STATE_KEYS}
+    {"MISS_DISTANCE", "COLLISION_PROBABILITY", "HBR", *_RELATIVE_STATE_KEYS, *_STATE_KEYS}
     | set(_COV_RTN_KEYS)
     | _COV_XYZ_KEYS
 )
@@ -250,7 +265,41 @@ _XML_BLOCKS_OBJECT = (
     ("additionalParameters", set(_ADDITIONAL_KEYS)),
     ("stateVector", set(_STATE_KEYS)),
 )
-_HBR_COMMENT_RE = re.compile(r"^\s*HBR\s*[=:]?\s*([-+]?[0-9.]+(?:[eE][-+]?\d+)?)\s*(?:\[\s*([A-Za-z]+)\s*\])?")
+_HBR_NUMBER_RE = re.compile(r"[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?")
+_NON_NEGATIVE_KEYS = ("MISS_DISTANCE", "RELATIVE_SPEED", "HBR")
+_SHOW_CHARS = 200
+
+
+def _show(text: str) -> str:
+    """``repr`` of file text for a message, cut to 200 characters."""
+    if len(text) <= _SHOW_CHARS:
+        return repr(text)
+    return repr(text[:_SHOW_CHARS]) + f"... ({len(text)} characters)"
+
+
+def _hbr_comment(text: str) -> tuple[str, str] | None:
+    """``(number text, units)`` of a CARA ``HBR = x [m]`` comment (units default ``m``), else None.
+
+    Written with string operations and one anchored, non-nested pattern, so it is linear
+    in the comment's length.
+    """
+    s = text.lstrip()
+    if not s.startswith("HBR"):
+        return None
+    s = s[3:].lstrip()
+    if s[:1] in ("=", ":"):
+        s = s[1:].lstrip()
+    m = _HBR_NUMBER_RE.match(s)
+    if m is None:
+        return None
+    rest = s[m.end():].lstrip()
+    units = "m"
+    if rest[:1] == "[":
+        close = rest.find("]", 0, 64)
+        inner = rest[1:close].strip() if close > 0 else ""
+        if inner.isascii() and inner.isalpha():
+            units = inner
+    return m.group(0), units
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,10 +380,10 @@ class CDM:
     def hbr_m(self) -> float:
         """Combined hard-body radius from ``COMMENT HBR = x [m]``, else CDM 2.0 ``HBR`` of both objects summed; NaN."""
         for text in self.comments():
-            m = _HBR_COMMENT_RE.match(text)
-            if m:
-                scale = 1000.0 if (m.group(2) or "m").lower() == "km" else 1.0
-                return float(m.group(1)) * scale
+            hbr = _hbr_comment(text)
+            if hbr:
+                scale = 1000.0 if hbr[1].lower() == "km" else 1.0
+                return float(hbr[0]) * scale
         per_object = [self.get_float(f"object{k}", "HBR") for k in (1, 2)]
         if all(np.isfinite(per_object)):
             return float(sum(per_object))
@@ -345,7 +394,7 @@ class CDM:
 
     def norad_id(self, obj: int) -> int | None:
         text = self.designator(obj).strip()
-        return int(text) if text.isdigit() else None
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
     def object_name(self, obj: int) -> str:
         return self.get(f"object{obj}", "OBJECT_NAME") or ""
@@ -555,23 +604,28 @@ def _validate(cdm: CDM, lines: dict[int, dict[str, int]] | None = None) -> CDM:
         for it in items:
             if not _known(it.key, name):
                 raise CDMError(
-                    f"keyword {it.key} is not defined for the {name} section of a CDM",
+                    f"keyword {_show(it.key)} is not defined for the {name} section of a CDM",
                     code="CDM_UNKNOWN_KEYWORD",
                     source=src,
                     line=where(idx, it.key),
-                    field=it.key,
+                    field=it.key[:64],
                 )
-            if it.key in _NUMERIC_KEYS and it.value.strip() != "":
-                try:
-                    float(it.value)
-                except ValueError:
+            if it.key == "COMMENT":
+                hbr = _hbr_comment(it.value)
+                if hbr is not None:
+                    _check_number("HBR", hbr[0], src, None, comment=True)
+            elif it.key in _NUMERIC_KEYS and it.value.strip() != "":
+                _check_number(it.key, it.value, src, where(idx, it.key))
+            elif it.key == "OBJECT_DESIGNATOR":
+                text = it.value.strip()
+                if text.isdigit() and not text.isascii():
                     raise CDMError(
-                        f"{it.key} value {it.value!r} is not a number",
-                        code="CDM_NUMBER",
+                        f"OBJECT_DESIGNATOR {_show(text)} is written with non-ASCII digits",
+                        code="CDM_NUMBER_FORMAT",
                         source=src,
                         line=where(idx, it.key),
                         field=it.key,
-                    ) from None
+                    )
     for key in _MANDATORY_HEADER:
         _require(cdm, "header", key, src, "CDM_MISSING_KEYWORD")
     _require(cdm, "relative", "TCA", src, "CDM_MISSING_TCA")
@@ -590,6 +644,23 @@ def _validate(cdm: CDM, lines: dict[int, dict[str, int]] | None = None) -> CDM:
         for key in _COV_RTN_6:
             _require(cdm, obj, key, src, "CDM_MISSING_COVARIANCE")
     return cdm
+
+
+def _check_number(key: str, text: str, src: str | None, line: int | None, comment: bool = False) -> None:
+    """A numeric value: parses, is not infinite (NaN is allowed) and lies in its physical range."""
+    what = f"COMMENT HBR value {_show(text)}" if comment else f"{key} value {_show(text)}"
+    try:
+        x = float(text)
+    except ValueError:
+        raise CDMError(f"{what} is not a number", code="CDM_NUMBER_FORMAT", source=src, line=line,
+                       field=key) from None
+    if math.isinf(x):
+        raise CDMError(f"{what} is infinite", code="CDM_NUMBER_FORMAT", source=src, line=line, field=key)
+    if key == "COLLISION_PROBABILITY" and not (x != x or 0.0 <= x <= 1.0):
+        raise CDMError(f"{what} is not a probability (0..1)", code="CDM_VALUE_RANGE", source=src, line=line,
+                       field=key)
+    if key in _NON_NEGATIVE_KEYS and x < 0.0:
+        raise CDMError(f"{what} is negative", code="CDM_VALUE_RANGE", source=src, line=line, field=key)
 
 
 def _require(cdm: CDM, section: str, key: str, src: str | None, code: str) -> None:
@@ -611,7 +682,7 @@ def parse_ccsds_time(text: str, *, what: str = "time") -> np.datetime64:
     if m:
         year, doy = int(m.group(1)), int(m.group(2))
         if not 1 <= doy <= (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365):
-            raise TimeFormatError(f"{what} {text!r}: day of year {doy} out of range")
+            raise TimeFormatError(f"{what} {_show(text)}: day of year {doy} out of range")
         day = np.datetime64(f"{year:04d}-01-01") + np.timedelta64(doy - 1, "D")
         text = str(day) + (m.group(3) or "")
     return parse_utc(text, allow_naive=True, what=what)
@@ -624,15 +695,33 @@ def _check_time(cdm: CDM, section: str, key: str, src: str | None, line: int | N
     try:
         parse_ccsds_time(value, what=key)
     except TimeFormatError as exc:
-        raise CDMError(exc.message, code="CDM_TIME", source=src, line=line, field=key) from None
+        raise CDMError(exc.message[:400], code="CDM_TIME_FORMAT", source=src, line=line, field=key) from None
 
 
 # ---------------------------------------------------------------------------------------
 # KVN
 
-_KVN_RE = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$")
-_UNITS_RE = re.compile(r"^(.*?)\s*\[([^\]]*)\]$")
-_COMMENT_RE = re.compile(r"^\s*COMMENT(?:\s+(.*?)|\s*(=.*?))?\s*$")
+_KEY_RE = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _split_kvn(line: str) -> tuple[str, str, str | None] | None:
+    """``(key, value, units)`` of a stripped ``KEY = value [units]`` line, None if it is not one.
+
+    String operations only (linear time).  The units are the bracketed text at the end
+    of the value that holds no ``]``; the value is what precedes them, stripped.
+    """
+    key, eq, rest = line.partition("=")
+    key = key.strip()
+    if not eq or not _KEY_RE.fullmatch(key):
+        return None
+    rest = rest.strip()
+    n = len(rest)
+    if n >= 2 and rest[-1] == "]":
+        inner_close = rest.rfind("]", 0, n - 1)
+        open_at = rest.find("[", inner_close + 1, n - 1)
+        if open_at != -1:
+            return key, rest[:open_at].rstrip(), rest[open_at + 1 : n - 1]
+    return key, rest, None
 
 
 def read_cdm_kvn(text: str, *, source: str | None = None) -> CDM:
@@ -646,18 +735,14 @@ def read_cdm_kvn(text: str, *, source: str | None = None) -> CDM:
         line = raw.strip().lstrip("\ufeff")
         if not line:
             continue
-        cm = _COMMENT_RE.match(line)
-        if cm and (line == "COMMENT" or line[7:8] in (" ", "\t", "=")):
-            pending.append(CDMItem("COMMENT", (cm.group(1) or cm.group(2) or "").strip()))
+        if line.startswith("COMMENT") and (len(line) == 7 or line[7] in " \t="):
+            pending.append(CDMItem("COMMENT", line[7:].strip()))
             continue
-        m = _KVN_RE.match(line)
-        if not m:
-            raise CDMError(f"not a 'KEY = value' line: {line!r}", code="CDM_SYNTAX", source=source, line=lineno)
-        key, rest = m.group(1), m.group(2)
-        units: str | None = None
-        um = _UNITS_RE.match(rest)
-        if um:
-            rest, units = um.group(1), um.group(2)
+        parts = _split_kvn(line)
+        if parts is None:
+            raise CDMError(f"not a 'KEY = value' line: {_show(line)}", code="CDM_SYNTAX", source=source,
+                           line=lineno)
+        key, rest, units = parts
         if key == "OBJECT":
             n_objects += 1
             if n_objects > 2:
@@ -726,14 +811,55 @@ def _flatten(elem: ET.Element, out: list[CDMItem]) -> None:
             _flatten(child, out)
 
 
+def _xml_root(text: str, source: str | None) -> ET.Element:
+    """The root element, parsed with defusedxml and a depth limit (see module docstring)."""
+    if not isinstance(text, str):
+        text = bytes(text).decode("utf-8", "replace")
+    bad = xml_declared_encoding_error(text)
+    if bad:
+        raise CDMError(bad, code="CDM_SYNTAX", source=source)
+    parser = xml_pull_parser()
+    depth = 0
+    step = 1 << 16
+    root: ET.Element | None = None
+
+    def drain() -> None:
+        nonlocal depth, root
+        for event, elem in parser.read_events():  # type: ignore[misc]
+            if event == "start":
+                depth += 1
+                if root is None:
+                    root = elem  # type: ignore[assignment]
+                if depth > MAX_XML_DEPTH:
+                    raise CDMError(f"XML nested deeper than {MAX_XML_DEPTH} elements", code="CDM_SYNTAX",
+                                   source=source)
+            else:
+                depth -= 1
+
+    try:
+        for k in range(0, max(len(text), 1), step):
+            parser.feed(text[k : k + step])
+            drain()
+        parser.close()
+        drain()
+    except ET.ParseError as exc:
+        raise CDMError(f"XML does not parse: {str(exc)[:200]}", code="CDM_SYNTAX", source=source) from None
+    except DefusedXmlException as exc:
+        raise CDMError(f"XML with a DTD, entity or external reference is refused ({type(exc).__name__})",
+                       code="CDM_XML_FORBIDDEN", source=source) from None
+    except (LookupError, UnicodeError, ValueError) as exc:
+        raise CDMError(f"XML cannot be read: {str(exc)[:200]}", code="CDM_SYNTAX", source=source) from None
+    if root is None:
+        raise CDMError("XML holds no element", code="CDM_SYNTAX", source=source)
+    return root
+
+
 def read_cdm_xml(text: str, *, source: str | None = None) -> CDM:
     """Parse an XML CDM (CCSDS 508.0-B-1 XML schema); raises :class:`CDMError`."""
-    try:
-        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
-    except ET.ParseError as exc:
-        raise CDMError(f"XML does not parse: {exc}", code="CDM_SYNTAX", source=source) from None
+    root = _xml_root(text, source)
     if _local(root.tag).lower() != "cdm":
-        raise CDMError(f"root element is <{_local(root.tag)}>, expected <cdm>", code="CDM_SYNTAX", source=source)
+        raise CDMError(f"root element is <{_local(root.tag)[:64]}>, expected <cdm>", code="CDM_SYNTAX",
+                       source=source)
     header: list[CDMItem] = []
     version = root.attrib.get("version")
     if version is not None:
@@ -754,9 +880,9 @@ def read_cdm_xml(text: str, *, source: str | None = None) -> CDM:
                     _flatten(part, items)
                     objects.append(items)
                 else:
-                    raise CDMError(f"unexpected element <{ptag}> in <body>", code="CDM_SYNTAX", source=source)
+                    raise CDMError(f"unexpected element <{ptag[:64]}> in <body>", code="CDM_SYNTAX", source=source)
         else:
-            raise CDMError(f"unexpected element <{tag}> in <cdm>", code="CDM_SYNTAX", source=source)
+            raise CDMError(f"unexpected element <{tag[:64]}> in <cdm>", code="CDM_SYNTAX", source=source)
     if len(objects) != 2:
         raise CDMError(f"a CDM has two segments, found {len(objects)}", code="CDM_OBJECTS", source=source)
     cdm = CDM(

@@ -15,8 +15,17 @@ writer leaves those rows out and a segment with no valid row is left out entirel
 
 The reader handles what the writer writes plus comments, blank lines, optional header
 and metadata keywords and covariance blocks (skipped).  Errors are
-:class:`~orbitwatch.errors.ParseError` with codes ``OEM_FORMAT``,
-``OEM_MISSING_KEYWORD``, ``OEM_NUMBER``, ``OEM_TIME``.
+:class:`~orbitwatch.errors.OEMError` (a :class:`~orbitwatch.errors.ParseError`) with codes:
+
+``OEM_FORMAT``          a line that is not a keyword, a data line or a block marker; a data
+                        line without 7 (or 10) fields; a TIME_SYSTEM other than UTC
+``OEM_MISSING_KEYWORD`` a mandatory header or metadata keyword is absent
+``OEM_NUMBER_FORMAT``   a state component that is not a number, or is not finite (NaN, inf):
+                        an OEM carries only propagated states (sec. 5.2.4), the writer leaves
+                        failed ones out
+``OEM_TIME_FORMAT``     an epoch that is not a CCSDS / ISO 8601 time
+``OEM_TIME_ORDER``      data-line epochs of a segment that do not increase (sec. 5.2.4:
+                        ephemeris data lines are in increasing time order)
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.errors import InputError, OrbitwatchError, ParseError
+from orbitwatch.errors import InputError, OEMError, OrbitwatchError
 from orbitwatch.times import UTC_DTYPE, parse_utc
 
 __all__ = [
@@ -41,6 +50,7 @@ __all__ = [
 # orbitwatch frame name -> CCSDS / SANA REF_FRAME value.
 CCSDS_REF_FRAMES = {"teme": "TEME", "itrf": "ITRF", "gcrs": "GCRF", "eme2000": "EME2000"}
 
+_STATE_NAMES = ("X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT")
 _REQUIRED_META = ("OBJECT_NAME", "OBJECT_ID", "CENTER_NAME", "REF_FRAME", "TIME_SYSTEM",
                   "START_TIME", "STOP_TIME")
 
@@ -131,8 +141,8 @@ def _time(text: str, source: str | None, line: int) -> np.datetime64:
     try:
         return parse_utc(text.strip(), allow_naive=True)
     except OrbitwatchError:
-        raise ParseError(f"{text.strip()!r} is not a CCSDS time", code="OEM_TIME", source=source,
-                         line=line) from None
+        raise OEMError(f"{text.strip()[:200]!r} is not a CCSDS time", code="OEM_TIME_FORMAT", source=source,
+                       line=line) from None
 
 
 def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[OEMSegment]]:
@@ -151,23 +161,34 @@ def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[O
             return
         for key in _REQUIRED_META:
             if key not in meta:
-                raise ParseError(f"metadata block lacks {key}", code="OEM_MISSING_KEYWORD", source=source,
+                raise OEMError(f"metadata block lacks {key}", code="OEM_MISSING_KEYWORD", source=source,
                                  field=key)
         if meta["TIME_SYSTEM"].upper() != "UTC":
-            raise ParseError(f"TIME_SYSTEM {meta['TIME_SYSTEM']} is not supported (UTC only)",
+            raise OEMError(f"TIME_SYSTEM {meta['TIME_SYSTEM'][:40]!r} is not supported (UTC only)",
                              code="OEM_FORMAT", source=source, field="TIME_SYSTEM")
         times = np.array([_time(r[0], source, ln) for r, ln in zip(rows, row_lines, strict=True)],
                          dtype=UTC_DTYPE).reshape(len(rows))
+        if len(rows) > 1:
+            step = np.diff(times.astype(np.int64))
+            if (step <= 0).any():
+                k = int(np.argmax(step <= 0)) + 1
+                raise OEMError(f"epoch {_fmt_time(times[k])} does not come after {_fmt_time(times[k - 1])}: "
+                               "data lines must be in increasing time order", code="OEM_TIME_ORDER",
+                               source=source, line=row_lines[k], field="EPOCH")
         states = np.empty((len(rows), 6))
         for i, (r, ln) in enumerate(zip(rows, row_lines, strict=True)):
             if len(r) not in (7, 10):
-                raise ParseError(f"data line has {len(r)} fields, expected 7 (or 10 with accelerations)",
-                                 code="OEM_FORMAT", source=source, line=ln)
+                raise OEMError(f"data line has {len(r)} fields, expected 7 (or 10 with accelerations)",
+                               code="OEM_FORMAT", source=source, line=ln)
             try:
                 states[i] = [float(x) for x in r[1:7]]
             except ValueError:
-                raise ParseError("data line holds a non-number", code="OEM_NUMBER", source=source,
-                                 line=ln) from None
+                raise OEMError("data line holds a non-number", code="OEM_NUMBER_FORMAT", source=source,
+                               line=ln) from None
+            if not np.isfinite(states[i]).all():
+                bad = int(np.argmin(np.isfinite(states[i])))
+                raise OEMError(f"state component {_STATE_NAMES[bad]} = {r[1 + bad][:40]!r} is not finite",
+                               code="OEM_NUMBER_FORMAT", source=source, line=ln, field=_STATE_NAMES[bad])
         segments.append(OEMSegment(
             object_name=meta["OBJECT_NAME"], object_id=meta["OBJECT_ID"], ref_frame=meta["REF_FRAME"],
             times=times, r_km=states[:, :3], v_km_s=states[:, 3:], center_name=meta["CENTER_NAME"],
@@ -187,7 +208,7 @@ def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[O
             continue
         if s == "META_STOP":
             if not in_meta:
-                raise ParseError("META_STOP without META_START", code="OEM_FORMAT", source=source, line=ln)
+                raise OEMError("META_STOP without META_START", code="OEM_FORMAT", source=source, line=ln)
             in_meta = False
             continue
         if s == "COVARIANCE_START":
@@ -203,13 +224,13 @@ def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[O
             (meta if in_meta and meta is not None else header)[key.strip().upper()] = value.strip()
             continue
         if meta is None or in_meta:
-            raise ParseError(f"unexpected line {s[:40]!r}", code="OEM_FORMAT", source=source, line=ln)
+            raise OEMError(f"unexpected line {s[:40]!r}", code="OEM_FORMAT", source=source, line=ln)
         rows.append(s.split())
         row_lines.append(ln)
     flush()
     for key in ("CCSDS_OEM_VERS", "CREATION_DATE", "ORIGINATOR"):
         if key not in header:
-            raise ParseError(f"header lacks {key}", code="OEM_MISSING_KEYWORD", source=source, field=key)
+            raise OEMError(f"header lacks {key}", code="OEM_MISSING_KEYWORD", source=source, field=key)
     hdr = OEMHeader(
         version=header["CCSDS_OEM_VERS"],
         creation_date=_time(header["CREATION_DATE"], source, 0),

@@ -49,7 +49,25 @@ Error codes (:class:`~orbitwatch.errors.OMMError`; ``field`` is the keyword):
 ``OMM_XML_MALFORMED``        XML that is not well formed
 ``OMM_JSON_MALFORMED``       JSON that does not decode, or a record that is not an object
 ``OMM_CSV_HEADER``           a CSV header lacking a mandatory column
-``OMM_CSV_ROW``              a CSV row with a different number of fields than the header
+``OMM_CSV_ROW``              a CSV row with a different number of fields than the header, or
+                             one the CSV reader cannot split (a cell over 128 KiB)
+``OMM_XML_FORBIDDEN``        XML with a DTD, an entity declaration or an external reference
+                             (refused by ``defusedxml``, see :mod:`orbitwatch.ccsds`)
+
+Plausibility (``OMM_VALUE_RANGE``, strict: raised; lenient: a reject): the EPOCH lies in
+:data:`EPOCH_MIN` .. :data:`EPOCH_MAX` (1957-01-01 inclusive, before the first satellite, to
+2100-01-01 exclusive); 0 < MEAN_MOTION <= :data:`MAX_MEAN_MOTION_REV_PER_DAY` (20 rev/day, a
+72-min period, shorter than any orbit above the Earth's surface: 84.5 min); |BSTAR| <=
+:data:`MAX_ABS_BSTAR` (100 /earth radii; the largest in the staged 2019-2025 catalogs is 5.2);
+|MEAN_MOTION_DOT| and |MEAN_MOTION_DDOT| below 1 (rev/day^2, rev/day^3; the TLE fields cannot
+hold more); integers of more than 18 digits are out of range, not converted.
+
+Bounded input.  JSON is decoded one record at a time and a record over
+``max_record_chars`` (1 MiB) is ``OMM_JSON_MALFORMED``, as is nesting deeper than Python's
+recursion limit; an XML stretch of ``max_record_chars`` with no element boundary (a huge
+text node, attribute or tag) and nesting deeper than :data:`~orbitwatch.ccsds.MAX_XML_DEPTH`
+are ``OMM_XML_MALFORMED`` / ``OMM_STRUCTURE``.  Values quoted in messages are cut to 200
+characters.
 """
 
 from __future__ import annotations
@@ -64,8 +82,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
+from defusedxml import DefusedXmlException
 
 from orbitwatch.catalog.model import ElementSet, Reject
+from orbitwatch.ccsds import MAX_XML_DEPTH, xml_declared_encoding_error, xml_pull_parser
 from orbitwatch.errors import OMMError, TimeFormatError
 from orbitwatch.times import UTC_DTYPE, format_utc, parse_utc
 
@@ -118,6 +138,31 @@ _TEXT_KEYWORDS = frozenset({
 })
 _SGP4_THEORIES = frozenset({"SGP4", "SGP/SGP4"})
 MAX_NORAD_ID = 999_999_999
+EPOCH_MIN = np.datetime64("1957-01-01T00:00:00", "us")
+"""Earliest plausible EPOCH (inclusive)."""
+EPOCH_MAX = np.datetime64("2100-01-01T00:00:00", "us")
+"""Latest plausible EPOCH (exclusive)."""
+MAX_MEAN_MOTION_REV_PER_DAY = 20.0
+MAX_ABS_BSTAR = 100.0
+_MAX_ABS_NDOT = 1.0
+_MAX_ABS_NDDOT = 1.0
+_MAX_INT_DIGITS = 18
+_SHOW_CHARS = 200
+
+
+def _show(value: Any) -> str:
+    """``repr`` of a value for a message, cut to 200 characters (a 1 MiB value is not echoed whole)."""
+    if isinstance(value, str):
+        if len(value) <= _SHOW_CHARS:
+            return repr(value)
+        return repr(value[:_SHOW_CHARS]) + f"... ({len(value)} characters)"
+    if isinstance(value, bool | float) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if abs(value) < 10**30 else "an integer of more than 30 digits"
+    return f"a JSON {type(value).__name__}"
+
+
 _XML_SECTIONS = frozenset({
     "meanElements", "spacecraftParameters", "tleParameters", "covarianceMatrix", "userDefinedParameters",
 })
@@ -133,7 +178,7 @@ def parse_omm_epoch(text: str) -> np.datetime64:
         year, doy = int(s[:4]), int(s[5:8])
         days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
         if not 1 <= doy <= days_in_year:
-            raise TimeFormatError(f"EPOCH {text!r}: day of year {doy} is outside {year}")
+            raise TimeFormatError(f"EPOCH {_show(text)}: day of year {doy} is outside {year}")
         date = _dt.date(year, 1, 1) + _dt.timedelta(days=doy - 1)
         s = date.isoformat() + s[8:]
     return parse_utc(s, allow_naive=True, what="EPOCH")
@@ -141,7 +186,7 @@ def parse_omm_epoch(text: str) -> np.datetime64:
 
 def _err(code: str, message: str, source: str | None, line: int | None, record: Any = None,
          field: str | None = None) -> OMMError:
-    return OMMError(message, code=code, source=source, line=line, record=record, field=field)
+    return OMMError(message, code=code, source=source, line=line, record=_maybe_int(record), field=field)
 
 
 class _Fields:
@@ -179,21 +224,16 @@ class _Fields:
         value = self.raw(key, required)
         if value is None:
             return default
-        if isinstance(value, bool):
-            raise _err("OMM_NUMBER_FORMAT", f"{key} = {value!r} is not a number", self.source,
-                       self.where(key), self.norad, key)
-        if isinstance(value, float | int):
-            x = float(value)
-        else:
-            try:
-                if "_" in value:
-                    raise ValueError(value)
-                x = float(value)
-            except ValueError:
-                raise _err("OMM_NUMBER_FORMAT", f"{key} = {value!r} is not a number", self.source,
-                           self.where(key), self.norad, key) from None
+        try:
+            if isinstance(value, bool) or not isinstance(value, str | float | int) or (
+                    isinstance(value, str) and "_" in value):
+                raise ValueError(key)
+            x = float(value)  # an int beyond the double range raises OverflowError
+        except (ValueError, OverflowError):
+            raise _err("OMM_NUMBER_FORMAT", f"{key} = {_show(value)} is not a number", self.source,
+                       self.where(key), self.norad, key) from None
         if not math.isfinite(x):
-            raise _err("OMM_NUMBER_FORMAT", f"{key} = {value!r} is not finite", self.source,
+            raise _err("OMM_NUMBER_FORMAT", f"{key} = {_show(value)} is not finite", self.source,
                        self.where(key), self.norad, key)
         return x
 
@@ -202,14 +242,20 @@ class _Fields:
         if value is None:
             return default
         if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) >= 10**_MAX_INT_DIGITS:
+                raise _err("OMM_VALUE_RANGE", f"{key} = {_show(value)} has more than {_MAX_INT_DIGITS} digits",
+                           self.source, self.where(key), self.norad, key)
             return value
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 10.0**_MAX_INT_DIGITS:
             return int(value)
-        text = str(value).strip()
+        text = value.strip() if isinstance(value, str) else ""
         digits = text[1:] if text[:1] in "+-" else text
         if not digits.isdigit() or not digits.isascii():
-            raise _err("OMM_NUMBER_FORMAT", f"{key} = {value!r} is not an integer", self.source,
+            raise _err("OMM_NUMBER_FORMAT", f"{key} = {_show(value)} is not an integer", self.source,
                        self.where(key), self.norad, key)
+        if len(digits.lstrip("0")) > _MAX_INT_DIGITS:
+            raise _err("OMM_VALUE_RANGE", f"{key} has {len(digits)} digits, more than {_MAX_INT_DIGITS}",
+                       self.source, self.where(key), self.norad, key)
         return int(text)
 
 
@@ -226,6 +272,13 @@ def _fast_element_set(fields: Mapping[str, Any], source: str | None, line: int |
     Returns ``None`` for anything unusual (metadata to check, missing or odd values,
     out-of-range numbers); the full path then gives the same result or the precise error.
     """
+    try:
+        return _fast_element_set_or_none(fields, source, line)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _fast_element_set_or_none(fields: Mapping[str, Any], source: str | None, line: int | None) -> ElementSet | None:
     get = fields.get
     if get("MEAN_ELEMENT_THEORY") or get("REF_FRAME") or get("CENTER_NAME") or get("TIME_SYSTEM"):
         return None
@@ -247,15 +300,16 @@ def _fast_element_set(fields: Mapping[str, Any], source: str | None, line: int |
             return None
         vals.append(x)
     n, ecc, incl, raan, argp, ma, bstar, ndot, nddot = vals
-    if not (n > 0.0 and 0.0 <= ecc < 1.0 and 0.0 <= incl <= 180.0 and 0.0 <= raan <= 360.0
-            and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0):
+    if not (0.0 < n <= MAX_MEAN_MOTION_REV_PER_DAY and 0.0 <= ecc < 1.0 and 0.0 <= incl <= 180.0
+            and 0.0 <= raan <= 360.0 and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0
+            and abs(bstar) <= MAX_ABS_BSTAR and abs(ndot) < _MAX_ABS_NDOT and abs(nddot) < _MAX_ABS_NDDOT):
         return None
     ints: list[int] = []
     for key in ("NORAD_CAT_ID", *_FAST_INTS):
         v = get(key)
         if isinstance(v, int) and not isinstance(v, bool):
             ints.append(v)
-        elif isinstance(v, str) and v.isdigit() and v.isascii():
+        elif isinstance(v, str) and v.isdigit() and v.isascii() and len(v) <= _MAX_INT_DIGITS:
             ints.append(int(v))
         elif key != "NORAD_CAT_ID" and (v is None or v == ""):
             ints.append(0)
@@ -268,9 +322,8 @@ def _fast_element_set(fields: Mapping[str, Any], source: str | None, line: int |
     if not (type(epoch_text) is str and len(epoch_text) == 26 and epoch_text[10] == "T" and epoch_text[4] == "-"
             and epoch_text[19] == "." and epoch_text[20:].isdigit()):
         return None
-    try:
-        epoch = np.datetime64(epoch_text, "us")
-    except ValueError:
+    epoch = np.datetime64(epoch_text, "us")
+    if not EPOCH_MIN <= epoch < EPOCH_MAX:
         return None
     cls = get("CLASSIFICATION_TYPE")
     if cls is None or cls == "":
@@ -310,26 +363,26 @@ def element_set_from_omm(
         if fast is not None:
             return fast
     f = _Fields(fields, source, line, lines)
-    f.norad = f.fields.get("NORAD_CAT_ID")
+    f.norad = _maybe_int(f.fields.get("NORAD_CAT_ID"))
     if standard:
         for key in _MANDATORY_STANDARD:
             f.raw(key, True)
     theory = f.text("MEAN_ELEMENT_THEORY")
     if theory is not None and theory.upper() not in _SGP4_THEORIES:
         raise _err("OMM_UNSUPPORTED_THEORY",
-                   f"MEAN_ELEMENT_THEORY {theory!r} is not SGP4: its elements cannot be propagated with SGP4",
+                   f"MEAN_ELEMENT_THEORY {_show(theory)} is not SGP4: its elements cannot be propagated with SGP4",
                    source, f.where("MEAN_ELEMENT_THEORY"), f.norad, "MEAN_ELEMENT_THEORY")
     frame = f.text("REF_FRAME")
     if frame is not None and frame.upper() != "TEME":
-        raise _err("OMM_UNSUPPORTED_FRAME", f"REF_FRAME {frame!r} is not TEME (SGP4 mean elements are TEME)",
+        raise _err("OMM_UNSUPPORTED_FRAME", f"REF_FRAME {_show(frame)} is not TEME (SGP4 mean elements are TEME)",
                    source, f.where("REF_FRAME"), f.norad, "REF_FRAME")
     center = f.text("CENTER_NAME")
     if center is not None and center.upper() != "EARTH":
-        raise _err("OMM_UNSUPPORTED_FRAME", f"CENTER_NAME {center!r} is not EARTH", source,
+        raise _err("OMM_UNSUPPORTED_FRAME", f"CENTER_NAME {_show(center)} is not EARTH", source,
                    f.where("CENTER_NAME"), f.norad, "CENTER_NAME")
     scale = f.text("TIME_SYSTEM")
     if scale is not None and scale.upper() != "UTC":
-        raise _err("OMM_UNSUPPORTED_TIME_SYSTEM", f"TIME_SYSTEM {scale!r} is not UTC", source,
+        raise _err("OMM_UNSUPPORTED_TIME_SYSTEM", f"TIME_SYSTEM {_show(scale)} is not UTC", source,
                    f.where("TIME_SYSTEM"), f.norad, "TIME_SYSTEM")
     if f.raw("MEAN_MOTION", False) is None and f.raw("SEMI_MAJOR_AXIS", False) is not None:
         raise _err("OMM_MISSING_KEYWORD", "MEAN_MOTION is missing (SGP4 elements give mean motion, "
@@ -351,8 +404,11 @@ def element_set_from_omm(
         else:
             epoch = parse_omm_epoch(epoch_text)
     except (TimeFormatError, ValueError) as exc:
-        msg = exc.message if isinstance(exc, TimeFormatError) else f"EPOCH {epoch_text!r}: {exc}"
-        raise _err("OMM_TIME_FORMAT", msg, source, f.where("EPOCH"), norad, "EPOCH") from None
+        msg = exc.message if isinstance(exc, TimeFormatError) else f"EPOCH {_show(epoch_text)} is not a time"
+        raise _err("OMM_TIME_FORMAT", msg[:400], source, f.where("EPOCH"), norad, "EPOCH") from None
+    if not EPOCH_MIN <= epoch < EPOCH_MAX:
+        raise _err("OMM_VALUE_RANGE", f"EPOCH {_show(epoch_text)} is outside the plausible range "
+                   f"{str(EPOCH_MIN)[:10]} .. {str(EPOCH_MAX)[:10]}", source, f.where("EPOCH"), norad, "EPOCH")
 
     n = f.number("MEAN_MOTION")
     ecc = f.number("ECCENTRICITY")
@@ -363,9 +419,15 @@ def element_set_from_omm(
     bstar = f.number("BSTAR")
     ndot = f.number("MEAN_MOTION_DOT")
     nddot = f.number("MEAN_MOTION_DDOT")
-    if not n > 0.0:
-        raise _err("OMM_VALUE_RANGE", f"MEAN_MOTION {n} rev/day is not positive", source,
+    if not 0.0 < n <= MAX_MEAN_MOTION_REV_PER_DAY:
+        raise _err("OMM_VALUE_RANGE", f"MEAN_MOTION {n} rev/day is outside 0 < n <= "
+                   f"{MAX_MEAN_MOTION_REV_PER_DAY:g} (a period shorter than any orbit above the Earth)", source,
                    f.where("MEAN_MOTION"), norad, "MEAN_MOTION")
+    for key, v, limit in (("BSTAR", bstar, MAX_ABS_BSTAR), ("MEAN_MOTION_DOT", ndot, _MAX_ABS_NDOT),
+                          ("MEAN_MOTION_DDOT", nddot, _MAX_ABS_NDDOT)):
+        if not abs(v) <= limit or (key != "BSTAR" and abs(v) == limit):
+            raise _err("OMM_VALUE_RANGE", f"{key} {v:g} is outside the plausible range |{key}| "
+                       f"{'<=' if key == 'BSTAR' else '<'} {limit:g}", source, f.where(key), norad, key)
     if not 0.0 <= ecc < 1.0:
         raise _err("OMM_VALUE_RANGE", f"ECCENTRICITY {ecc} is outside 0 <= e < 1", source,
                    f.where("ECCENTRICITY"), norad, "ECCENTRICITY")
@@ -377,7 +439,7 @@ def element_set_from_omm(
             raise _err("OMM_VALUE_RANGE", f"{key} {v} is outside 0..360 deg", source, f.where(key), norad, key)
     cls = (f.text("CLASSIFICATION_TYPE") or "U").upper()
     if cls not in ("U", "C", "S"):
-        raise _err("OMM_VALUE_RANGE", f"CLASSIFICATION_TYPE {cls!r} is not U, C or S", source,
+        raise _err("OMM_VALUE_RANGE", f"CLASSIFICATION_TYPE {_show(cls)} is not U, C or S", source,
                    f.where("CLASSIFICATION_TYPE"), norad, "CLASSIFICATION_TYPE")
     eph_type = f.integer("EPHEMERIS_TYPE", False)
     set_no = f.integer("ELEMENT_SET_NO", False)
@@ -414,10 +476,15 @@ def _emit(
 
 
 def _maybe_int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+    """``value`` as a NORAD id for a reject's ``norad`` (None unless a plain integer of at most 18 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) < 10**_MAX_INT_DIGITS else None
+    if not isinstance(value, str):
         return None
+    text = value.strip()
+    if not (0 < len(text) <= _MAX_INT_DIGITS and text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 def iter_omm_kvn(
@@ -467,8 +534,8 @@ def iter_omm_kvn(
         if value.endswith("]") and "[" in value and key not in _TEXT_KEYWORDS:
             value = value[: value.rindex("[")].strip()  # units, e.g. '1.00273272 [rev/day]'
         if key not in OMM_KEYWORDS and not key.startswith("USER_DEFINED_"):
-            error = _err("OMM_UNKNOWN_KEYWORD", f"unknown keyword {key!r}", source, ln,
-                         fields.get("NORAD_CAT_ID"), key)
+            error = _err("OMM_UNKNOWN_KEYWORD", f"unknown keyword {_show(key)}", source, ln,
+                         fields.get("NORAD_CAT_ID"), key[:64])
             continue
         if key in METADATA_KEYWORDS and in_data:
             error = _err("OMM_SPURIOUS_METADATA", f"metadata keyword {key} after the data section began",
@@ -501,9 +568,18 @@ def iter_omm_xml(
     source: str = "<omm-xml>",
     lenient: bool = False,
     rejects: list[Reject] | None = None,
+    max_record_chars: int = 1 << 20,
 ) -> Iterator[ElementSet]:
-    """Stream element sets from OMM XML (``<omm>``, or ``<ndm>`` with several), one ``<omm>`` at a time."""
-    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
+    """Stream element sets from OMM XML (``<omm>``, or ``<ndm>`` with several), one ``<omm>`` at a time.
+
+    Parsed with ``defusedxml`` (no DTD, entities or external references:
+    ``OMM_XML_FORBIDDEN``); a stretch of ``max_record_chars`` input without an element
+    boundary is ``OMM_XML_MALFORMED`` and nesting deeper than ``MAX_XML_DEPTH``
+    ``OMM_STRUCTURE`` (the whole document is then one reject when lenient).
+    """
+    from orbitwatch.catalog.reader import LinePiece
+
+    parser = xml_pull_parser()
     stack: list[str] = []
     fields: dict[str, str] = {}
     error: OMMError | None = None
@@ -542,22 +618,43 @@ def iter_omm_xml(
 
     def events() -> Iterator[tuple[str, ET.Element]]:
         nonlocal ln
+        quiet = 0  # characters fed since the last event
         try:
             for chunk in lines:
-                ln += 1
+                if type(chunk) is not LinePiece:
+                    ln += 1
+                if ln <= 1 and quiet == 0:
+                    bad = xml_declared_encoding_error(chunk)
+                    if bad:
+                        raise _err("OMM_XML_MALFORMED", bad, source, 1)
                 parser.feed(chunk)
-                yield from parser.read_events()  # type: ignore[misc]
+                got = False
+                for item in parser.read_events():
+                    got = True
+                    yield item  # type: ignore[misc]
+                quiet = 0 if got else quiet + len(chunk)
+                if quiet > max_record_chars:
+                    raise _err("OMM_XML_MALFORMED", f"{quiet} characters without an element boundary "
+                               f"(more than {max_record_chars})", source, ln)
             parser.close()
             yield from parser.read_events()  # type: ignore[misc]
         except ET.ParseError as exc:
             row = exc.position[0] if getattr(exc, "position", None) else ln
-            raise _err("OMM_XML_MALFORMED", f"XML is not well formed: {exc}", source, row) from None
+            raise _err("OMM_XML_MALFORMED", f"XML is not well formed: {str(exc)[:200]}", source, row) from None
+        except DefusedXmlException as exc:
+            raise _err("OMM_XML_FORBIDDEN", f"XML with a DTD, entity or external reference is refused "
+                       f"({type(exc).__name__})", source, ln) from None
+        except (LookupError, UnicodeError, ValueError) as exc:  # e.g. a str chunk expat cannot take
+            raise _err("OMM_XML_MALFORMED", f"XML cannot be read: {str(exc)[:200]}", source, ln) from None
 
     try:
         for event, elem in events():
-            tag = _local(elem.tag)
+            tag = _local(elem.tag)[:100]
             if event == "start":
                 stack.append(tag)
+                if len(stack) > MAX_XML_DEPTH:
+                    raise _err("OMM_STRUCTURE", f"XML nested deeper than {MAX_XML_DEPTH} elements", source, ln,
+                               fields.get("NORAD_CAT_ID"), tag[:64])
                 if tag == "omm":
                     n_omm += 1
                     fields, error, start, n_metadata, n_segment, seen_data = {}, None, ln, 0, 0, False
@@ -625,6 +722,15 @@ def iter_omm_xml(
             rejects.append(Reject(source, exc.line, None, exc.code, exc.message))
 
 
+def _json_int(text: str) -> int | float:
+    """JSON integers: exact up to 18 digits, longer ones as a (possibly infinite) float, checked later.
+
+    Python refuses to convert integer strings of more than 4,300 digits (``ValueError``)
+    and ``float(10**400)`` overflows; a float of the text does neither.
+    """
+    return int(text) if len(text) <= _MAX_INT_DIGITS + 1 else float(text)
+
+
 def iter_omm_json(
     lines: Iterable[str],
     *,
@@ -637,14 +743,18 @@ def iter_omm_json(
 
     Objects are decoded one at a time as the text arrives; ``line`` on each element set
     is the 1-based index of the object in the list.  A record that stays undecodable for
-    more than ``max_record_chars`` characters, or at the end of input, is malformed.
+    more than ``max_record_chars`` characters, or at the end of input, is malformed, as
+    is one nested deeper than Python's recursion limit.  An incomplete record is tried
+    again only once the buffered text has doubled, so decoding is linear in the input
+    however it is split into lines, and at most about ``2 * max_record_chars`` is held.
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_json_int)
     buf = ""
     pos = 0
     state = "start"  # start -> items (after '[') -> after (after an item) -> done
     index = 0
     exhausted = False
+    retry_at = 0  # decode an incomplete record again once this many characters are buffered
     it = iter(lines)
 
     def malformed(message: str) -> OMMError:
@@ -653,9 +763,7 @@ def iter_omm_json(
     try:
         while True:
             # Work through what is buffered.
-            progressed = True
-            while progressed:
-                progressed = False
+            while True:
                 n = len(buf)
                 while pos < n and buf[pos] in " \t\r\n":
                     pos += 1
@@ -664,7 +772,7 @@ def iter_omm_json(
                 c = buf[pos]
                 if state == "start":
                     if c == "[":
-                        state, pos, progressed = "items", pos + 1, True
+                        state, pos = "items", pos + 1
                         continue
                     if c != "{":
                         raise malformed(f"GP JSON starts with {c!r}, expected '[' or '{{'")
@@ -673,25 +781,32 @@ def iter_omm_json(
                     raise malformed("text after the end of the JSON list")
                 if state == "after":
                     if c == ",":
-                        state, pos, progressed = "items", pos + 1, True
+                        state, pos = "items", pos + 1
                         continue
                     if c == "]":
-                        state, pos, progressed = "done", pos + 1, True
+                        state, pos = "done", pos + 1
                         continue
                     raise malformed(f"expected ',' or ']' after record {index}, found {c!r}")
                 if state == "items" and c == "]" and index == 0:
-                    state, pos, progressed = "done", pos + 1, True
+                    state, pos = "done", pos + 1
                     continue
+                if n - pos < retry_at and not exhausted:
+                    break  # wait for more text before trying this record again
                 try:
                     obj, end = decoder.raw_decode(buf, pos)
                 except json.JSONDecodeError as exc:
                     if exhausted or n - pos > max_record_chars:
                         raise malformed(f"record {index + 1} does not decode: {exc.msg}") from None
+                    retry_at = min(2 * (n - pos) + 64, max_record_chars + 1)
                     break  # need more text
+                except RecursionError:
+                    raise malformed(f"record {index + 1} is nested too deeply") from None
+                except ValueError as exc:  # e.g. a number the decoder cannot take
+                    raise malformed(f"record {index + 1} does not decode: {str(exc)[:200]}") from None
+                retry_at = 0
                 pos = end
                 index += 1
                 state = "done" if state == "single" else "after"
-                progressed = True
                 if not isinstance(obj, dict):
                     bad = malformed(f"record {index} is a {type(obj).__name__}, not an object")
                     if not lenient:
@@ -710,12 +825,21 @@ def iter_omm_json(
                     yield es
             if exhausted:
                 break
-            try:
-                chunk = next(it)
-            except StopIteration:
-                exhausted = True
-                continue
-            buf = buf[pos:] + chunk
+            # Read until the retry threshold is reached (at least one chunk), joining once.
+            need = retry_at - (len(buf) - pos)
+            pending: list[str] = []
+            got = 0
+            while True:
+                try:
+                    chunk = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append(chunk)
+                got += len(chunk)
+                if got >= need:
+                    break
+            buf = buf[pos:] + "".join(pending)
             pos = 0
         if state not in ("done",):
             raise malformed("the JSON list is not closed" if state != "start" else "no JSON value")
@@ -743,6 +867,13 @@ def iter_omm_csv(
         header = next(reader)
     except StopIteration:
         return
+    except csv.Error as exc:
+        err = _err("OMM_CSV_HEADER", f"the CSV header cannot be read: {str(exc)[:200]}", source, 1)
+        if not lenient:
+            raise err from None
+        if rejects is not None:
+            rejects.append(Reject(source, 1, None, err.code, err.message))
+        return
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [k for k in _MANDATORY_ELEMENTS if k not in header]
     if missing:
@@ -756,7 +887,19 @@ def iter_omm_csv(
     keep = [(i, k) for i, k in enumerate(header) if k in OMM_KEYWORDS]
     width = len(header)
     norad_col = header.index("NORAD_CAT_ID")
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a cell over the csv module's 128 KiB field limit
+            err = _err("OMM_CSV_ROW", f"row cannot be split into cells: {str(exc)[:200]}", source,
+                       reader.line_num)
+            if not lenient:
+                raise err from None
+            if rejects is not None:
+                rejects.append(Reject(source, err.line, None, err.code, err.message))
+            continue
         ln = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
