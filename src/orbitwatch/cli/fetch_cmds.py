@@ -2,7 +2,7 @@
 
 Thin shell: one source call (:mod:`orbitwatch.sources`), one store ingest.  The store
 is ``--db``, else ``ORBITWATCH_DB``, else the default store, like every other command.
-The download is bounded (``--deadline-s`` for the whole fetch, a 256 MiB body cap),
+The download is bounded (``--deadline-s`` for the whole fetch, ``--max-mb`` for the body),
 validated before it is cached, and ingested in one strict transaction streamed from
 the validated file.  Offline, on any non-200 answer or on any bad content it prints one
 coded line, exits 6 (source) or 3 (input) and stores nothing.
@@ -20,7 +20,7 @@ from orbitwatch.cli._app import app, console, handle_errors, print_json
 from orbitwatch.cli._common import DbOption
 from orbitwatch.errors import InputError
 from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL, fetch_celestrak_group
-from orbitwatch.sources.http import DEFAULT_DEADLINE_S, Deadline, Fetched, HttpClient
+from orbitwatch.sources.http import DEFAULT_DEADLINE_S, MAX_BODY_BYTES, Deadline, Fetched, HttpClient
 from orbitwatch.sources.spacetrack import MIN_INTERVAL_S, SPACETRACK_BASE_URL, fetch_spacetrack_gp
 from orbitwatch.times import now_utc
 
@@ -31,6 +31,8 @@ app.add_typer(fetch_app, name="fetch")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the ingest report as JSON.")]
 DeadlineOpt = Annotated[float, typer.Option(
     "--deadline-s", help=f"Give up the whole download after this many seconds (default {DEFAULT_DEADLINE_S:g}).")]
+MaxMbOpt = Annotated[float, typer.Option(
+    "--max-mb", help=f"Refuse a download larger than this many MiB (default {MAX_BODY_BYTES >> 20}).")]
 
 
 def _deadline(deadline_s: float) -> Deadline:
@@ -38,6 +40,13 @@ def _deadline(deadline_s: float) -> Deadline:
         raise InputError(f"--deadline-s must be a positive number of seconds, not {deadline_s}",
                          code="INPUT_INVALID", field="deadline-s")
     return Deadline(deadline_s)
+
+
+def _max_bytes(max_mb: float) -> int:
+    if not (math.isfinite(max_mb) and max_mb > 0):
+        raise InputError(f"--max-mb must be a positive size in MiB, not {max_mb}", code="INPUT_INVALID",
+                         field="max-mb")
+    return int(max_mb * (1 << 20))
 
 
 def _max_age_s(max_age_h: float) -> float:
@@ -74,12 +83,13 @@ def fetch_celestrak(
     fmt: Annotated[str, typer.Option("--format", help="Download format: 3le, tle, csv, json, xml, kvn.")] = "3le",
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 2.0,
     deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
+    max_mb: MaxMbOpt = MAX_BODY_BYTES >> 20,
     base_url: Annotated[str, typer.Option("--base-url", hidden=True)] = CELESTRAK_BASE_URL,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch one CelesTrak GP group (cached for 2 h, as CelesTrak asks) and ingest it."""
     deadline = _deadline(deadline_s)
-    client = HttpClient(deadline_s=deadline_s)
+    client = HttpClient(deadline_s=deadline_s, max_bytes=_max_bytes(max_mb))
     fetched = fetch_celestrak_group(group, fmt=fmt, client=client, max_age_s=_max_age_s(max_age_h),
                                     base_url=base_url, deadline=deadline)
     _ingest(fetched, db, as_json)
@@ -93,13 +103,14 @@ def fetch_spacetrack(
     db: DbOption = None,
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 1.0,
     deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
+    max_mb: MaxMbOpt = MAX_BODY_BYTES >> 20,
     base_url: Annotated[str, typer.Option("--base-url", hidden=True)] = SPACETRACK_BASE_URL,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch the latest GP element sets from Space-Track (credentials from SPACETRACK_IDENTITY /
     SPACETRACK_PASSWORD) and ingest them."""
     deadline = _deadline(deadline_s)
-    client = HttpClient(deadline_s=deadline_s, min_interval_s=MIN_INTERVAL_S)
+    client = HttpClient(deadline_s=deadline_s, max_bytes=_max_bytes(max_mb), min_interval_s=MIN_INTERVAL_S)
     fetched = fetch_spacetrack_gp(norad, fmt="json", client=client, max_age_s=_max_age_s(max_age_h),
                                   base_url=base_url, deadline=deadline)
     _ingest(fetched, db, as_json)
