@@ -246,7 +246,10 @@ class _Fields:
                 raise _err("OMM_VALUE_RANGE", f"{key} = {_show(value)} has more than {_MAX_INT_DIGITS} digits",
                            self.source, self.where(key), self.norad, key)
             return value
-        if isinstance(value, float) and value.is_integer() and abs(value) < 10.0**_MAX_INT_DIGITS:
+        if isinstance(value, float) and (math.isinf(value) or value.is_integer()):
+            if not abs(value) < 10.0**_MAX_INT_DIGITS:  # a JSON integer of many digits arrives as a float
+                raise _err("OMM_VALUE_RANGE", f"{key} = {_show(value)} has more than {_MAX_INT_DIGITS} digits",
+                           self.source, self.where(key), self.norad, key)
             return int(value)
         text = value.strip() if isinstance(value, str) else ""
         digits = text[1:] if text[:1] in "+-" else text
