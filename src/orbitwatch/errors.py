@@ -31,7 +31,12 @@ The tree::
     ├── StoreError                  database problems (STORE_*)
     │   └── SchemaVersionError      the store's schema is newer than this orbitwatch
     ├── PropagationError            a whole propagation request failed (PROP_*)
-    └── SourceError                 a remote source failed (SOURCE_*: offline, HTTP status)
+    └── SourceError                 a remote source failed: SOURCE_OFFLINE, SOURCE_HTTP_<status>,
+                                    SOURCE_DEADLINE, SOURCE_TIMEOUT, SOURCE_TOO_LARGE, SOURCE_REDIRECT,
+                                    SOURCE_RATE_LIMITED, SOURCE_PROTOCOL, SOURCE_TRUNCATED,
+                                    SOURCE_CONNECTION_RESET, SOURCE_TLS, SOURCE_ENCODING, SOURCE_CONTENT,
+                                    SOURCE_REFUSED, SOURCE_CREDENTIALS, SOURCE_LOGIN, SOURCE_CACHE,
+                                    SOURCE_URL (meanings: orbitwatch.sources.http, .spacetrack)
 
 Warnings (``warnings.warn``; the CLI renders them on stderr)::
 
