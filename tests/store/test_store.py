@@ -472,3 +472,28 @@ def test_lenient_reject_list_is_capped_but_counted(
     assert (report.rejected, report.stored) == (10, 463 - 10)
     assert [r.line for r in report.rejects] == [i + 1 for i in bad_lines[:3]]
     assert report.to_dict()["rejected"] == 10
+
+
+def test_lenient_rejects_keep_bounded_text(shared_data: Path, tmp_path: Path) -> None:
+    """A rejected 50 kB line is not kept whole: the message is clipped, the count stays exact."""
+    from orbitwatch.store.sqlite import MAX_REJECT_TEXT, MAX_REJECTS_KEPT
+
+    good = list(text_lines(shared_data / GROUPS / "military-history-2026-05-24_30.tle.gz"))
+    n_bad = MAX_REJECTS_KEPT + 50
+    huge = "1 " + "X" * 50_000 + "\n"
+    lines = good + [huge] * n_bad
+    with Store.open(tmp_path / "s.db") as store:
+        report = store.ingest([("huge", iter(lines))], lenient=True, now=NOW)
+    assert (report.stored, report.rejected) == (463, n_bad)
+    assert len(report.rejects) == MAX_REJECTS_KEPT  # the rest are counted, not kept
+    assert all(len(r.message) <= MAX_REJECT_TEXT + 40 for r in report.rejects)
+    assert report.rejects[0].source == "huge" and report.rejects[0].line == len(good) + 1
+    assert sum(len(r.message) for r in report.rejects) < 1_000 * (MAX_REJECT_TEXT + 40)
+    # The clip itself, on a message a parser did not shorten.
+    from orbitwatch.catalog.model import Reject
+    from orbitwatch.store.sqlite import _Rejects
+
+    kept = _Rejects()
+    kept.append(Reject("s", 1, None, "TLE_FIELD", "m" * 10_000))
+    (only,) = kept
+    assert only.message == "m" * MAX_REJECT_TEXT + f"... [{10_000 - MAX_REJECT_TEXT:,} more characters]"
