@@ -52,11 +52,12 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import functools
 import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,8 +174,25 @@ def _clean(text: str | None) -> str | None:
     """Text with control characters removed and blanks (incl. no-break spaces) collapsed."""
     if text is None:
         return None
+    v = text.strip()
+    if v.isprintable() and "  " not in v:  # the common case: nothing to clean
+        return v or None
     v = " ".join(_CONTROL.sub(" ", text).split())
     return v or None
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse_date(v: str) -> np.datetime64 | str:
+    """``YYYY-MM-DD[Thh:mm[:ss]]`` -> UTC ``datetime64[us]``, or why not (a string)."""
+    m = _DATE.fullmatch(v)
+    if not m:
+        return "is not a YYYY-MM-DD date"
+    y, mo, d, hh, mi, ss = (int(g) if g else 0 for g in m.groups())
+    try:
+        t = _dt.datetime(y, mo, d, hh, mi, ss)
+    except ValueError as exc:
+        return f"is not a calendar date ({exc})"
+    return np.datetime64(t, "us").astype(UTC_DTYPE)
 
 
 def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> SatcatRecord:
@@ -206,15 +224,10 @@ def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> Sa
         v = row.get(col, "").strip()
         if not v:
             return None
-        m = _DATE.fullmatch(v)
-        if not m:
-            raise fail(col, "is not a YYYY-MM-DD date")
-        y, mo, d, hh, mi, ss = (int(g) if g else 0 for g in m.groups())
-        try:
-            t = _dt.datetime(y, mo, d, hh, mi, ss)
-        except ValueError as exc:
-            raise fail(col, f"is not a calendar date ({exc})") from None
-        return np.datetime64(t, "us").astype(UTC_DTYPE)
+        t = _parse_date(v[:64])
+        if isinstance(t, str):
+            raise fail(col, t)
+        return t
 
     norad = _norad_or_none(norad_raw)
     if norad is None or not 0 < norad <= 999_999_999:
@@ -281,8 +294,16 @@ def _vocabulary(names: Iterable[str]) -> str:
     return "spacetrack" if _SPACETRACK_ONLY & set(names) else "celestrak"
 
 
+def _canonical_names(names: Sequence[str]) -> list[str | None]:
+    """Each column's CelesTrak name; ``None`` for a Space-Track alias whose CelesTrak column is
+    also present (Space-Track repeats SATNAME as OBJECT_NAME, INTLDES as OBJECT_ID)."""
+    present = set(names)
+    return [None if n in _ALIASES and _ALIASES[n] in present else _ALIASES.get(n, n) for n in names]
+
+
 def _canonical_row(raw: Mapping[str, str]) -> dict[str, str]:
-    """Column names mapped to the CelesTrak ones; an explicit CelesTrak column wins over its alias."""
+    """Column names mapped to the CelesTrak ones; an explicit CelesTrak column wins over its alias,
+    unless it is empty."""
     out: dict[str, str] = {}
     for k, v in raw.items():
         target = _ALIASES.get(k, k)
@@ -336,6 +357,9 @@ def iter_satcat_csv(
                             source=source, line=reader.line_num, field=missing[0]), None)
         return
     width = len(header)
+    targets = _canonical_names(header)
+    keep = [(i, t) for i, t in enumerate(targets) if t is not None]
+    norad_at = targets.index("NORAD_CAT_ID")
     for row, err in rows:
         if err is not None:
             problem(err, None)
@@ -343,14 +367,13 @@ def iter_satcat_csv(
         ln = reader.line_num
         if not row or not any(c.strip() for c in row):
             continue
-        values = dict(zip(header, row, strict=False))
-        norad = _norad_or_none(values.get("NORAD_CAT_ID"))
+        norad = _norad_or_none(row[norad_at]) if norad_at < len(row) else None
         if len(row) != width:
             problem(SATCATError(f"row has {len(row)} fields, the header {width}", code="SATCAT_ROW",
                                 source=source, line=ln, record=norad), norad)
             continue
         try:
-            yield _record(_canonical_row(values), source, ln, vocabulary)
+            yield _record({t: row[i] for i, t in keep}, source, ln, vocabulary)
         except SATCATError as exc:
             problem(exc, norad)
 
