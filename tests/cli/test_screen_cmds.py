@@ -23,7 +23,14 @@ from orbitwatch.times import parse_utc
 runner = CliRunner()
 WINDOW = ["--start", "2009-02-10T16:00:00Z", "--end", "2009-02-10T18:00:00Z", "--threshold-km", "5"]
 KEYS = ["norad_1", "name_1", "norad_2", "name_2", "tca_utc", "miss_distance_km", "relative_speed_km_s",
-        "radial_km", "in_track_km", "cross_track_km", "approach_angle_deg", "epoch_age_1_d", "epoch_age_2_d"]
+        "radial_km", "in_track_km", "cross_track_km", "approach_angle_deg", "epoch_age_1_d", "epoch_age_2_d",
+        "stale_1", "stale_2"]
+# issue 19: the report's columns, one order for the terminal table and the CSV
+CSV_KEYS = ["norad_1", "name_1", "norad_2", "name_2", "tca_utc", "miss_distance_km", "relative_speed_km_s",
+            "radial_km", "in_track_km", "cross_track_km", "epoch_age_1_d", "stale_1", "epoch_age_2_d", "stale_2",
+            "approach_angle_deg"]
+HEADINGS = ["NORAD 1", "name 1", "NORAD 2", "name 2", "TCA (UTC)", "range km", "km/s", "R km", "I km", "C km",
+            "age 1 d", "stale 1", "age 2 d", "stale 2", "angle deg"]
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +62,19 @@ def test_csv_file_and_duration(parents: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(out.open()))
-    assert len(rows) == 1 and list(rows[0]) == KEYS
+    assert len(rows) == 1 and list(rows[0]) == CSV_KEYS
     _check_collision({k: (int(v) if k.startswith("norad") else v) for k, v in rows[0].items()})
+    # Iridium's set is 0.88 d old at TCA, Cosmos's 1.2 d: fresh, not stale (limit 14 d in LEO)
+    assert rows[0]["stale_1"] == rows[0]["stale_2"] == "False"
+
+
+def test_table_columns_are_the_csv_columns_in_order(parents: Path) -> None:
+    res = runner.invoke(app, ["screen", "--catalog", str(parents), *WINDOW])
+    assert res.exit_code == 0, res.output
+    header = next(line for line in res.stdout.splitlines() if "NORAD 1" in line)
+    cells = [c.strip() for c in re.split(r"\s{2,}", header) if c.strip()]
+    assert cells == ["#", *HEADINGS]
+    assert "IRIDIUM 33" in res.stdout and "COSMOS 2251" in res.stdout
 
 
 def test_table_and_primaries(parents: Path, tmp_path: Path) -> None:
@@ -119,7 +137,7 @@ def test_db_run_is_stored(parents: Path, tmp_path: Path) -> None:
         assert len(runs) == 1 and runs[0]["conjunctions"] == 1 and runs[0]["threshold_km"] == 5.0
         assert runs[0]["start_utc"] == "2009-02-10T16:00:00.000Z"
         stored = load_conjunctions(store, runs[0]["id"])
-    assert [c.to_dict() for c in stored] == rows
+    assert [c.to_dict() for c in stored] == [{k: v for k, v in r.items() if not k.startswith("stale")} for r in rows]
 
 
 def test_catalog_and_db_together_is_an_error(parents: Path, tmp_path: Path) -> None:

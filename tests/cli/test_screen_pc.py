@@ -32,6 +32,10 @@ def test_screen_pc_json_and_cdms(shared_data: Path, tmp_path: Path) -> None:
     (cdm_path,) = sorted((tmp_path / "cdm").glob("*.cdm"))
     cdm = read_cdm(cdm_path.read_text(), source=str(cdm_path))
     assert cdm is not None
+    # the international designators of the TLEs' line 1 (columns 10-17: 93036A, 97051C)
+    designators = [{i.key: i.value for i in obj}["INTERNATIONAL_DESIGNATOR"] for obj in cdm.objects]
+    assert designators == ["1993-036A", "1997-051C"]
+    assert record["hbr_source"] == "default"
     again = CliRunner().invoke(app, ["pc", str(cdm_path), "--json"])
     assert again.exit_code == 0, again.output
     (from_cdm,) = json.loads(again.stdout)

@@ -21,9 +21,11 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.cli._app import err_console
 from orbitwatch.errors import InputError
+from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.times import as_utc, format_utc, parse_utc
 
 __all__ = [
+    "CO_MOVING_HELP",
     "AsOfOption",
     "CatalogOption",
     "DbOption",
@@ -61,6 +63,11 @@ AsOfOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+#: the --min-relative-speed-km-s help of every command that screens (one default: 10 m/s)
+CO_MOVING_HELP = (
+    f"Leave out approaches slower than this: docked and co-moving pairs (default {CO_MOVING_MIN_SPEED_KM_S:g} "
+    f"km/s = {CO_MOVING_MIN_SPEED_KM_S * 1000:g} m/s, the same in screen, demo and breakup risk)."
+)
 LenientOption = Annotated[
     bool, typer.Option("--lenient", help="Skip bad records and report them instead of stopping at the first.")
 ]

@@ -35,8 +35,16 @@ from rich.table import Table
 
 from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json
-from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, load_elements, progress_bar
+from orbitwatch.cli._common import (
+    CO_MOVING_HELP,
+    CatalogOption,
+    DbOption,
+    JsonOption,
+    load_elements,
+    progress_bar,
+)
 from orbitwatch.errors import InputError
+from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.times import as_utc, format_utc
 
 breakup_app = typer.Typer(help="Fragmentation events: detect, reconstruct, simulate.", no_args_is_help=True)
@@ -436,8 +444,8 @@ def risk(
     ] = None,
     threshold_km: Annotated[float, typer.Option("--threshold-km", help="Conjunction miss distance.")] = 5.0,
     min_speed: Annotated[
-        float, typer.Option("--min-relative-speed-km-s", help="Ignore slower approaches (docked vehicles).")
-    ] = 1.0,
+        float, typer.Option("--min-relative-speed-km-s", help=CO_MOVING_HELP)
+    ] = CO_MOVING_MIN_SPEED_KM_S,
     strict: StrictOption = False,
     as_json: JsonOption = False,
 ) -> None:

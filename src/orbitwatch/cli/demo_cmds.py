@@ -23,12 +23,13 @@ import typer
 from rich.table import Table
 
 from orbitwatch.catalog.synthetic import synthetic_population
-from orbitwatch.cli._app import app, console, err_console, handle_errors
+from orbitwatch.cli._app import app, console, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import progress_bar
 from orbitwatch.cli.screen_cmds import ranked_table
 from orbitwatch.errors import SourceError
 from orbitwatch.propagation import ephemeris_in_frame
 from orbitwatch.screening import screen
+from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.sources.celestrak import fetch_celestrak_group
 from orbitwatch.sources.files import open_lines
 from orbitwatch.sources.http import HttpClient
@@ -37,7 +38,9 @@ from orbitwatch.times import days_between, format_utc, now_utc
 
 ISS_NORAD = 25544
 DEMO_THRESHOLD_KM = 5.0
-DEMO_MIN_SPEED_KM_S = 0.01  # leave out formation flyers and docked pairs
+DEMO_MIN_SPEED_KM_S = CO_MOVING_MIN_SPEED_KM_S  # the one co-moving default (10 m/s)
+#: failed objects listed by the demo (the rest are counted)
+DEMO_FAILURES_LISTED = 20
 STALE_DAYS = 10.0
 
 
@@ -127,10 +130,20 @@ def demo(
     if hours > 0:
         end = at + np.timedelta64(round(hours * 3600), "s")
         with progress_bar(f"screening all-vs-all for {hours:g} h", enabled=True) as progress:
-            result = screen(latest, at, end, DEMO_THRESHOLD_KM, min_relative_speed_km_s=DEMO_MIN_SPEED_KM_S,
-                            progress=progress)
+            result = screen(latest, at, end, DEMO_THRESHOLD_KM, exclude_co_moving=True,
+                            co_moving_min_speed_km_s=DEMO_MIN_SPEED_KM_S, progress=progress)
         console.print(ranked_table(result, limit=10, compact=True))
         stats_line = (f"screened {len(latest):,} objects all-vs-all in {result.stats['seconds']['total']:.1f} s; "
-                      f"pairs slower than {DEMO_MIN_SPEED_KM_S * 1000:g} m/s (formation flying) left out; "
-                      f"{len(result.failures):,} objects failed to propagate (decayed or invalid) and were reported")
-        console.print(stats_line, soft_wrap=True)
+                      f"{result.excluded.summary()}; "
+                      f"{len(result.failures):,} objects failed to propagate (decayed or invalid)")
+        console.print(safe_text(stats_line), soft_wrap=True)
+        if result.failures:
+            more = len(result.failures) > DEMO_FAILURES_LISTED
+            failed = Table(title=f"objects that failed to propagate ({len(result.failures):,}"
+                                 f"{f', first {DEMO_FAILURES_LISTED}' if more else ''})")
+            for col in ("NORAD", "name", "from (UTC)", "SGP4 code", "why"):
+                failed.add_column(col)
+            for f in result.failures[:DEMO_FAILURES_LISTED]:
+                failed.add_row(str(f.norad), safe_text(f.name or ""), f.first_failure_utc[:19], str(f.code),
+                               safe_text(f.message))
+            console.print(failed)

@@ -4,15 +4,24 @@
         --threshold-km D [--primary NORAD...] [--primaries-file PATH]
         [--exclude-same-constellation] [--format json|csv] [--output PATH]
 
-and, beyond the contract, ``--min-relative-speed-km-s V`` (formation-flying exclusion) and
-issue 4's integration: ``--pc [--pc-method M] [--hbr-m X | --hbr-table PATH]
-[--cdm-dir DIR]`` adds the collision probability to each record
-(:mod:`orbitwatch.risk.conjunctions`) and writes one CCSDS CDM per conjunction.
-Parse -> :func:`orbitwatch.screening.screen` -> render: a JSON array (or CSV) of the
-conjunction records, or, with no ``--format``, a SOCRATES-style table ranked by miss
-distance.  A progress bar goes to stderr (on a terminal), and so do the propagation
-failures.  When the catalog comes from the store, the run and its conjunctions are
-saved there (:mod:`orbitwatch.store.screening_runs`).
+and, beyond the contract: docked and co-moving pairs (identical element sets, or slower
+than ``--min-relative-speed-km-s``, default 10 m/s: :mod:`orbitwatch.screening.exclusions`)
+are left out and counted unless ``--include-co-moving``; issue 4's integration
+``--pc [--pc-method M] [--hbr-m X | --hbr-table PATH] [--cdm-dir DIR]`` adds the
+collision probability to each record (:mod:`orbitwatch.risk.conjunctions`) and writes
+one CCSDS CDM per conjunction; ``--sort tca|miss|pc``, ``--top N`` and ``--summary``
+(closest approach per pair with its number of encounters) shape the report.
+
+The report (issue 19) is SOCRATES-like: the terminal table and the CSV have the same
+columns in the same order (:data:`COLUMNS`): both objects (NORAD id, name), TCA,
+minimum range, relative speed, RIC miss, Pc (3 significant digits, ``< 1e-10`` below
+that) with the HBR and its source, each element set's age at TCA in days with a stale
+flag (:func:`orbitwatch.catalog.history.stale_limit_days`), and the approach angle.
+JSON carries the same keys with full-precision numbers.
+
+When the catalog comes from the store, the run and its conjunctions are saved there
+(:mod:`orbitwatch.store.screening_runs`), and ``orbitwatch screen runs list|show ID|diff
+[ID1] ID2`` reads them back: what is new, gone, closer or riskier since the previous run.
 """
 
 from __future__ import annotations
@@ -20,26 +29,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
+from rich import box
+from rich.console import Console
 from rich.table import Table
 
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.ccsds.cdm import build_cdm, write_cdm_kvn
-from orbitwatch.cli._app import app, console, err_console, handle_errors
-from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
+from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
+from orbitwatch.cli._common import CO_MOVING_HELP, AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.risk.conjunctions import ConjunctionRisk, conjunction_risk
 from orbitwatch.risk.covariance import TLEUncertainty, estimate_tle_uncertainty
 from orbitwatch.risk.hbr import read_hbr_table
 from orbitwatch.screening import ScreeningResult, screen
+from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.sources.files import open_lines
 from orbitwatch.times import format_utc, now_utc, parse_utc
 
-__all__ = ["read_primaries_file", "screen_command"]
+__all__ = ["COLUMNS", "format_pc", "ranked_table", "read_primaries_file", "report_csv", "report_table", "screen_app",
+           "screen_command"]
 
 FIELDS = (
     "norad_1", "name_1", "norad_2", "name_2", "tca_utc", "miss_distance_km", "relative_speed_km_s",
@@ -48,6 +62,148 @@ FIELDS = (
 # Added by --pc (issue 4's screening integration).
 PC_FIELDS = ("pc", "pc_method", "hbr_m", "covariance_source_1", "covariance_source_2", "covariance_remediated",
              "usage_violations", "pc_code")
+#: The report's columns, in the one order of the terminal table and the CSV (issue 19).
+#: (key, table heading); the Pc columns only with --pc, "encounters" only with --summary.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("norad_1", "NORAD 1"), ("name_1", "name 1"), ("norad_2", "NORAD 2"), ("name_2", "name 2"),
+    ("tca_utc", "TCA (UTC)"), ("miss_distance_km", "range km"), ("relative_speed_km_s", "km/s"),
+    ("radial_km", "R km"), ("in_track_km", "I km"), ("cross_track_km", "C km"),
+    ("pc", "Pc"), ("hbr_m", "HBR m"), ("hbr_source", "HBR source"),
+    ("epoch_age_1_d", "age 1 d"), ("stale_1", "stale 1"), ("epoch_age_2_d", "age 2 d"), ("stale_2", "stale 2"),
+    ("approach_angle_deg", "angle deg"), ("encounters", "encounters"),
+)
+_PC_KEYS = ("pc", "hbr_m", "hbr_source")
+#: --pc columns after the report's own (CSV only; JSON has them all)
+_PC_EXTRA = ("pc_method", "covariance_source_1", "covariance_source_2", "covariance_remediated",
+             "usage_violations", "pc_code")
+SORT_KEYS = ("tca", "miss", "pc")
+PC_FLOOR = 1e-10
+#: width of a report written to a pipe or file (wide enough for every column on one line)
+REPORT_WIDTH = 240
+
+
+def format_pc(pc: float | None) -> str:
+    """Pc with 3 significant digits, ``< 1e-10`` below that, ``-`` when not computed."""
+    if pc is None or not np.isfinite(pc):
+        return "-"
+    if pc < PC_FLOOR:
+        return "< 1e-10"
+    return f"{pc:.3g}" if pc >= 1e-3 else f"{pc:.2e}"
+
+
+def report_columns(*, with_pc: bool, summary: bool) -> list[tuple[str, str]]:
+    """The report's (key, heading) columns for these options, in :data:`COLUMNS` order."""
+    return [(k, h) for k, h in COLUMNS
+            if (with_pc or k not in _PC_KEYS) and (summary or k != "encounters")]
+
+
+def add_age_flags(rows: list[dict[str, Any]], table: ElementTable) -> None:
+    """Add ``stale_1``/``stale_2`` (|age at TCA| beyond the orbit's stale limit) to each record."""
+    from orbitwatch.catalog.history import stale_limit_days
+
+    limit = dict(zip(table.norad_id.tolist(), stale_limit_days(table.mean_motion_rev_per_day).tolist(),
+                     strict=True))
+    for r in rows:
+        for k in ("1", "2"):
+            lim = limit.get(int(r[f"norad_{k}"]))
+            r[f"stale_{k}"] = None if lim is None else bool(abs(float(r[f"epoch_age_{k}_d"])) > lim)
+
+
+def order_rows(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    """Rows by TCA, by miss distance, or by Pc (highest first, uncomputed last)."""
+    if sort not in SORT_KEYS:
+        raise InputError(f"--sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}", code="INPUT_INVALID",
+                         field="sort")
+    if sort == "tca":
+        return sorted(rows, key=lambda r: (r["tca_utc"], r["norad_1"], r["norad_2"]))
+    if sort == "miss":
+        return sorted(rows, key=lambda r: (r["miss_distance_km"], r["tca_utc"]))
+    if not rows or "pc" not in rows[0]:
+        raise InputError("--sort pc needs --pc", code="INPUT_INVALID", field="sort")
+
+    def pc_key(r: dict[str, Any]) -> tuple[float, float, str]:
+        pc = r.get("pc")
+        return (-(pc if pc is not None and np.isfinite(pc) else -1.0), r["miss_distance_km"], r["tca_utc"])
+
+    return sorted(rows, key=pc_key)
+
+
+def summarise_pairs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per object pair: its closest approach, with ``encounters`` (records of the pair)."""
+    best: dict[tuple[int, int], dict[str, Any]] = {}
+    count: dict[tuple[int, int], int] = {}
+    for r in rows:
+        key = (int(r["norad_1"]), int(r["norad_2"]))
+        count[key] = count.get(key, 0) + 1
+        if key not in best or (r["miss_distance_km"], r["tca_utc"]) < (best[key]["miss_distance_km"],
+                                                                       best[key]["tca_utc"]):
+            best[key] = r
+    return [{**r, "encounters": count[k]} for k, r in best.items()]
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return "" if key.startswith("name") else "-"
+    if key == "pc":
+        return format_pc(value)
+    if key.startswith("stale"):
+        return "STALE" if value else ""
+    if key == "tca_utc":
+        return str(value).replace("T", " ").rstrip("Z")
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if key == "relative_speed_km_s":
+            return f"{value:.3f}"
+        if key.startswith("epoch_age") or key == "approach_angle_deg":
+            return f"{value:.1f}"
+        if key == "hbr_m":
+            return f"{value:g}"
+        return f"{value:.3f}"
+    return str(value)
+
+
+def report_table(
+    rows: list[dict[str, Any]], columns: list[tuple[str, str]], title: str, limit: int | None = None
+) -> Table:
+    """The SOCRATES-style terminal table of ``rows`` (already ordered) in ``columns``."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("#", justify="right", no_wrap=True)
+    for key, heading in columns:
+        left = key.startswith(("name", "hbr_source", "stale")) or key == "tca_utc"
+        table.add_column(heading, justify="left" if left else "right", no_wrap=True,
+                         max_width=24 if key.startswith("name") else None, overflow="ellipsis")
+    for k, r in enumerate(rows[:limit], start=1):
+        table.add_row(str(k), *(safe_text(_cell(key, r.get(key))) for key, _ in columns))
+    return table
+
+
+def print_report(table: Table) -> None:
+    """Print a report table: at the terminal's width, or unwrapped (one line per record) into a pipe."""
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(file=sys.stdout, width=max(console.width, REPORT_WIDTH)).print(table)
+
+
+def report_csv(rows: list[dict[str, Any]], columns: list[tuple[str, str]], extra: tuple[str, ...] = ()) -> str:
+    """The CSV of ``rows``: the table's columns (same order, Pc formatted the same), then ``extra``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    keys = [k for k, _ in columns] + list(extra)
+    writer.writerow(keys)
+    for r in rows:
+        out = []
+        for k in keys:
+            v = r.get(k)
+            if k == "pc":
+                out.append("" if v is None else format_pc(v))
+            elif k == "usage_violations" and isinstance(v, list):
+                out.append(";".join(v))
+            else:
+                out.append("" if v is None else v)
+        writer.writerow(out)
+    return buf.getvalue()
 
 
 def read_primaries_file(path: Path) -> list[int]:
@@ -68,55 +224,38 @@ def read_primaries_file(path: Path) -> list[int]:
     return ids
 
 
-def _csv(rows: list[dict[str, Any]], fields: tuple[str, ...] = FIELDS) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
 def ranked_table(
-    result: ScreeningResult, limit: int | None = None, *, compact: bool = False, pc: list[float] | None = None
+    result: ScreeningResult, limit: int | None = None, *, compact: bool = False, pc: list[float] | None = None,
+    table: ElementTable | None = None,
 ) -> Table:
-    """A SOCRATES-style table of the conjunctions ranked by miss distance (the first ``limit``).
+    """The report table of ``result`` ranked by miss distance (the first ``limit``).
 
-    ``pc``: collision probabilities aligned with ``result.conjunctions`` (an extra column).
+    ``compact`` keeps the identification, TCA, range and speed columns (the demo);
+    ``pc``: probabilities aligned with ``result.conjunctions``; ``table``: the screened
+    element sets, for the stale flags.
     """
-    shown = "" if limit is None or limit >= len(result.conjunctions) else f", closest {limit}"
-    table = Table(
-        title=f"{len(result.conjunctions):,} conjunctions within {result.threshold_km:g} km, "
-        f"{format_utc(result.start, digits=0)} .. {format_utc(result.end, digits=0)} (ranked by miss distance{shown})",
-    )
-    table.add_column("#", justify="right")
-    table.add_column("object 1", overflow="fold")
-    table.add_column("object 2", overflow="fold")
-    table.add_column("TCA (UTC)", overflow="fold")
-    numeric = ("miss km", "km/s") if compact else ("miss km", "km/s", "R km", "I km", "C km")
-    for name in numeric:
-        table.add_column(name, justify="right")
+    rows = result.to_dicts()
     if pc is not None:
-        table.add_column("Pc", justify="right")
-    order = sorted(range(len(result.conjunctions)),
-                   key=lambda i: (result.conjunctions[i].miss_distance_km, result.conjunctions[i].tca))[:limit]
-    for k, i in enumerate(order, start=1):
-        c = result.conjunctions[i]
-        cells = [
-            str(k), f"{c.norad_1} {c.name_1 or ''}".strip(), f"{c.norad_2} {c.name_2 or ''}".strip(),
-            c.tca_utc.replace("T", " ").rstrip("Z"), f"{c.miss_distance_km:.3f}", f"{c.relative_speed_km_s:.2f}",
-            f"{c.radial_km:.3f}", f"{c.in_track_km:.3f}", f"{c.cross_track_km:.3f}",
-        ]
-        cells = cells[: len(numeric) + 4]
-        if pc is not None:
-            cells.append("-" if not np.isfinite(pc[i]) else f"{pc[i]:.2e}")
-        table.add_row(*cells)
-    return table
+        for r, value in zip(rows, pc, strict=True):
+            r["pc"] = value
+    if table is not None:
+        add_age_flags(rows, table)
+    rows = order_rows(rows, "miss")
+    columns = report_columns(with_pc=pc is not None, summary=False)
+    if compact:
+        columns = [c for c in columns if c[0] in ("norad_1", "name_1", "norad_2", "name_2", "tca_utc",
+                                                  "miss_distance_km", "relative_speed_km_s", "pc")]
+    shown = "" if limit is None or limit >= len(rows) else f", closest {limit}"
+    title = (f"{len(rows):,} conjunctions within {result.threshold_km:g} km, "
+             f"{format_utc(result.start, digits=0)} .. {format_utc(result.end, digits=0)} "
+             f"(ranked by miss distance{shown})")
+    return report_table(rows, columns, title, limit)
 
 
 def _risk(
     result: ScreeningResult, table: ElementTable, db: Path | None, catalog: list[Path] | None, method: str,
     hbr_m: float | None, hbr_table_path: Path | None,
-) -> ConjunctionRisk:
+) -> tuple[ConjunctionRisk, list[str]]:
     """Pc per conjunction; TLE error models fitted from the store's histories when screening from a store."""
     conj = result.conjunctions
     hbr_table = None
@@ -133,11 +272,40 @@ def _risk(
                 history = store.history(norad)
                 if len(history) > 1:
                     models[norad] = estimate_tle_uncertainty(history)
-    return conjunction_risk(
-        table, [c.norad_1 for c in conj], [c.norad_2 for c in conj],
-        np.array([c.tca for c in conj], dtype="datetime64[us]"),
+    n1, n2 = [c.norad_1 for c in conj], [c.norad_2 for c in conj]
+    risk = conjunction_risk(
+        table, n1, n2, np.array([c.tca for c in conj], dtype="datetime64[us]"),
         method=method, hbr_table=hbr_table, combined_hbr_m=hbr_m, uncertainties=models,
     )
+    return risk, hbr_sources(risk, table, n1, n2, hbr_m, hbr_table)
+
+
+def _cospar_text(cospar: Any) -> str | None:
+    """``98067A`` (TLE form) or ``1998-067A`` as the CDM's ``YYYY-NNNP{PP}``; None when absent."""
+    if not cospar or not str(cospar).strip():
+        return None
+    text = str(cospar).strip()
+    if "-" in text:
+        return text
+    if len(text) >= 5 and text[:5].isdigit():
+        yy = int(text[:2])
+        return f"{1900 + yy if yy >= 57 else 2000 + yy}-{text[2:5]}{text[5:]}"
+    return text
+
+
+def hbr_sources(risk: ConjunctionRisk, table: ElementTable, norad_1: list[int], norad_2: list[int],
+                hbr_m: float | None, hbr_table: Any) -> list[str]:
+    """Where each conjunction's HBR came from: ``--hbr-m``, ``CARA table``, ``default`` (or mixed)."""
+    if hbr_m is not None:
+        return ["--hbr-m"] * len(norad_1)
+    if hbr_table is None:
+        return ["default"] * len(norad_1)
+    known = set(hbr_table.hbr_m)
+    out = []
+    for a, b in zip(norad_1, norad_2, strict=True):
+        n = (a in known) + (b in known)
+        out.append("CARA table" if n == 2 else "default" if n == 0 else "CARA table + default")
+    return out
 
 
 def _pc_fields(risk: ConjunctionRisk, k: int) -> dict[str, Any]:
@@ -154,8 +322,13 @@ def _pc_fields(risk: ConjunctionRisk, k: int) -> dict[str, Any]:
     }
 
 
-def _write_cdms(directory: Path, result: ScreeningResult, risk: ConjunctionRisk) -> None:
-    """One CCSDS CDM (KVN) per conjunction, named like CARA's: ``<n1>_conj_<n2>_<TCA>.cdm``."""
+def _write_cdms(directory: Path, result: ScreeningResult, risk: ConjunctionRisk, table: ElementTable) -> None:
+    """One CCSDS CDM (KVN) per conjunction, named like CARA's: ``<n1>_conj_<n2>_<TCA>.cdm``.
+
+    Each object carries its international designator (COSPAR id, e.g. ``1998-067A``)
+    when its element set has one, else ``UNKNOWN``.
+    """
+    cospar = {int(n): _cospar_text(c) for n, c in zip(table.norad_id.tolist(), table.cospar_ids, strict=True)}
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -171,8 +344,9 @@ def _write_cdms(directory: Path, result: ScreeningResult, risk: ConjunctionRisk)
         cdm = build_cdm(
             tca=c.tca, creation_date=created, originator="ORBITWATCH", message_id=name,
             states_km=risk.states_km[k], covariances_km2=risk.covariances_km2[k],
-            objects=({"OBJECT_DESIGNATOR": str(c.norad_1), "OBJECT_NAME": c.name_1 or "UNKNOWN"},
-                     {"OBJECT_DESIGNATOR": str(c.norad_2), "OBJECT_NAME": c.name_2 or "UNKNOWN"}),
+            objects=tuple({"OBJECT_DESIGNATOR": str(n), "OBJECT_NAME": nm or "UNKNOWN",
+                           "INTERNATIONAL_DESIGNATOR": cospar.get(n) or "UNKNOWN"}
+                          for n, nm in ((c.norad_1, c.name_1), (c.norad_2, c.name_2))),
             hbr_m=float(risk.hbr_m[k]), collision_probability=pc if np.isfinite(pc) else None,
             collision_probability_method=risk.pc.method[k].upper(),
             comments=("orbitwatch screen: states from SGP4 (TLE), covariances from a TLE error model "
@@ -182,11 +356,25 @@ def _write_cdms(directory: Path, result: ScreeningResult, risk: ConjunctionRisk)
     err_console.print(f"CDMs written to {directory}", highlight=False)
 
 
-@app.command("screen")
+screen_app = typer.Typer(
+    help="Conjunction screening (all-vs-all or vs primaries); 'screen runs' reads the runs saved in the store.",
+    invoke_without_command=True,
+)
+app.add_typer(screen_app, name="screen")
+runs_app = typer.Typer(help="Screening runs saved by 'screen --db': list, show, diff.", no_args_is_help=True)
+screen_app.add_typer(runs_app, name="runs")
+
+
+
+@screen_app.callback()
 @handle_errors
 def screen_command(
-    start: Annotated[str, typer.Option("--start", help="Window start, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).")],
-    threshold_km: Annotated[float, typer.Option("--threshold-km", help="Report approaches closer than this.")],
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Window start, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).")
+    ] = None,
+    threshold_km: Annotated[float | None, typer.Option("--threshold-km", help="Report approaches closer than this.")]
+    = None,
     catalog: CatalogOption = None,
     db: DbOption = None,
     end: Annotated[str | None, typer.Option("--end", help="Window end, ISO 8601 UTC.")] = None,
@@ -199,11 +387,21 @@ def screen_command(
         bool, typer.Option("--exclude-same-constellation", help="Skip pairs within one constellation.")
     ] = False,
     min_relative_speed_km_s: Annotated[
-        float, typer.Option("--min-relative-speed-km-s",
-                            help="Drop approaches slower than this (formation flying, docked vehicles).")
-    ] = 0.0,
+        float, typer.Option("--min-relative-speed-km-s", help=CO_MOVING_HELP)
+    ] = CO_MOVING_MIN_SPEED_KM_S,
+    include_co_moving: Annotated[
+        bool, typer.Option("--include-co-moving",
+                           help="Keep docked and co-moving pairs (identical element sets, or slower than "
+                                "--min-relative-speed-km-s), which are excluded and counted by default.")
+    ] = False,
     fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: a table).")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the records to this file.")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="Order of the records: tca, miss or pc (needs --pc).")]
+    = "miss",
+    top: Annotated[int | None, typer.Option("--top", help="Only the first N records (after --sort).", min=1)]
+    = None,
+    summary: Annotated[bool, typer.Option("--summary", help="One row per pair: its closest approach and its "
+                                                            "number of encounters.")] = False,
     with_pc: Annotated[bool, typer.Option("--pc", help="Add collision probability (TLE covariances) per record.")]
     = False,
     pc_method: Annotated[str, typer.Option("--pc-method", help="foster, chan, alfano, hall3d, montecarlo, max, auto.")]
@@ -216,7 +414,16 @@ def screen_command(
     = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Find every pair of objects closer than --threshold-km in the window (all-vs-all or vs primaries)."""
+    """Find every pair of objects closer than --threshold-km in the window (all-vs-all or vs primaries).
+
+    Docked and co-moving pairs are left out and counted (--include-co-moving keeps them).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if start is None or threshold_km is None:
+        missing = " and ".join(o for o, v in (("--start", start), ("--threshold-km", threshold_km)) if v is None)
+        raise InputError(f"screen needs {missing} (or a subcommand: screen runs ...)", code="INPUT_MISSING",
+                         field="start" if start is None else "threshold_km")
     if (end is None) == (duration_h is None):
         raise InputError("give exactly one of --end and --duration-h", code="INPUT_WINDOW", field="end")
     t0 = parse_utc(start, what="--start")
@@ -231,6 +438,11 @@ def screen_command(
         fmt = "csv" if output.suffix.lower() == ".csv" else "json"
     if fmt is not None and fmt not in ("json", "csv"):
         raise InputError(f"--format must be json or csv, not {fmt!r}", code="INPUT_FORMAT", field="format")
+    if sort not in SORT_KEYS:
+        raise InputError(f"--sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}", code="INPUT_INVALID",
+                         field="sort")
+    if sort == "pc" and not (with_pc or cdm_dir is not None):
+        raise InputError("--sort pc needs --pc", code="INPUT_INVALID", field="sort")
     primaries = list(primary or [])
     if primaries_file is not None:
         primaries += read_primaries_file(primaries_file)
@@ -239,49 +451,183 @@ def screen_command(
         result = screen(
             table, t0, t1, threshold_km, primaries=primaries or None,
             exclude_same_constellation=exclude_same_constellation,
-            min_relative_speed_km_s=min_relative_speed_km_s, progress=progress,
+            exclude_co_moving=not include_co_moving, co_moving_min_speed_km_s=min_relative_speed_km_s,
+            progress=progress,
         )
     for f in result.failures:
         err_console.print(
-            f"[yellow]warning[/] {f.norad} {f.name or ''}: propagation failed from {f.first_failure_utc} "
-            f"(SGP4 code {f.code}: {f.message}); screened up to there", highlight=False, soft_wrap=True,
+            f"[yellow]warning[/] {safe_text(f.norad)} {safe_text(f.name or '')}: propagation failed from "
+            f"{f.first_failure_utc} (SGP4 code {f.code}: {safe_text(f.message)}); screened up to there",
+            highlight=False, soft_wrap=True,
         )
+    if include_co_moving:
+        err_console.print("docked and co-moving pairs kept (--include-co-moving)", highlight=False)
+    else:
+        err_console.print(result.excluded.summary(), highlight=False, soft_wrap=True)
+    rows = result.to_dicts()
+    add_age_flags(rows, table)
+    pc_on = with_pc or cdm_dir is not None
+    pc_rows: list[list[Any]] = []
+    if pc_on:
+        risk, sources = _risk(result, table, db, catalog, pc_method, hbr_m, hbr_table)
+        for k, row in enumerate(rows):
+            row.update(_pc_fields(risk, k))
+            row["hbr_source"] = sources[k]
+        pc_rows = [[c.norad_1, c.norad_2, int(c.tca.astype(np.int64)), rows[k]["pc"]]
+                   for k, c in enumerate(result.conjunctions)]
+        if cdm_dir is not None:
+            _write_cdms(cdm_dir, result, risk, table)
     if not catalog:
         from orbitwatch.store import Store
         from orbitwatch.store.screening_runs import save_run
 
-        params = {"catalog": "store", "primaries": primaries, "exclude_same_constellation":
-                  exclude_same_constellation, "min_relative_speed_km_s": min_relative_speed_km_s,
-                  "stats": result.stats}
+        params: dict[str, Any] = {
+            "catalog": "store", "primaries": primaries, "exclude_same_constellation": exclude_same_constellation,
+            "min_relative_speed_km_s": min_relative_speed_km_s, "include_co_moving": include_co_moving,
+            "excluded": result.excluded.to_dict(), "stats": result.stats,
+        }
+        if pc_on:
+            params["pc"] = pc_rows
+            params["pc_method"] = pc_method
         with Store.open(db, create=False) as store:
             run_id = save_run(store, result, params, now=now_utc())
         err_console.print(f"stored as screening run {run_id} in {store.path}", highlight=False)
-    rows = result.to_dicts()
-    pc_values: list[float] | None = None
-    if with_pc or cdm_dir is not None:
-        risk = _risk(result, table, db, catalog, pc_method, hbr_m, hbr_table)
-        pc_values = risk.pc.pc.tolist()
-        for k, row in enumerate(rows):
-            row.update(_pc_fields(risk, k))
-        if cdm_dir is not None:
-            _write_cdms(cdm_dir, result, risk)
+    n_records = len(rows)
+    if summary:
+        rows = summarise_pairs(rows)
+    n_listed = len(rows)
+    rows = order_rows(rows, sort)
+    if top is not None:
+        rows = rows[:top]
+    columns = report_columns(with_pc=pc_on, summary=summary)
     if fmt is None:
-        console.print(ranked_table(result, pc=pc_values))
-        err_console.print(f"{len(rows)} conjunction(s), {len(result.failures)} propagation failure(s)",
+        what = "pairs" if summary else "conjunctions"
+        shown = f", first {len(rows)}" if len(rows) < n_listed else ""
+        title = (f"{n_records:,} conjunctions within {result.threshold_km:g} km"
+                 f"{f' ({n_listed:,} pairs)' if summary else ''}, "
+                 f"{format_utc(result.start, digits=0)} .. {format_utc(result.end, digits=0)} "
+                 f"({what} by {sort}{shown})")
+        print_report(report_table(rows, columns, title))
+        err_console.print(f"{n_records} conjunction(s), {len(result.failures)} propagation failure(s)",
                           highlight=False)
         return
-    if fmt == "json":
-        text = json.dumps(rows, indent=2) + "\n"
-    else:
-        flat = [{**r, "usage_violations": ";".join(r["usage_violations"])} if "usage_violations" in r else r
-                for r in rows]
-        text = _csv(flat, FIELDS + (PC_FIELDS if pc_values is not None else ()))
+    text = json.dumps(rows, indent=2) + "\n" if fmt == "json" else report_csv(rows, columns, _PC_EXTRA if pc_on else ())
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {output}: {exc.strerror or exc}", code="INPUT_FILE",
                              source=str(output)) from None
-        err_console.print(f"{len(rows)} conjunction(s) written to {output}", highlight=False)
+        err_console.print(f"{len(rows)} record(s) written to {output}", highlight=False)
     else:
         typer.echo(text, nl=False)
+
+
+# -- screen runs ---------------------------------------------------------------------
+
+
+RunDb = Annotated[Path | None, typer.Option("--db", envvar="ORBITWATCH_DB", help="Element-history store.")]
+RunJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+@runs_app.command("list")
+@handle_errors
+def runs_list(db: RunDb = None, as_json: RunJson = False) -> None:
+    """The screening runs saved in the store, oldest first."""
+    from orbitwatch.store import Store
+    from orbitwatch.store.screening_runs import list_runs
+
+    with Store.open(db, create=False) as store:
+        runs = list_runs(store)
+    if as_json:
+        print_json([{k: v for k, v in r.items() if k != "params"} for r in runs])
+        return
+    table = Table(title=f"{len(runs)} screening run(s)")
+    for heading in ("id", "created (UTC)", "window start", "window end", "threshold km", "objects",
+                    "conjunctions", "excluded", "failures"):
+        table.add_column(heading, justify="right" if heading not in ("created (UTC)",) else "left")
+    for r in runs:
+        excluded = r["params"].get("excluded", {}).get("records", "-")
+        table.add_row(str(r["id"]), r["created_utc"][:19], r["start_utc"][:19], r["end_utc"][:19],
+                      f"{r['threshold_km']:g}", str(r["objects"]), str(r["conjunctions"]), str(excluded),
+                      str(r["failures"]))
+    console.print(table)
+
+
+@runs_app.command("show")
+@handle_errors
+def runs_show(
+    run_id: Annotated[int, typer.Argument(help="Run id (see 'screen runs list').")],
+    db: RunDb = None,
+    as_json: RunJson = False,
+    sort: Annotated[str, typer.Option("--sort", help="tca, miss or pc.")] = "miss",
+    top: Annotated[int | None, typer.Option("--top", help="Only the first N records.", min=1)] = None,
+) -> None:
+    """The conjunctions of one saved run."""
+    from orbitwatch.store import Store
+    from orbitwatch.store.screening_runs import get_run, load_conjunctions, pc_of_run
+
+    with Store.open(db, create=False) as store:
+        run = get_run(store, run_id)
+        conj = load_conjunctions(store, run_id)
+    pcs = pc_of_run(run)
+    rows = [c.to_dict() for c in conj]
+    if pcs:
+        for c, r in zip(conj, rows, strict=True):
+            value = pcs.get((c.norad_1, c.norad_2, int(c.tca.astype(np.int64))))
+            r["pc"] = None if value is None or not np.isfinite(value) else value
+    if sort == "pc" and not pcs:
+        raise InputError(f"run {run_id} was screened without --pc", code="INPUT_INVALID", field="sort")
+    rows = order_rows(rows, sort)[:top]
+    if as_json:
+        print_json({"run": {k: v for k, v in run.items() if k != "params"}, "conjunctions": rows})
+        return
+    columns = [c for c in report_columns(with_pc=bool(pcs), summary=False)
+               if c[0] not in ("stale_1", "stale_2", "hbr_m", "hbr_source")]
+    print_report(report_table(rows, columns, f"screening run {run_id}: {run['conjunctions']} conjunction(s) "
+                                              f"within {run['threshold_km']:g} km, {run['start_utc'][:19]} .. "
+                                              f"{run['end_utc'][:19]}"))
+
+
+@runs_app.command("diff")
+@handle_errors
+def runs_diff(
+    ids: Annotated[list[int], typer.Argument(help="ID2 (against the run before it) or ID1 ID2.")],
+    db: RunDb = None,
+    as_json: RunJson = False,
+    all_changes: Annotated[bool, typer.Option("--all", help="Also list unchanged and past encounters.")] = False,
+) -> None:
+    """What is new, gone, closer or riskier in a run than in an earlier one (default: the previous)."""
+    from orbitwatch.store import Store
+    from orbitwatch.store.screening_runs import diff_runs, previous_run_id
+
+    if len(ids) not in (1, 2):
+        raise InputError("give one run id (compared with the run before it) or two", code="INPUT_INVALID",
+                         field="ids")
+    with Store.open(db, create=False) as store:
+        before, after = (previous_run_id(store, ids[0]), ids[0]) if len(ids) == 1 else (ids[0], ids[1])
+        diff = diff_runs(store, before, after)
+    if as_json:
+        print_json(diff.to_dict())
+        return
+    counts = diff.counts
+    console.print(f"run {after} against run {before}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+                  highlight=False)
+    shown = [i for i in diff.items if all_changes or i["change"] not in ("unchanged", "past")]
+    table = Table(title=f"changes from run {before} to run {after}")
+    for heading in ("change", "NORAD 1", "name 1", "NORAD 2", "name 2", "TCA (UTC)", "range km", "was km",
+                    "Pc", "was Pc"):
+        table.add_column(heading, justify="left" if heading in ("change", "name 1", "name 2", "TCA (UTC)")
+                         else "right")
+    rank = {"riskier": 0, "new": 1, "closer": 2, "gone": 3, "unchanged": 4, "past": 5}
+    for i in sorted(shown, key=lambda i: (rank[i["change"]], (i["after"] or i["before"])["miss_distance_km"])):
+        now, was = i["after"], i["before"]
+        ref = now or was
+        table.add_row(
+            i["change"], str(i["norad_1"]), safe_text(ref["name_1"] or ""), str(i["norad_2"]),
+            safe_text(ref["name_2"] or ""), _cell("tca_utc", ref["tca_utc"]),
+            "-" if now is None else f"{now['miss_distance_km']:.3f}",
+            "-" if was is None else f"{was['miss_distance_km']:.3f}",
+            "-" if now is None else format_pc(now.get("pc")), "-" if was is None else format_pc(was.get("pc")),
+        )
+    console.print(table)
