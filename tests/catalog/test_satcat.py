@@ -20,6 +20,7 @@ import io
 import json
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -200,8 +201,10 @@ def test_spacetrack_satcat_read_whole(
             src["SATNAME"], src["INTLDES"], src["COUNTRY"], src["SITE"])
         assert r.rcs_size == src["RCS_SIZE"]
         assert math.isnan(r.rcs_m2)  # RCSVALUE is always 0 = "no value" (MANIFEST)
-        assert (r.apogee_km, r.perigee_km) == (
-            (float(src["APOGEE"]), float(src["PERIGEE"])) if src["APOGEE"] is not None else (r.apogee_km, r.perigee_km))
+        if src["APOGEE"] is not None and src["PERIGEE"] is not None:
+            assert (r.apogee_km, r.perigee_km) == (float(src["APOGEE"]), float(src["PERIGEE"]))
+        else:
+            assert math.isnan(r.apogee_km) and math.isnan(r.perigee_km)
     by = {r.norad_id: r for r in records}
     # MANIFEST examples
     iss, cosmos, sj21 = by[25544], by[44797], by[49330]
@@ -274,13 +277,14 @@ def test_a_cell_over_128_kib_is_a_code_not_a_csv_error() -> None:
     assert at_limit.name is not None and len(at_limit.name) == MAX_CELL_CHARS
 
 
-def _json(records: list[dict[str, object]]) -> list[str]:
+def _json(records: Sequence[Mapping[str, object]]) -> list[str]:
     return [json.dumps(records)]
 
 
 def test_json_records_and_their_errors() -> None:
-    good = {"NORAD_CAT_ID": "25544", "OBJECT_TYPE": "PAYLOAD", "SATNAME": "ISS (ZARYA)", "COUNTRY": "CIS",
-            "LAUNCH": "1998-11-20", "DECAY": None, "APOGEE": "421", "PERIGEE": "415", "RCSVALUE": "0"}
+    good: dict[str, object] = {
+        "NORAD_CAT_ID": "25544", "OBJECT_TYPE": "PAYLOAD", "SATNAME": "ISS (ZARYA)", "COUNTRY": "CIS",
+        "LAUNCH": "1998-11-20", "DECAY": None, "APOGEE": "421", "PERIGEE": "415", "RCSVALUE": "0"}
     (rec,) = iter_satcat_json(_json([good]), source="st.json")
     assert (rec.norad_id, rec.name, rec.owner, rec.line, rec.vocabulary) == (25544, "ISS (ZARYA)", "CIS", 1,
                                                                               "spacetrack")
