@@ -73,7 +73,7 @@ FIELDS: tuple[str, ...] = (
     "se2", "se3", "sgh2", "sgh3", "sgh4", "sh2", "sh3", "si2", "si3",
     "sl2", "sl3", "sl4", "xgh2", "xgh3", "xgh4", "xh2", "xh3", "xi2", "xi3",
     "xl2", "xl3", "xl4", "zmol", "zmos",
-    "jdsatepoch", "jdsatepochF", "init_error", "ak",
+    "jdsatepoch", "jdsatepochF", "init_error", "ak", "sinio", "cosio",
 )
 NF = len(FIELDS)
 _IX = {name: k for k, name in enumerate(FIELDS)}
@@ -176,6 +176,8 @@ F_JD = _IX["jdsatepoch"]
 F_FR = _IX["jdsatepochF"]
 F_INIT_ERROR = _IX["init_error"]
 F_AK = _IX["ak"]
+F_SINIO = _IX["sinio"]
+F_COSIO = _IX["cosio"]
 
 
 def constants_from_record(sat: Any) -> FloatArray:
@@ -191,6 +193,10 @@ def constants_from_record(sat: Any) -> FloatArray:
             col[k] = 1.0 if sat.method == "d" else 0.0
         elif name == "init_error":
             col[k] = float(sat.error)
+        elif name == "sinio":
+            col[k] = math.sin(sat.inclo)
+        elif name == "cosio":
+            col[k] = math.cos(sat.inclo)
         elif name == "ak":
             col[k] = math.pow(sat.xke / sat.no_unkozai, _X2O3) if sat.no_unkozai > 0 else math.nan
         else:
@@ -367,6 +373,84 @@ def init_near_earth(
         c[F_JD, i] = jd[i]
         c[F_FR, i] = fr[i]
         c[F_AK, i] = math.pow(xke / no, x2o3) if no > 0.0 else math.nan
+        c[F_SINIO, i] = sinio
+        c[F_COSIO, i] = cosio
+
+
+# fdlibm's medium-size argument reduction by pi/2 (three parts) and its kernel polynomials
+# on [-pi/4, pi/4] (__kernel_sin / __kernel_cos, < 1 ulp there).
+_INVPIO2 = 6.36619772367581382433e-01
+_PIO2_1 = 1.57079632673412561417e+00
+_PIO2_2 = 6.07710050630396597660e-11
+_PIO2_3 = 2.02226624871116645580e-21
+_S1 = -1.66666666666666324348e-01
+_S2 = 8.33333333332248946124e-03
+_S3 = -1.98412698298579493134e-04
+_S4 = 2.75573137070700676789e-06
+_S5 = -2.50507602534068634195e-08
+_S6 = 1.58969099521155010221e-10
+_C1 = 4.16666666666666019037e-02
+_C2 = -1.38888888888741095749e-03
+_C3 = 2.48015872894767294178e-05
+_C4 = -2.75573143513906633035e-07
+_C5 = 2.08757232129817482790e-09
+_C6 = -1.13596475577881948265e-11
+# the double 2*pi split into a 26-bit head and an exact tail (head + tail == 2*pi as doubles)
+_TWOPI_HI = float.fromhex("0x1.921fb5p+2")
+_TWOPI_LO = _TWOPI - _TWOPI_HI
+
+
+@numba.njit(cache=True, inline="always")
+def _sincos(x: float) -> tuple[float, float]:
+    """``(sin x, cos x)`` in one reduction, within ~1 ulp of the library for ``|x| < 1e6`` rad.
+
+    Beyond that (n * pi/2 no longer exact in the first reduction part) the library's
+    functions are used.  Branch-light so that a compiler can vectorise it.
+    """
+    if not abs(x) < 1.0e6:
+        return math.sin(x), math.cos(x)
+    n = math.floor(x * _INVPIO2 + 0.5)
+    y = ((x - n * _PIO2_1) - n * _PIO2_2) - n * _PIO2_3
+    z = y * y
+    sp = y + y * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+    hz = 0.5 * z
+    w = 1.0 - hz
+    cp = w + (((1.0 - w) - hz) + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6))))))
+    q = int(n) & 3
+    if q == 0:
+        return sp, cp
+    if q == 1:
+        return cp, -sp
+    if q == 2:
+        return -sp, -cp
+    return -cp, sp
+
+
+@numba.njit(cache=True, inline="always")
+def _mod2pi(x: float) -> float:
+    """``fmod(x, 2*pi)`` for ``|x| < 2**26 * 2*pi``: the head product is exact, the tail's rounding negligible."""
+    k = float(int(x / _TWOPI))
+    return (x - k * _TWOPI_HI) - k * _TWOPI_LO
+
+
+@numba.njit(cache=True, inline="always")
+def _rotate(s: float, c: float, d: float) -> tuple[float, float]:
+    """``(sin(a + d), cos(a + d))`` from ``s = sin a``, ``c = cos a`` and an increment ``d``.
+
+    For ``|d| <= 0.05`` by the angle-addition formulas with Taylor series of ``sin d`` (to
+    ``d^9``) and ``cos d`` (to ``d^10``), whose truncation (< 3e-18) is below the
+    rounding of a double; otherwise with the library's ``sin`` and ``cos``.  It replaces
+    a pair of library calls where SGP4 adds a small correction to an angle whose sine
+    and cosine it already has (Kepler iterations, the short-period corrections).
+    """
+    if abs(d) <= 0.05:
+        d2 = d * d
+        sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0 * (1.0 - d2 / 72.0))))
+        cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0 * (1.0 - d2 / 56.0 * (1.0 - d2 / 90.0))))
+    else:
+        sd = math.sin(d)
+        cd = math.cos(d)
+    return s * cd + c * sd, c * cd - s * sd
 
 
 @numba.njit(cache=True, inline="always")
@@ -548,17 +632,18 @@ def _dpper(
     return ep, inclp, nodep, argpp, mp
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def sgp4_step(
     c: FloatArray, i: int, t: float, atime: float, xli: float, xni: float,
-    r_out: FloatArray, v_out: FloatArray,
-) -> tuple[int, float, float, float]:
-    """SGP4 of object ``i`` at ``t`` minutes since its epoch -> ``r_out (3,)`` km, ``v_out (3,)`` km/s (TEME).
+) -> tuple[int, float, float, float, float, float, float, float, float, float]:
+    """SGP4 of object ``i`` at ``t`` minutes since its epoch (TEME, km, km/s).
 
-    Returns ``(code, atime, xli, xni)``: the deep-space resonance integrator's state is
+    Returns ``(code, atime, xli, xni, x, y, z, vx, vy, vz)``, all in registers (the
+    function is inlined into the loops below; on a GPU it is a device function).  The
+    deep-space resonance integrator's state ``atime, xli, xni`` is
     carried from call to call as the reference carries it in its record (restarting at
     epoch whenever the reference would, so results do not depend on the call order).
-    On any code the outputs hold NaN.
+    On any code the state is NaN.
     """
     temp4 = 1.5e-12
     xke = c[F_XKE, i]
@@ -566,9 +651,7 @@ def sgp4_step(
     j2 = c[F_J2, i]
     vkmpersec = re * xke / 60.0
     deep = c[F_DEEP, i] != 0.0
-    for k in range(3):
-        r_out[k] = math.nan
-        v_out[k] = math.nan
+    nan = math.nan
 
     xmdf = c[F_MO, i] + c[F_MDOT, i] * t
     argpdf = c[F_ARGPO, i] + c[F_ARGPDOT, i] * t
@@ -582,7 +665,7 @@ def sgp4_step(
     templ = c[F_T2COF, i] * t2
     if c[F_ISIMP, i] != 1.0:
         delomg = c[F_OMGCOF, i] * t
-        delmtemp = 1.0 + c[F_ETA, i] * math.cos(xmdf)
+        delmtemp = 1.0 + c[F_ETA, i] * _sincos(xmdf)[1]
         delm = c[F_XMCOF, i] * (delmtemp * delmtemp * delmtemp - c[F_DELMO, i])
         temp = delomg + delm
         mm = xmdf + temp
@@ -590,7 +673,7 @@ def sgp4_step(
         t3 = t2 * t
         t4 = t3 * t
         tempa = tempa - c[F_D2, i] * t2 - c[F_D3, i] * t3 - c[F_D4, i] * t4
-        tempe = tempe + c[F_BSTAR, i] * c[F_CC5, i] * (math.sin(mm) - c[F_SINMAO, i])
+        tempe = tempe + c[F_BSTAR, i] * c[F_CC5, i] * (_sincos(mm)[0] - c[F_SINMAO, i])
         templ = templ + c[F_T3COF, i] * t3 + t4 * (c[F_T4COF, i] + t * c[F_T5COF, i])
 
     nm = c[F_NO, i]
@@ -600,26 +683,36 @@ def sgp4_step(
         atime, xli, xni, em, argpm, inclm, mm, nodem, nm, _theta = _dspace(
             c, i, t, atime, xli, xni, em, argpm, inclm, mm, nodem, nm)
     if nm <= 0.0:
-        return 2, atime, xli, xni
+        return 2, atime, xli, xni, nan, nan, nan, nan, nan, nan
     if deep:
         am = math.pow(xke / nm, _X2O3) * tempa * tempa
     else:  # nm is the constant no_unkozai: the same power, computed once at init
         am = c[F_AK, i] * tempa * tempa
-    nm = xke / math.pow(am, 1.5)
+    nm = xke / (am * math.sqrt(am))
     em = em - tempe
     if em >= 1.0 or em < -0.001:
-        return 1, atime, xli, xni
+        return 1, atime, xli, xni, nan, nan, nan, nan, nan, nan
     if em < 1.0e-6:
         em = 1.0e-6
     mm = mm + c[F_NO, i] * templ
     xlm = mm + argpm + nodem
-    nodem = _fmod(nodem, _TWOPI)
-    argpm = _fmod(argpm, _TWOPI)
-    xlm = _fmod(xlm, _TWOPI)
-    mm = _fmod(xlm - argpm - nodem, _TWOPI)
+    if deep:  # the reference's fmod (deep-space runs of years: arguments up to ~1e5 rad)
+        nodem = _fmod(nodem, _TWOPI)
+        argpm = _fmod(argpm, _TWOPI)
+        xlm = _fmod(xlm, _TWOPI)
+        mm = _fmod(xlm - argpm - nodem, _TWOPI)
+    else:
+        nodem = _mod2pi(nodem)
+        argpm = _mod2pi(argpm)
+        xlm = _mod2pi(xlm)
+        mm = _mod2pi(xlm - argpm - nodem)
 
-    sinim = math.sin(inclm)
-    cosim = math.cos(inclm)
+    if deep:
+        sinim = math.sin(inclm)
+        cosim = math.cos(inclm)
+    else:  # inclm is the constant inclo
+        sinim = c[F_SINIO, i]
+        cosim = c[F_COSIO, i]
     ep = em
     xincp = inclm
     argpp = argpm
@@ -639,7 +732,7 @@ def sgp4_step(
             nodep = nodep + math.pi
             argpp = argpp - math.pi
         if ep < 0.0 or ep > 1.0:
-            return 3, atime, xli, xni
+            return 3, atime, xli, xni, nan, nan, nan, nan, nan, nan
         sinip = math.sin(xincp)
         cosip = math.cos(xincp)
         j3oj2 = c[F_J3OJ2, i]
@@ -649,33 +742,35 @@ def sgp4_step(
         else:
             xlcof = -0.25 * j3oj2 * sinip * (3.0 + 5.0 * cosip) / temp4
 
-    axnl = ep * math.cos(argpp)
+    sinargp, cosargp = _sincos(argpp)
+    axnl = ep * cosargp
     temp = 1.0 / (am * (1.0 - ep * ep))
-    aynl = ep * math.sin(argpp) + temp * aycof
+    aynl = ep * sinargp + temp * aycof
     xl = mp + argpp + nodep + temp * xlcof * axnl
 
-    u = _fmod(xl - nodep, _TWOPI)
+    u = _fmod(xl - nodep, _TWOPI) if deep else _mod2pi(xl - nodep)
     eo1 = u
     tem5 = 9999.9
     ktr = 1
-    sineo1 = 0.0
-    coseo1 = 0.0
-    while abs(tem5) >= 1.0e-12 and ktr <= 10:
-        sineo1 = math.sin(eo1)
-        coseo1 = math.cos(eo1)
+    # The reference's iteration; sin/cos of each new eo1 from the previous ones (_rotate).
+    sineo1, coseo1 = _sincos(eo1)
+    while True:
         tem5 = 1.0 - coseo1 * axnl - sineo1 * aynl
         tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / tem5
         if abs(tem5) >= 0.95:
             tem5 = 0.95 if tem5 > 0.0 else -0.95
         eo1 = eo1 + tem5
         ktr = ktr + 1
+        if not (abs(tem5) >= 1.0e-12 and ktr <= 10):
+            break
+        sineo1, coseo1 = _rotate(sineo1, coseo1, tem5)
 
     ecose = axnl * coseo1 + aynl * sineo1
     esine = axnl * sineo1 - aynl * coseo1
     el2 = axnl * axnl + aynl * aynl
     pl = am * (1.0 - el2)
     if pl < 0.0:
-        return 4, atime, xli, xni
+        return 4, atime, xli, xni, nan, nan, nan, nan, nan, nan
     rl = am * (1.0 - ecose)
     rdotl = math.sqrt(am) * esine / rl
     rvdotl = math.sqrt(pl) / rl
@@ -683,7 +778,6 @@ def sgp4_step(
     temp = esine / (1.0 + betal)
     sinu = am / rl * (sineo1 - aynl - axnl * temp)
     cosu = am / rl * (coseo1 - axnl + aynl * temp)
-    su = math.atan2(sinu, cosu)
     sin2u = (cosu + cosu) * sinu
     cos2u = 1.0 - 2.0 * sinu * sinu
     temp = 1.0 / pl
@@ -695,18 +789,18 @@ def sgp4_step(
         x1mth2 = 1.0 - cosisq
         x7thm1 = 7.0 * cosisq - 1.0
     mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
-    su = su - 0.25 * temp2 * x7thm1 * sin2u
+    # su = atan2(sinu, cosu) - dsu and xinc = xincp + dinc: their sines and cosines by
+    # rotating (sinu, cosu) / |.| and (sinip, cosip) by the small corrections
+    dsu = -0.25 * temp2 * x7thm1 * sin2u
     xnode = nodep + 1.5 * temp2 * cosip * sin2u
-    xinc = xincp + 1.5 * temp2 * cosip * sinip * cos2u
+    dinc = 1.5 * temp2 * cosip * sinip * cos2u
     mvt = rdotl - nm * temp1 * x1mth2 * sin2u / xke
     rvdot = rvdotl + nm * temp1 * (x1mth2 * cos2u + 1.5 * con41) / xke
 
-    sinsu = math.sin(su)
-    cossu = math.cos(su)
-    snod = math.sin(xnode)
-    cnod = math.cos(xnode)
-    sini = math.sin(xinc)
-    cosi = math.cos(xinc)
+    hyp = math.sqrt(sinu * sinu + cosu * cosu)
+    sinsu, cossu = _rotate(sinu / hyp, cosu / hyp, dsu)
+    snod, cnod = _sincos(xnode)
+    sini, cosi = _rotate(sinip, cosip, dinc)
     xmx = -snod * cosi
     xmy = cnod * cosi
     ux = xmx * sinsu + cnod * cossu
@@ -717,7 +811,7 @@ def sgp4_step(
     vz = sini * cossu
 
     if mrt < 1.0:
-        return 6, atime, xli, xni
+        return 6, atime, xli, xni, nan, nan, nan, nan, nan, nan
     mr = mrt * re
     rx = mr * ux
     ry = mr * uy
@@ -730,17 +824,11 @@ def sgp4_step(
     v2 = wx * wx + wy * wy + wz * wz
     radius = math.sqrt(r2)
     if not (radius <= MAX_RADIUS_KM) or not (v2 * radius <= 2.0 * c[F_MU, i]):
-        return CODE_IMPLAUSIBLE, atime, xli, xni
-    r_out[0] = rx
-    r_out[1] = ry
-    r_out[2] = rz
-    v_out[0] = wx
-    v_out[1] = wy
-    v_out[2] = wz
-    return 0, atime, xli, xni
+        return CODE_IMPLAUSIBLE, atime, xli, xni, nan, nan, nan, nan, nan, nan
+    return 0, atime, xli, xni, rx, ry, rz, wx, wy, wz
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def sgp4_grid(
     c: FloatArray, jd: FloatArray, fr: FloatArray,
     err: npt.NDArray[np.uint8], r: FloatArray, v: FloatArray,
@@ -752,35 +840,53 @@ def sgp4_grid(
     """
     n = c.shape[1]
     nt = jd.shape[0]
+    col = np.empty((c.shape[0], 1))  # the object's constants, contiguous (a few cache lines)
     for i in range(n):
-        jde = c[F_JD, i]
-        fre = c[F_FR, i]
-        atime = c[F_ATIME, i]
-        xli = c[F_XLI, i]
-        xni = c[F_XNI, i]
+        for k in range(c.shape[0]):
+            col[k, 0] = c[k, i]
+        jde = col[F_JD, 0]
+        fre = col[F_FR, 0]
+        atime = col[F_ATIME, 0]
+        xli = col[F_XLI, 0]
+        xni = col[F_XNI, 0]
         for j in range(nt):
             t = (jd[j] - jde) * 1440.0 + (fr[j] - fre) * 1440.0
-            code, atime, xli, xni = sgp4_step(c, i, t, atime, xli, xni, r[i, j], v[i, j])
+            code, atime, xli, xni, x, y, z, vx, vy, vz = sgp4_step(col, 0, t, atime, xli, xni)
             err[i, j] = code
+            r[i, j, 0] = x
+            r[i, j, 1] = y
+            r[i, j, 2] = z
+            v[i, j, 0] = vx
+            v[i, j, 1] = vy
+            v[i, j, 2] = vz
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def sgp4_tsince(
     c: FloatArray, tsince_min: FloatArray, err: npt.NDArray[np.uint8], r: FloatArray, v: FloatArray,
 ) -> None:
     """Objects ``(N,)`` x minutes since each object's epoch ``(N, T)`` -> ``err``, ``r``, ``v (N, T, 3)``."""
     n = c.shape[1]
     nt = tsince_min.shape[1]
+    col = np.empty((c.shape[0], 1))
     for i in range(n):
-        atime = c[F_ATIME, i]
-        xli = c[F_XLI, i]
-        xni = c[F_XNI, i]
+        for k in range(c.shape[0]):
+            col[k, 0] = c[k, i]
+        atime = col[F_ATIME, 0]
+        xli = col[F_XLI, 0]
+        xni = col[F_XNI, 0]
         for j in range(nt):
-            code, atime, xli, xni = sgp4_step(c, i, tsince_min[i, j], atime, xli, xni, r[i, j], v[i, j])
+            code, atime, xli, xni, x, y, z, vx, vy, vz = sgp4_step(col, 0, tsince_min[i, j], atime, xli, xni)
             err[i, j] = code
+            r[i, j, 0] = x
+            r[i, j, 1] = y
+            r[i, j, 2] = z
+            v[i, j, 0] = vx
+            v[i, j, 1] = vy
+            v[i, j, 2] = vz
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def sgp4_pairs(
     c: FloatArray, obj: npt.NDArray[np.int64], jd: FloatArray, fr: FloatArray,
     err: npt.NDArray[np.uint8], r: FloatArray, v: FloatArray,
@@ -789,8 +895,14 @@ def sgp4_pairs(
     for k in range(obj.shape[0]):
         i = obj[k]
         t = (jd[k] - c[F_JD, i]) * 1440.0 + (fr[k] - c[F_FR, i]) * 1440.0
-        code, _a, _l, _n = sgp4_step(c, i, t, c[F_ATIME, i], c[F_XLI, i], c[F_XNI, i], r[k], v[k])
+        code, _a, _l, _n, x, y, z, vx, vy, vz = sgp4_step(c, i, t, c[F_ATIME, i], c[F_XLI, i], c[F_XNI, i])
         err[k] = code
+        r[k, 0] = x
+        r[k, 1] = y
+        r[k, 2] = z
+        v[k, 0] = vx
+        v[k, 1] = vy
+        v[k, 2] = vz
 
 
 _NOTED = [False]
