@@ -12,7 +12,9 @@ from __future__ import annotations
 import gzip
 import http.server
 import socket
+import ssl
 import struct
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -99,7 +101,7 @@ class _Server(http.server.ThreadingHTTPServer):
 class Loopback:
     """The server, its routes and what it saw (``hits``: ``"GET /path?query"``)."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
         self.bodies: list[bytes] = []
@@ -109,8 +111,10 @@ class Loopback:
         self.stop = threading.Event()
         self._httpd = _Server((host, 0), _Handler)
         self._httpd.owner = self
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self.port = int(self._httpd.server_address[1])
-        self.base = f"http://{host}:{self.port}"
+        self.base = f"{'https' if tls else 'http'}://{host}:{self.port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
         self._thread.start()
@@ -125,12 +129,42 @@ class Loopback:
 
 
 @contextmanager
-def loopback() -> Iterator[Loopback]:
-    server = Loopback()
+def loopback(tls: ssl.SSLContext | None = None) -> Iterator[Loopback]:
+    server = Loopback(tls=tls)
     try:
         yield server
     finally:
         server.close()
+
+
+def self_signed_certificate(directory: Path) -> Path:
+    """A throw-away certificate and key for ``127.0.0.1`` (one PEM file), made with the openssl CLI."""
+    pem = directory / "loopback.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(pem), "-out", str(directory / "cert.pem")],
+        check=True, capture_output=True, timeout=60,
+    )
+    pem.write_text(pem.read_text() + (directory / "cert.pem").read_text())
+    return pem
+
+
+def server_tls(pem: Path) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(pem)
+    return ctx
+
+
+@contextmanager
+def silent_listener() -> Iterator[int]:
+    """A port that completes TCP connections (kernel backlog) but never answers or accepts."""
+    sock = socket.socket()
+    try:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(4)
+        yield int(sock.getsockname()[1])
+    finally:
+        sock.close()
 
 
 # ------------------------------------------------------------------ routes

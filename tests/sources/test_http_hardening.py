@@ -16,6 +16,7 @@ server, ended the request.  Only loopback addresses.
 from __future__ import annotations
 
 import json
+import ssl
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -368,3 +369,52 @@ def test_spacetrack_empty_result_and_html(server: lb.Loopback, tmp_path: Path) -
     _spacetrack_fails(server, tmp_path, "SOURCE_HTTP_500")
     _spacetrack_routes(server, GOOD_LOGIN, lb.ok(b'[{"NORAD_CAT_ID": "25544"}, {"NORAD_CAT', "application/json"))
     _spacetrack_fails(server, tmp_path, "SOURCE_CONTENT")  # an array that never closes
+
+
+# ---------------------------------------------------------------- TLS
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return lb.self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+def _trusting(certificate: Path) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=str(certificate))
+    return ctx
+
+
+def test_https_with_a_trusted_certificate(certificate: Path, tmp_path: Path, tle: str) -> None:
+    with lb.loopback(tls=lb.server_tls(certificate)) as srv:
+        srv.routes[GP] = lb.ok(tle.encode())
+        client = HttpClient(cache_dir=tmp_path, min_interval_s=0.0, deadline_s=5.0,
+                            tls_context=_trusting(certificate))
+        got = fetch_celestrak_group("stations", client=client, base_url=srv.url(GP))
+        assert got.text == tle and srv.base.startswith("https://")
+
+
+def test_https_with_an_untrusted_certificate_is_a_tls_error(certificate: Path, tmp_path: Path, tle: str) -> None:
+    with lb.loopback(tls=lb.server_tls(certificate)) as srv:
+        srv.routes[GP] = lb.ok(tle.encode())
+        with pytest.raises(SourceError) as exc:
+            fetch_celestrak_group("stations", client=_client(tmp_path), base_url=srv.url(GP))
+        assert exc.value.code == "SOURCE_TLS" and srv.hits == []
+        assert _cache_files(tmp_path) == []
+
+
+def test_https_slow_drip_ends_at_the_deadline(certificate: Path, tmp_path: Path, tle: str) -> None:
+    with lb.loopback(tls=lb.server_tls(certificate)) as srv:
+        srv.routes[GP] = lb.drip(tle.encode(), interval_s=0.1, drip_headers=True)  # one TLS record per byte
+        client = HttpClient(cache_dir=tmp_path, min_interval_s=0.0, timeout_s=10.0, deadline_s=1.0,
+                            tls_context=_trusting(certificate))
+        with pytest.raises(SourceError) as exc:
+            fetch_celestrak_group("stations", client=client, base_url=srv.url(GP))
+        assert exc.value.code == "SOURCE_DEADLINE" and srv.sent_bytes < len(tle)
+        assert _cache_files(tmp_path) == []
+
+
+def test_tls_handshake_never_answered_ends_at_the_deadline(tmp_path: Path) -> None:
+    with lb.silent_listener() as port, pytest.raises(SourceError) as exc:
+        _client(tmp_path, timeout_s=10.0, deadline_s=1.0).get_text(f"https://127.0.0.1:{port}/gp.php")
+    assert exc.value.code == "SOURCE_DEADLINE"
+    assert "during connect" in exc.value.message

@@ -403,7 +403,8 @@ class HttpClient:
     """A small bounded HTTP client with an on-disk cache, per-host spacing and cookies.
 
     ``timeout_s`` is the per-read timeout; ``deadline_s`` bounds each whole request;
-    ``max_bytes`` caps a body.  ``now`` freezes the wall clock used for cache ages.
+    ``max_bytes`` caps a body.  ``tls_context`` replaces the default (system CAs,
+    hostname checked).  ``now`` freezes the wall clock used for cache ages.
     """
 
     def __init__(
@@ -415,6 +416,7 @@ class HttpClient:
         max_bytes: int = MAX_BODY_BYTES,
         min_interval_s: float = 2.0,
         max_retry_wait_s: float = MAX_RETRY_WAIT_S,
+        tls_context: ssl.SSLContext | None = None,
         now: float | None = None,
     ) -> None:
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
@@ -426,7 +428,7 @@ class HttpClient:
         self.cookies = http.cookiejar.CookieJar()
         self._last_request: dict[str, float] = {}
         self._clock = now
-        self._tls: ssl.SSLContext | None = None
+        self._tls = tls_context
 
     # ----------------------------------------------------------------- public surface
 
