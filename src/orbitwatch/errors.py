@@ -9,7 +9,8 @@ where it applies, *where* the problem is: ``source`` (file or stream name), ``li
 The tree::
 
     OrbitwatchError                 base; code "ERROR"
-    ├── InputError                  bad arguments from a caller (INPUT_*)
+    ├── InputError                  bad arguments from a caller (INPUT_*; INPUT_NOT_FINITE: a nan/inf
+    │   │                           number option, orbitwatch.cli._app)
     │   └── TimeFormatError         unparseable or zone-less time (TIME_*)
     ├── ParseError                  malformed data in a file or message (EMPTY_INPUT, FORMAT_UNKNOWN,
     │   │                           LINE_TOO_LONG: orbitwatch.catalog.reader)
@@ -28,7 +29,9 @@ The tree::
     │   ├── UCSError                UCS_HEADER, UCS_ROW, UCS_FIELD, UCS_CELL_SIZE (orbitwatch.catalog.ucs)
     │   ├── CDMError                CDM_* (meanings: orbitwatch.ccsds.cdm)
     │   └── OEMError                OEM_* (meanings: orbitwatch.ccsds.oem)
-    ├── StoreError                  database problems (STORE_*)
+    ├── StoreError                  database problems: STORE_NOT_FOUND, STORE_OPEN, STORE_LOCKED (another
+    │   │                           writer outlasted ORBITWATCH_STORE_TIMEOUT_S), STORE_CORRUPT,
+    │   │                           STORE_NOT_ORBITWATCH, STORE (orbitwatch.store.sqlite)
     │   └── SchemaVersionError      the store's schema is newer than this orbitwatch
     ├── PropagationError            a whole propagation request failed (PROP_*)
     └── SourceError                 a remote source failed: SOURCE_OFFLINE, SOURCE_HTTP_<status>,
