@@ -201,3 +201,12 @@ def test_spacetrack_json_is_stored_and_a_refusal_stores_nothing(server: lb.Loopb
     assert epoch_us == pytest.approx(sat_epoch_datetime(sat).timestamp() * 1e6, abs=2.0)  # 2 us
     assert n_rev_day == pytest.approx(sat.no_kozai * 1440.0 / (2.0 * math.pi), abs=1e-8)
     assert inc_deg == pytest.approx(math.degrees(sat.inclo), abs=1e-4)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--deadline-s", "0"), ("--deadline-s", "-5"), ("--max-mb", "0"),
+                                               ("--max-age-h", "-1")])
+def test_bad_limits_are_input_errors(server: lb.Loopback, cache: Path, tmp_path: Path, option: str,
+                                     value: str) -> None:
+    result = _celestrak(server, tmp_path / "ow.db", option, value)
+    assert result.exit_code == 3, result.output
+    assert "[INPUT_INVALID]" in result.stderr and server.hits == []

@@ -28,11 +28,13 @@ fetch_app = typer.Typer(help="Download current element sets from CelesTrak or Sp
                         no_args_is_help=True)
 app.add_typer(fetch_app, name="fetch")
 
+MAX_BODY_MB = float(MAX_BODY_BYTES >> 20)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the ingest report as JSON.")]
 DeadlineOpt = Annotated[float, typer.Option(
-    "--deadline-s", help=f"Give up the whole download after this many seconds (default {DEFAULT_DEADLINE_S:g}).")]
+    "--deadline-s", help="Give up the whole download (login, redirects and retries included) after this many "
+                         "seconds.")]
 MaxMbOpt = Annotated[float, typer.Option(
-    "--max-mb", help=f"Refuse a download larger than this many MiB (default {MAX_BODY_BYTES >> 20}).")]
+    "--max-mb", help="Refuse a download larger than this many MiB (nothing is cached or stored).")]
 
 
 def _deadline(deadline_s: float) -> Deadline:
@@ -83,7 +85,7 @@ def fetch_celestrak(
     fmt: Annotated[str, typer.Option("--format", help="Download format: 3le, tle, csv, json, xml, kvn.")] = "3le",
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 2.0,
     deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
-    max_mb: MaxMbOpt = MAX_BODY_BYTES >> 20,
+    max_mb: MaxMbOpt = MAX_BODY_MB,
     base_url: Annotated[str, typer.Option("--base-url", hidden=True)] = CELESTRAK_BASE_URL,
     as_json: JsonOpt = False,
 ) -> None:
@@ -103,7 +105,7 @@ def fetch_spacetrack(
     db: DbOption = None,
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 1.0,
     deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
-    max_mb: MaxMbOpt = MAX_BODY_BYTES >> 20,
+    max_mb: MaxMbOpt = MAX_BODY_MB,
     base_url: Annotated[str, typer.Option("--base-url", hidden=True)] = SPACETRACK_BASE_URL,
     as_json: JsonOpt = False,
 ) -> None:
