@@ -210,3 +210,16 @@ def test_bad_limits_are_input_errors(server: lb.Loopback, cache: Path, tmp_path:
     result = _celestrak(server, tmp_path / "ow.db", option, value)
     assert result.exit_code == 3, result.output
     assert "[INPUT_INVALID]" in result.stderr and server.hits == []
+
+
+def test_offline_exits_6_and_creates_no_store(cache: Path, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])  # closed again when the block ends: nothing listens there
+    db = tmp_path / "off.db"
+    result = runner.invoke(app, ["fetch", "celestrak", "--group", "active", "--db", str(db),
+                                 "--base-url", f"http://127.0.0.1:{port}/gp.php"])
+    assert result.exit_code == 6 and "[SOURCE_OFFLINE]" in result.stderr, result.output
+    assert _count(db) == 0 and _cached_files(cache) == []
