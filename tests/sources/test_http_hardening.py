@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from orbitwatch.errors import InputError, SourceError
 from orbitwatch.sources.celestrak import fetch_celestrak_group
@@ -418,3 +420,44 @@ def test_tls_handshake_never_answered_ends_at_the_deadline(tmp_path: Path) -> No
         _client(tmp_path, timeout_s=10.0, deadline_s=1.0).get_text(f"https://127.0.0.1:{port}/gp.php")
     assert exc.value.code == "SOURCE_DEADLINE"
     assert "during connect" in exc.value.message
+
+
+# ---------------------------------------------------------------- property: any bytes, a coded answer
+
+
+_status_lines = st.sampled_from([
+    b"HTTP/1.1 200 OK", b"HTTP/1.0 200 OK", b"HTTP/1.1 302 Found", b"HTTP/1.1 429 Too Many", b"HTTP/1.1 999 X",
+    b"HTTP/1.1 200", b"HTTP/2 200 OK", b"HTTP/1.1 -1 X", b"ICY 200 OK", b"", b"HTTP/1.1 100 Continue",
+])
+_headers = st.lists(st.sampled_from([
+    b"Content-Length: 10", b"Content-Length: -1", b"Content-Length: abc", b"Content-Length: 99999999999999",
+    b"Transfer-Encoding: chunked", b"Location: http://127.0.0.2:1/x", b"Location: /gp.php", b"Location:",
+    b"Retry-After: 0", b"Retry-After: 999999999999", b"Retry-After: Wed, 21 Oct 2015 07:28:00 GMT",
+    b"Content-Type: text/html", b"Set-Cookie: =; Domain=..", b"X: \xff\xfe", b"no colon here",
+]), max_size=5)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status_line=_status_lines, headers=_headers, body=st.binary(max_size=600),
+       noise=st.binary(max_size=40), tle_body=st.booleans())
+def test_any_server_answer_is_data_or_a_coded_error(tmp_path: Path, tle: str, status_line: bytes,
+                                                    headers: list[bytes], body: bytes, noise: bytes,
+                                                    tle_body: bool) -> None:
+    payload = tle.encode() if tle_body else body
+    answer = status_line + b"\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n" + payload + noise
+    cache = tmp_path / "c"
+    with lb.loopback() as srv:
+        srv.routes[GP] = lb.raw(answer)
+        try:
+            got = fetch_celestrak_group("stations", client=_client(cache, deadline_s=2.0, max_retry_wait_s=0.0),
+                                        base_url=srv.url(GP))
+        except (SourceError, InputError) as exc:
+            assert exc.code.startswith(("SOURCE_", "INPUT_"))
+            assert list(cache.glob("*")) == [] if cache.exists() else True
+        else:
+            assert got.text.lstrip().startswith(("ISS", "0 ", "1 ")) or "\n1 " in got.text
+    for leftover in cache.glob("*.part") if cache.exists() else []:
+        raise AssertionError(f"partial download left behind: {leftover}")
+    if cache.exists():
+        for path in cache.iterdir():
+            path.unlink()
