@@ -461,3 +461,11 @@ def test_any_server_answer_is_data_or_a_coded_error(tmp_path: Path, tle: str, st
     if cache.exists():
         for path in cache.iterdir():
             path.unlink()
+
+
+def test_data_labelled_text_html_is_still_data(server: lb.Loopback, tmp_path: Path, tle: str) -> None:
+    server.routes[GP] = lb.ok(tle.encode(), content_type="text/html; charset=UTF-8")
+    assert _celestrak(server, tmp_path).text == tle
+    _spacetrack_routes(server, lb.ok(b'""', "text/html; charset=UTF-8", {"Set-Cookie": "chocolatechip=x; path=/"}),
+                       lb.ok(DATA, "text/html; charset=UTF-8"))
+    assert _spacetrack(server, tmp_path / "st").text == DATA.decode()

@@ -326,11 +326,14 @@ def _same_origin_or_upgrade(origin: urllib.parse.SplitResult, target: urllib.par
 
 
 def _check_generic(body: Body) -> None:
-    """No source serves catalog data as an HTML page."""
+    """No source serves catalog data as an HTML page.
+
+    Judged by the content, not by ``Content-Type``: servers label data loosely (a PHP
+    application may send JSON or TLE text as ``text/html``), and the source's own
+    format check catches whatever else is not its data.
+    """
     start = body.head.lstrip("\ufeff \t\r\n").lower()
-    if body.content_type.lower().startswith("text/html") or start.startswith(
-        ("<!doctype html", "<html", "<head", "<body")
-    ):
+    if start.startswith(("<!doctype html", "<html", "<head", "<body", "<title", "<meta")):
         raise SourceError(
             f"the server answered HTTP 200 with an HTML page, not catalog data "
             f"({snippet(body.head)!r}); nothing cached or stored",
