@@ -920,17 +920,16 @@ def _needs_compiling(dispatcher: Any) -> bool:
         return False
 
 
-def note_compiling() -> None:
-    """One line on stderr, once per process, when the kernels are about to be compiled (issue 19).
+def note_compiling(dispatcher: Any) -> None:
+    """One line on stderr, once per process, when ``dispatcher`` is about to be compiled (issue 19).
 
     The kernels are cached on disk (``cache=True``), so this shows on the first run
     after an install or an upgrade only.
     """
-    if _NOTED[0]:
+    if _NOTED[0] or not _needs_compiling(dispatcher):
         return
     _NOTED[0] = True
-    if any(_needs_compiling(d) for d in (init_near_earth, sgp4_grid, sgp4_pairs, sgp4_tsince)):
-        print("orbitwatch: compiling kernels (first run only)", file=sys.stderr, flush=True)
+    print("orbitwatch: compiling kernels (first run only)", file=sys.stderr, flush=True)
 
 
 def init_constants(
@@ -954,6 +953,7 @@ def init_constants(
     n = satnum.shape[0]
     c = np.empty((NF, n))
     f = np.ascontiguousarray
+    note_compiling(init_near_earth)
     init_near_earth(np.array(tuple(wgs72), dtype=np.float64), f(bstar, dtype=np.float64),
                     f(ecco, dtype=np.float64), f(argpo, dtype=np.float64), f(inclo, dtype=np.float64),
                     f(mo, dtype=np.float64), f(no_kozai, dtype=np.float64), f(nodeo, dtype=np.float64),

@@ -266,6 +266,7 @@ class Sgp4Model:
             r = np.empty((n, nt, 3))
             v = np.empty((n, nt, 3))
             if n and nt:
+                _kernel.note_compiling(_kernel.sgp4_grid)
                 _kernel.sgp4_grid(self.consts, jd, fr, err, r, v)
             return err, r, v
         if n == 0:
@@ -289,6 +290,7 @@ class Sgp4Model:
         if k == 0:
             return err, r, v
         if self.consts is not None:
+            _kernel.note_compiling(_kernel.sgp4_pairs)
             _kernel.sgp4_pairs(self.consts, obj, jd, fr, err, r, v)
             return err, r, v
         recs = self.records or ()
@@ -316,6 +318,7 @@ class Sgp4Model:
         if ts.size == 0:
             return err, r, v
         if self.consts is not None:
+            _kernel.note_compiling(_kernel.sgp4_tsince)
             _kernel.sgp4_tsince(self.consts, ts, err, r, v)
             return err, r, v
         for i, sat in enumerate(self.records or ()):
@@ -340,8 +343,6 @@ def sgp4_model(elements: ElementTable | Sequence[ElementSet], *, backend: str | 
     if name == "reference":
         return Sgp4Model(name, None, tuple(satrecs(table)))
     args = _init_args(table)
-    if len(table):
-        _kernel.note_compiling()
     return Sgp4Model(name, _kernel.init_constants(args[0].astype(np.int64), *args[1:]), None)
 
 
