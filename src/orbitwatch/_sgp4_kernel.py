@@ -550,7 +550,7 @@ def _dspace(
                 break
         nm = xni + xndt * ft + xnddt * ft * ft * 0.5
         xl = xli + xldot * ft + xndt * ft * ft * 0.5
-        if irez != 1:
+        if irez != 1:  # noqa: SIM108 (the reference's statements)
             mm = xl - 2.0 * nodem + 2.0 * theta
         else:
             mm = xl - nodem - argpm + theta
@@ -623,7 +623,7 @@ def _dpper(
         xnoh = nodep
         nodep = math.atan2(alfdp, betdp)
         if abs(xnoh - nodep) > math.pi:
-            if nodep < xnoh:
+            if nodep < xnoh:  # noqa: SIM108 (the reference's statements)
                 nodep = nodep + _TWOPI
             else:
                 nodep = nodep - _TWOPI
@@ -684,7 +684,7 @@ def sgp4_step(
             c, i, t, atime, xli, xni, em, argpm, inclm, mm, nodem, nm)
     if nm <= 0.0:
         return 2, atime, xli, xni, nan, nan, nan, nan, nan, nan
-    if deep:
+    if deep:  # noqa: SIM108 (the reference's statements)
         am = math.pow(xke / nm, _X2O3) * tempa * tempa
     else:  # nm is the constant no_unkozai: the same power, computed once at init
         am = c[F_AK, i] * tempa * tempa

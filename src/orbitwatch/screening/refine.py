@@ -26,15 +26,14 @@ satellite close approaches", J. Astronautical Sciences 41(2).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numba
 import numpy as np
 import numpy.typing as npt
 from numba import prange
-from sgp4.api import Satrec
 
+from orbitwatch.propagation import Sgp4Model
 from orbitwatch.screening.sampling import Knots, gravity_j2_km_s2, hermite_state, sgp4_at
 
 __all__ = ["model_minima", "refine_sgp4"]
@@ -143,7 +142,7 @@ def model_minima(
 
 
 def _relative(
-    sats: Sequence[Satrec], t0: np.datetime64, ci: IntArray, cj: IntArray, t: FloatArray
+    sats: Sgp4Model, t0: np.datetime64, ci: IntArray, cj: IntArray, t: FloatArray
 ) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray, FloatArray, FloatArray]:
     """SGP4 states of both objects of each pair at ``t``: ``err, r1, v1, r2, v2``."""
     k = ci.shape[0]
@@ -153,7 +152,7 @@ def _relative(
 
 
 def refine_sgp4(
-    sats: Sequence[Satrec],
+    sats: Sgp4Model,
     t0: np.datetime64,
     ci: IntArray,
     cj: IntArray,

@@ -40,15 +40,15 @@ import math
 import mmap
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 import numpy.typing as npt
-from sgp4.api import Satrec, SatrecArray
 
 from orbitwatch.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.propagation import Sgp4Model
 from orbitwatch.times import UTC_DTYPE, jd_utc
 
 __all__ = [
@@ -218,45 +218,31 @@ def _jd_after(t0: np.datetime64, seconds: FloatArray) -> tuple[FloatArray, Float
 
 
 def sgp4_at(
-    sats: Sequence[Satrec], obj: IntArray, t0: np.datetime64, t_s: FloatArray
+    sats: Sgp4Model, obj: IntArray, t0: np.datetime64, t_s: FloatArray
 ) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray]:
-    """SGP4 states of ``sats[obj[k]]`` at ``t0 + t_s[k]`` seconds, for K (object, time) pairs.
+    """SGP4 states of object ``obj[k]`` of ``sats`` at ``t0 + t_s[k]`` seconds, for K (object, time) pairs.
 
-    Calls SGP4 once per distinct object (``Satrec.sgp4_array``).  Returns ``err (K,)``,
-    ``r_km (K, 3)``, ``v_km_s (K, 3)`` (TEME).
+    Through the one SGP4 doorway (:meth:`orbitwatch.propagation.Sgp4Model.at`).  Returns
+    ``err (K,)``, ``r_km (K, 3)``, ``v_km_s (K, 3)`` (TEME; NaN where ``err != 0``).
     """
     obj = np.asarray(obj, dtype=np.int64)
     k = obj.shape[0]
-    err = np.zeros(k, dtype=np.int64)
-    r = np.empty((k, 3))
-    v = np.empty((k, 3))
     if k == 0:
-        return err, r, v
+        return np.zeros(0, dtype=np.int64), np.empty((0, 3)), np.empty((0, 3))
     jd, fr = _jd_after(t0, np.asarray(t_s, dtype=np.float64))
-    order = np.argsort(obj, kind="stable")
-    sorted_obj = obj[order]
-    bounds = np.flatnonzero(np.diff(sorted_obj)) + 1
-    starts = np.concatenate(([0], bounds))
-    stops = np.concatenate((bounds, [k]))
-    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
-        idx = order[a:b]
-        e, rr, vv = sats[int(sorted_obj[a])].sgp4_array(jd[idx], fr[idx])
-        err[idx] = e
-        r[idx] = rr
-        v[idx] = vv
-    return err, r, v
+    err, r, v = sats.at(obj, jd, fr)
+    return err.astype(np.int64), r, v
 
 
 def _propagate_grid(
-    array: SatrecArray, t0: np.datetime64, t_s: FloatArray
+    model: Sgp4Model, t0: np.datetime64, t_s: FloatArray
 ) -> tuple[npt.NDArray[np.uint8], FloatArray, FloatArray]:
     jd, fr = _jd_after(t0, t_s)
-    e, r, v = array.sgp4(np.ascontiguousarray(jd), np.ascontiguousarray(fr))
-    return e, r, v
+    return model.grid(jd, fr)
 
 
-# Satrecs of the current sample_knots call, inherited by forked SGP4 workers.
-_FORK_SATS: Sequence[Satrec] = ()
+# The SGP4 model of the current sample_knots call, inherited by forked SGP4 workers.
+_FORK_SATS: Sgp4Model | None = None
 # The knot buffer of the current level, in shared memory: workers write their rows there.
 _FORK_OUT: FloatArray = np.empty((0, 0, 9))
 _PARALLEL_MIN_EVALS = 200_000
@@ -288,7 +274,8 @@ def _sgp4_job(job: _Job) -> _JobResult:
     nk = tk.shape[0]
     h = float(tk[1] - tk[0])
     k_mid = int(n_mid.max())
-    arr = SatrecArray([_FORK_SATS[i] for i in objs])
+    assert _FORK_SATS is not None
+    arr = _FORK_SATS.take(objs)
     e, r, v = _propagate_grid(arr, t0, tk)
     em, rm, _ = _propagate_grid(arr, t0, np.asarray((np.arange(k_mid) + 0.5) * h, dtype=np.float64))
     a = gravity_j2_km_s2(r)
@@ -312,7 +299,7 @@ def _sgp4_job(job: _Job) -> _JobResult:
 
 
 def _sgp4_jobs(
-    sats: Sequence[Satrec], out: FloatArray, jobs: list[_Job], workers: int | None
+    sats: Sgp4Model, out: FloatArray, jobs: list[_Job], workers: int | None
 ) -> Iterator[_JobResult]:
     """Results of :func:`_sgp4_job` in order; in forked worker processes when that pays."""
     global _FORK_SATS, _FORK_OUT
@@ -329,7 +316,7 @@ def _sgp4_jobs(
         with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
             yield from pool.imap(_sgp4_job, jobs)
     finally:
-        _FORK_SATS = ()
+        _FORK_SATS = None
         _FORK_OUT = np.empty((0, 0, 9))
 
 
@@ -350,7 +337,7 @@ def _midpoint_hermite(r: FloatArray, v: FloatArray, a: FloatArray, h: float) -> 
 
 
 def sample_knots(
-    sats: Sequence[Satrec],
+    sats: Sgp4Model,
     period_s: FloatArray,
     t0: np.datetime64,
     span_s: float,
@@ -371,8 +358,8 @@ def sample_knots(
     (``l <= max_level``).  At the finest step a bound up to ``hard_cap_km`` is accepted
     (objects with unmodelled accelerations, e.g. hours before re-entry); above it the
     object is a failure with code 7.  ``workers``: processes for SGP4 (``None``: one per
-    CPU, at most 4, when the work is large enough; 1: in this process).  SGP4 holds the
-    GIL, so a second core needs a second process; results do not depend on it.
+    CPU, at most 4, when the work is large enough; 1: in this process).  The reference
+    SGP4 holds the GIL, so a second core needs a second process; results do not depend on it.
     """
     n = len(sats)
     level = np.zeros(n, dtype=np.int64)
@@ -481,7 +468,7 @@ def sample_knots(
 
 
 def _bisect_failures(
-    sats: Sequence[Satrec], t0: np.datetime64, objs: IntArray, t_fail_s: FloatArray, step: FloatArray
+    sats: Sgp4Model, t0: np.datetime64, objs: IntArray, t_fail_s: FloatArray, step: FloatArray
 ) -> FloatArray:
     """Earliest failing time to 1 s, between the last good knot and the first bad one."""
     out = np.array(t_fail_s, dtype=np.float64)
