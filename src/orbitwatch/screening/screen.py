@@ -56,7 +56,7 @@ import numpy.typing as npt
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
-from orbitwatch.propagation import SGP4_ERROR_MESSAGES, satrecs
+from orbitwatch.propagation import SGP4_ERROR_MESSAGES, sgp4_model
 from orbitwatch.screening._parallel import default_workers, fork_map
 from orbitwatch.screening.candidates import cell_size_km, find_candidates
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S, Exclusions, split_co_moving
@@ -277,7 +277,7 @@ def screen(
     active = shells_overlap(lo_km, hi_km, primary, threshold_km) | primary
     group = (constellation_groups(table.names, constellation_prefixes) if exclude_same_constellation
              else np.full(n, -1, dtype=np.int64))
-    sats = satrecs(table)
+    sats = sgp4_model(table)  # the one SGP4 doorway (compiled kernel or ORBITWATCH_SGP4=reference)
     workers = default_workers() if sgp4_workers is None else max(1, int(sgp4_workers))
     periods = period_s(table)
     radial_accel = radial_accel_bound_km_s2(table)
