@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +41,9 @@ __all__ = [
     "InForce",
     "concat_tables",
     "element_age_days",
+    "ephemeris_over_history",
     "flagged_after",
+    "in_force_index",
     "merge_in_force",
     "stale_limit_days",
 ]
@@ -152,3 +155,67 @@ def merge_in_force(before: ElementTable, after: ElementTable, t: np.datetime64) 
 def flagged_after(table: ElementTable, t: np.datetime64) -> npt.NDArray[np.bool_]:
     """True for rows whose set lies after ``t`` (the object had none at or before ``t``)."""
     return np.asarray(table.epoch) > as_utc(t)
+
+
+def in_force_index(
+    epochs: npt.ArrayLike, mean_motion_rev_per_day: npt.ArrayLike, times: npt.ArrayLike
+) -> npt.NDArray[np.intp]:
+    """For each time, the index of the set in force among one object's sets (the module's rule).
+
+    ``epochs (K,)`` and ``mean_motion_rev_per_day (K,)`` describe one object's element
+    history in any order; ``times (T,)`` UTC.  Returns ``idx (T,)`` into the K sets: the
+    latest with epoch at or before the time, unless it is stale there and a later set lies
+    nearer, and the earliest after the time when none precedes it.  Ties on epoch go
+    to the later index (the set added last, as :class:`InForce`).
+    """
+    e = np.asarray(epochs).astype("datetime64[us]")
+    if e.size == 0:
+        raise ValueError("an empty element history has no set in force")
+    n = np.asarray(mean_motion_rev_per_day, dtype=np.float64)
+    t = np.atleast_1d(np.asarray(times).astype("datetime64[us]"))
+    order = np.lexsort((np.arange(e.size), e))  # by epoch, ties: later index last
+    es = e[order]
+    # latest at or before t: last position with es <= t
+    pos_b = np.searchsorted(es, t, side="right") - 1
+    # earliest after t: the first of the run of equal epochs after t, the last index in that run
+    pos_a = np.searchsorted(es, t, side="right")
+    has_b = pos_b >= 0
+    has_a = pos_a < es.size
+    pb = np.clip(pos_b, 0, es.size - 1)
+    pa = np.clip(pos_a, 0, es.size - 1)
+    # the last set of the run of equal epochs starting at pa (ties go to the set added last)
+    pa_last = np.searchsorted(es, es[pa], side="right") - 1
+    age_b = (t - es[pb]).astype(np.int64) / _US_PER_DAY
+    age_a = (es[pa] - t).astype(np.int64) / _US_PER_DAY
+    stale_b = age_b > stale_limit_days(n[order][pb])
+    use_a = has_a & (~has_b | (stale_b & (age_a < age_b)))
+    return np.asarray(order[np.where(use_a, pa_last, pb)], dtype=np.intp)
+
+
+def ephemeris_over_history(history: Sequence[ElementSet], times: npt.ArrayLike, frame: str = "teme") -> Any:
+    """SGP4 ephemeris of one object where each time uses the set in force at that time.
+
+    ``history``: the object's element sets (any order); ``times (T,)`` UTC.  Returns
+    ``(FrameEphemeris with N=1, idx (T,))``: the states of
+    :func:`orbitwatch.propagation.ephemeris_in_frame` time by time from the set
+    :func:`in_force_index` picks, and which set each time used (an index into ``history``).
+    """
+    from orbitwatch.propagation import FrameEphemeris, ephemeris_in_frame
+
+    table = ElementTable.from_element_sets(history)
+    t = np.atleast_1d(np.asarray(times).astype("datetime64[us]"))
+    idx = in_force_index(table.epoch, table.mean_motion_rev_per_day, t)
+    parts: dict[str, npt.NDArray[Any]] = {}
+    err = np.zeros((1, t.size), dtype=np.uint8)
+    for k in np.unique(idx).tolist():
+        sel = np.flatnonzero(idx == k)
+        eph = ephemeris_in_frame(table.take(np.array([k])), t[sel], frame)
+        err[0, sel] = eph.err[0]
+        for name in ("r_km", "v_km_s", "latitude_deg", "longitude_deg", "altitude_km"):
+            value = getattr(eph, name)
+            if value is None:
+                continue
+            if name not in parts:
+                parts[name] = np.full((1, t.size, *value.shape[2:]), np.nan)
+            parts[name][0, sel] = value[0]
+    return FrameEphemeris(frame, err, t, **parts), idx

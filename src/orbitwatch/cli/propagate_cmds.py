@@ -10,6 +10,11 @@ Contract (fixed, users' scripts depend on it)::
 * ``csv``: the same column names as the header row;
 * ``oem``: a CCSDS OEM (502.0 KVN), one segment per object (Cartesian frames only).
 
+``--history`` (issue 19): at each time, the element set in force *at that time* from the
+object's whole history in the store or the files (:func:`orbitwatch.catalog.history.in_force_index`),
+instead of the one set in force at ``--start``; rows then carry ``element_epoch_utc``, the
+epoch of the set used.
+
 Rows are ordered by object (in the order asked) then time.  Object-times where SGP4
 fails (decayed, eccentricity out of range) are left out of the output and reported on
 stderr with their SGP4 error code.  Times are ISO 8601 UTC with a zone (``...Z``).
@@ -129,6 +134,9 @@ def propagate_command(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
     output: Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.")] = None,
     as_of: AsOfOption = None,
+    history: Annotated[bool, typer.Option(
+        "--history", help="At each time use the element set in force at that time (from the whole history in "
+                          "--db or the --catalog files), not the one in force at --start.")] = False,
 ) -> None:
     """SGP4 ephemeris of the given objects (TEME, ITRF, GCRS or geodetic WGS-84)."""
     from orbitwatch.propagation import ephemeris_in_frame
@@ -138,6 +146,19 @@ def propagate_command(
     times = time_grid(t0, t1, step_s)
     if fmt is Format.oem and frame is Frame.geodetic:
         raise InputError("an OEM holds Cartesian states: use --frame teme, itrf or gcrs", field="frame")
+    if history:
+        if as_of is not None:
+            raise InputError("--history picks the set in force at each time: it takes no --as-of",
+                             code="INPUT_INVALID", field="as_of")
+        if fmt is Format.oem:
+            raise InputError("--history writes csv or json (an OEM segment holds one element set)",
+                             code="INPUT_INVALID", field="format")
+        if len(norad) * len(times) > MAX_ROWS:
+            raise InputError(f"{len(norad)} objects x {len(times)} times is more than {MAX_ROWS:,} rows; "
+                             "use a larger --step-s", field="step_s")
+        text = _history_text(db, catalog, norad, times, frame, fmt)
+        _write(text, output)
+        return
     table = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     if len(table) * len(times) > MAX_ROWS:
         raise InputError(
@@ -157,8 +178,72 @@ def propagate_command(
             import json
 
             text = json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
+    _write(text, output)
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
         err_console.print(f"wrote {output}", highlight=False)
+
+
+def _histories(db: Path | None, catalog: list[Path] | None, norad: list[int]) -> dict[int, list[Any]]:
+    """Every element set of the objects asked, from the store or the files."""
+    wanted = list(dict.fromkeys(int(n) for n in norad))
+    out: dict[int, list[Any]] = {n: [] for n in wanted}
+    if db is not None and catalog:
+        raise InputError("give either --db or --catalog, not both", code="INPUT_INVALID", field="catalog")
+    if catalog:
+        from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.sources.files import iter_file_inputs
+
+        for source, lines in iter_file_inputs(list(catalog)):
+            for es in read_element_sets(lines, source=source):
+                if es.norad_id in out:
+                    out[es.norad_id].append(es)
+    else:
+        from orbitwatch.store import Store
+
+        with Store.open(db, create=False) as store:
+            for n in wanted:
+                out[n] = store.history(n)
+    missing = [n for n, sets in out.items() if not sets]
+    if missing:
+        raise InputError(f"unknown NORAD id(s) {', '.join(map(str, missing))}: no element set",
+                         code="INPUT_UNKNOWN_NORAD", record=",".join(map(str, missing)))
+    return out
+
+
+def _history_text(db: Path | None, catalog: list[Path] | None, norad: list[int], times: np.ndarray,
+                  frame: Frame, fmt: Format) -> str:
+    from orbitwatch.catalog.history import ephemeris_over_history, stale_limit_days
+    from orbitwatch.times import days_between
+
+    header: list[str] = []
+    rows: list[list[Any]] = []
+    for n, sets in _histories(db, catalog, norad).items():
+        eph, idx = ephemeris_over_history(sets, times, frame.value)
+        _report_failures(np.array([n]), eph.err)
+        epochs = np.array([sets[k].epoch for k in idx.tolist()], dtype="datetime64[us]")
+        age = np.abs(days_between(epochs, times))
+        stale = age > stale_limit_days(np.array([sets[k].mean_motion_rev_per_day for k in idx.tolist()]))
+        if stale.any():
+            err_console.print(f"warning: NORAD {n}: {int(stale.sum())} of {len(times)} times have only a stale "
+                              f"element set in force (up to {float(age.max()):.1f} d from its epoch)",
+                              markup=False, highlight=False)
+        err_console.print(f"NORAD {n}: {np.unique(idx).size} element set(s) of {len(sets)} used", highlight=False)
+        header, part = _rows(eph, np.array([n]))
+        ok = np.flatnonzero(eph.err[0] == 0)
+        stamps = format_utc(epochs[ok], digits=6)
+        rows += [[*row, str(e)] for row, e in zip(part, stamps, strict=True)]
+    header = [*header, "element_epoch_utc"]
+    if fmt is Format.csv:
+        text = _csv_text(header[:-1], [r[:-1] for r in rows], frame is Frame.geodetic)
+        lines = text.splitlines()
+        return "\n".join(f"{line},{e}" for line, e in
+                         zip(lines, ["element_epoch_utc"] + [r[-1] for r in rows], strict=True)) + "\n"
+    import json
+
+    return json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
