@@ -10,8 +10,10 @@ Methods (``METHODS``): ``foster`` (default; Foster 1992, circle), ``chan``,
 (two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
 ``auto`` (``foster`` unless CARA's usage-violation check says the 2D assumptions fail,
-then ``hall3d``).  ``hall3d`` and ``montecarlo`` records whose Cartesian covariance cannot
-follow the orbit's curvature at the HBR scale carry ``CARTESIAN_COVARIANCE_CURVATURE``.
+then ``hall3d``).  ``hall3d`` is CARA's equinoctial 3D-Nc (:mod:`orbitwatch.risk.hall3d`);
+its records carry ``converged`` and, when not, ``HALL3D_NOT_CONVERGED`` (Pc NaN).
+``montecarlo`` records whose Cartesian covariance cannot follow the orbit's curvature at
+the HBR scale carry ``CARTESIAN_COVARIANCE_CURVATURE``.
 
 :func:`pc_from_cdm` computes the Pc of one parsed CDM: the RTN covariances are
 rotated to the CDM's frame with each object's own state, combined and projected on
@@ -112,8 +114,9 @@ def pc_for_states(
     cov2_km2`` (M, 3, 3) / (M, 6, 6) inertial covariances in km, km/s, or ``None``
     for the default TLE covariance of :mod:`orbitwatch.risk.covariance` at
     ``age_days`` (M,) or scalar after epoch; ``hbr_km`` (M,) or scalar combined
-    hard-body radius.  ``window_s`` (half-width about TCA) is used by ``hall3d`` and
-    ``montecarlo`` (default: half the shorter orbital period).
+    hard-body radius.  ``window_s`` (half-width about TCA) is used by ``hall3d`` (default:
+    CARA's encounter segment and conjunction bounds) and ``montecarlo`` (default: half the
+    shorter orbital period).
     """
     if method not in METHODS:
         raise InputError(f"method {method!r} is not one of {', '.join(METHODS)}", code="INPUT_METHOD", field="method")
@@ -172,6 +175,9 @@ def pc_for_states(
                 hres = pc_hall3d(s1, _full6(c1[ii]), s2, _full6(c2[ii]), hbr[ii], window_s=win)
                 pc[ii], rem[ii] = hres.pc, hres.remediated
                 extra.setdefault("nc", np.full(m, np.nan))[ii] = hres.nc
+                extra.setdefault("converged", np.ones(m, dtype=bool))[ii] = hres.converged
+                for i in ii[~hres.converged]:
+                    flags[i].append("HALL3D_NOT_CONVERGED")
             elif name == "montecarlo":
                 s1 = np.concatenate([r1[ii], v1[ii]], axis=1)
                 s2 = np.concatenate([r2[ii], v2[ii]], axis=1)
@@ -186,7 +192,7 @@ def pc_for_states(
                 rem[ii] = mc.covariance_clipped
                 extra.setdefault("ci_low", np.full(m, np.nan))[ii] = mc.ci_low
                 extra.setdefault("ci_high", np.full(m, np.nan))[ii] = mc.ci_high
-            if name in ("hall3d", "montecarlo"):
+            if name == "montecarlo":
                 bent = _curvature_violation(r1[ii], p1[ii], r2[ii], p2[ii], hbr[ii])
                 for i in ii[bent]:
                     flags[i].append("CARTESIAN_COVARIANCE_CURVATURE")
@@ -210,14 +216,14 @@ def _curvature_violation(
 ) -> npt.NDArray[np.bool_]:
     """(M,) True where a Cartesian Gaussian cannot follow the orbit's curvature at the HBR scale.
 
-    ``hall3d`` and ``montecarlo`` move each object's 6x6 *Cartesian* covariance with the
-    conic (see :mod:`orbitwatch.risk.hall3d`).  A 1-sigma displacement ``s`` along the
+    ``montecarlo`` samples each object's 6x6 *Cartesian* covariance and moves the samples
+    on conics (as does :mod:`orbitwatch.risk.nc3d_cartesian`).  A 1-sigma displacement ``s`` along the
     most uncertain direction (in-track, in practice) then lies on the tangent, off the
     curved orbit by ``s^2 / (2 |r|)``; when that exceeds the hard-body radius for either
     object the 3D result may be wrong by orders of magnitude (found on real CARA CDMs
     whose in-track sigma is tens of km: 2D and CARA say 1e-4, the Cartesian 3D methods
-    ~0).  Hall (2021) avoids this by mapping equinoctial-element covariances, which
-    orbitwatch does not do; the flag says so instead of returning a silent number.
+    ~0).  Hall (2021) avoids this by mapping equinoctial-element covariances, as
+    :mod:`orbitwatch.risk.hall3d` does; the flag says so instead of returning a silent number.
     """
     out = np.zeros(r1_km.shape[0], dtype=bool)
     for r, c in ((r1_km, cov1_km2), (r2_km, cov2_km2)):
