@@ -398,3 +398,57 @@ def test_writer_output_is_a_fixed_point(
     assert again.inclination_deg == pytest.approx(i, abs=5e-5)
     assert again.eccentricity == pytest.approx(e, abs=5e-8)
     assert again.mean_motion_rev_per_day == pytest.approx(n, abs=5e-9)
+
+
+# ------------------------------------------------------------------ issue 18: binary input, huge lines
+
+
+def test_binary_input_is_reported_without_echoing_its_bytes() -> None:
+    """A binary file (here: bytes a TLE file never holds, as decoded with U+FFFD replacement)."""
+    blob = bytes(range(256)) * 4
+    lines = blob.decode("utf-8", "replace").splitlines(keepends=True)
+    rejects: list[Reject] = []
+    assert list(read_element_sets(lines, source="bin", fmt="tle", lenient=True, rejects=rejects)) == []
+    assert rejects and all(r.code in ("TLE_NON_ASCII", "TLE_TRUNCATED", "TLE_LINE_ORDER") for r in rejects)
+    for r in rejects:
+        assert "\ufffd" not in r.message and "\x1b" not in r.message and not any(
+            ord(c) < 32 and c != "\n" for c in r.message), r.message
+
+
+def test_control_characters_in_names_and_lines_are_refused() -> None:
+    _, l1, l2 = VANGUARD
+    with pytest.raises(TLEError) as err:
+        list(iter_tle(["0 EVIL\x1b]8;;http://x\x1b\\NAME", l1, l2]))
+    assert (err.value.code, err.value.field) == ("TLE_NON_ASCII", "name")
+    assert "\x1b" not in str(err.value) and "U+001B" in str(err.value)
+    with pytest.raises(TLEError) as err:
+        parse_tle(l1, l2, "ISS\x07")
+    assert err.value.code == "TLE_NON_ASCII"
+    bad = l1[:20] + "\x1b" + l1[21:]
+    with pytest.raises(TLEError) as err:
+        parse_tle(bad, l2)
+    assert err.value.code == "TLE_NON_ASCII" and "\x1b" not in str(err.value)
+
+
+def test_line_over_the_limit_is_line_too_long_and_rejects_are_truncated() -> None:
+    from orbitwatch.catalog.reader import MAX_LINE_CHARS, LinePiece
+
+    l0, l1, l2 = VANGUARD
+    huge = "X" * (MAX_LINE_CHARS + 10)
+    with pytest.raises(ParseError) as err:
+        list(read_element_sets([l0, l1, l2, huge, l0, l1, l2], source="t"))
+    assert (err.value.code, err.value.line) == ("LINE_TOO_LONG", 4)
+    rejects: list[Reject] = []
+    got = list(read_element_sets([l0, l1, l2, huge, l0, l1, l2], source="t", lenient=True, rejects=rejects))
+    assert [es.line for es in got] == [2, 6]  # line numbers after the long line stay right
+    assert [(r.code, r.line) for r in rejects] == [("LINE_TOO_LONG", 4)]
+    # The same line handed over in pieces (as sources.files.TextLines does) is never joined.
+    pieces = [LinePiece("Y" * 65536)] * (MAX_LINE_CHARS // 65536 + 5) + ["Y\n"]
+    rejects = []
+    got = list(read_element_sets([l0 + "\n", l1 + "\n", l2 + "\n", *pieces, l0, l1, l2], source="t", lenient=True,
+                                 rejects=rejects))
+    assert [es.line for es in got] == [2, 6] and [(r.code, r.line) for r in rejects] == [("LINE_TOO_LONG", 4)]
+    # A long line just under the limit is read as a line (and rejected by the TLE parser), its text cut.
+    rejects = []
+    list(read_element_sets([l0, "1 " + "7" * 500_000, l2], source="t", lenient=True, rejects=rejects))
+    assert rejects and all(len(r.message) <= 1003 for r in rejects)

@@ -76,6 +76,7 @@ import csv
 import datetime as _dt
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -725,6 +726,9 @@ def iter_omm_xml(
             rejects.append(Reject(source, exc.line, None, exc.code, exc.message))
 
 
+_JSON_BLANKS = re.compile(r"[ \t\r\n]*")
+
+
 def _json_int(text: str) -> int | float:
     """JSON integers: exact up to 18 digits, longer ones as a (possibly infinite) float, checked later.
 
@@ -768,8 +772,7 @@ def iter_omm_json(
             # Work through what is buffered.
             while True:
                 n = len(buf)
-                while pos < n and buf[pos] in " \t\r\n":
-                    pos += 1
+                pos = _JSON_BLANKS.match(buf, pos).end()  # type: ignore[union-attr]
                 if pos >= n:
                     break
                 c = buf[pos]
