@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "detection_cmds",  # maneuvers, rpo
     "breakup_cmds",  # breakup detect/reconstruct/simulate/gabbard/risk
     "access_cmds",  # passes, exposure, contacts
+    "export_cmds",  # export tle/omm
     "demo_cmds",  # demo
 )
 

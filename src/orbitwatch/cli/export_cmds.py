@@ -1,0 +1,103 @@
+"""``orbitwatch export tle|omm``: element sets from the store, written as TLE or OMM.
+
+    orbitwatch export tle --db DB [--norad N ...] [--as-of ISO] [--output PATH]
+    orbitwatch export omm --db DB [--norad N ...] [--as-of ISO] [--omm-format kvn|xml|json|csv] [--output PATH]
+
+Per object the newest element set, or with ``--as-of`` the set in force at that time
+(:func:`orbitwatch.catalog.history.in_force_index`, the rule of every command).  TLE is
+written where the catalog number fits one (Alpha-5, up to 339999); the others are
+listed on stderr and left out.  OMM is always possible.  Parse -> select ->
+:func:`orbitwatch.catalog.export.export_element_sets` -> write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orbitwatch.catalog.model import ElementSet
+from orbitwatch.cli._app import app, err_console, handle_errors, safe_text
+from orbitwatch.cli._common import DbOption
+from orbitwatch.errors import InputError
+from orbitwatch.times import now_utc, parse_utc
+
+__all__ = ["export_app", "select_element_sets"]
+
+export_app = typer.Typer(help="Write element sets from the store as TLE or CCSDS OMM.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+NoradOpt = Annotated[list[int] | None, typer.Option("--norad", help="NORAD id (repeat); default: every object.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Each object's element set in force at this UTC time (ISO 8601 with a zone), not its newest.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.")]
+
+
+def select_element_sets(db: Path | None, norad: list[int] | None, as_of: str | None) -> list[ElementSet]:
+    """Per object of the store, the newest set or the set in force at ``as_of``."""
+    import numpy as np
+
+    from orbitwatch.catalog.history import in_force_index
+    from orbitwatch.store import Store
+
+    t = parse_utc(as_of, what="--as-of") if as_of is not None else None
+    wanted = list(dict.fromkeys(int(n) for n in norad)) if norad else None
+    chosen: dict[int, ElementSet] = {}
+    with Store.open(db, create=False) as store:
+        for n, sets in store.iter_history(wanted):
+            if not sets:
+                continue
+            if t is None:
+                chosen[n] = sets[-1]  # by epoch, ties: the set stored last
+            else:
+                epochs = np.array([s.epoch for s in sets], dtype="datetime64[us]")
+                k = int(in_force_index(epochs, [s.mean_motion_rev_per_day for s in sets], np.array([t]))[0])
+                chosen[n] = sets[k]
+    if wanted is not None:
+        missing = [n for n in wanted if n not in chosen]
+        if missing:
+            raise InputError(f"unknown NORAD id(s) {', '.join(map(str, missing))}: not in the store",
+                             code="INPUT_UNKNOWN_NORAD", record=",".join(map(str, missing)))
+        return [chosen[n] for n in wanted]
+    return [chosen[n] for n in sorted(chosen)]
+
+
+def _write(fmt: str, db: Path | None, norad: list[int] | None, as_of: str | None, output: Path | None) -> None:
+    from orbitwatch.catalog.export import export_element_sets
+
+    sets = select_element_sets(db, norad, as_of)
+    result = export_element_sets(sets, fmt, creation_date=now_utc())
+    for n, why in result.skipped:
+        err_console.print(f"warning: NORAD {n} left out: {safe_text(why)}", highlight=False, soft_wrap=True)
+    if output is None:
+        typer.echo(result.text, nl=False)
+    else:
+        try:
+            output.write_text(result.text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}", code="INPUT_FILE",
+                             source=str(output)) from None
+    err_console.print(f"{result.written} element set(s) written"
+                      f"{f', {len(result.skipped)} left out' if result.skipped else ''}"
+                      f"{f' to {output}' if output else ''}", highlight=False)
+
+
+@export_app.command("tle")
+@handle_errors
+def export_tle(db: DbOption = None, norad: NoradOpt = None, as_of: AsOfOpt = None, output: OutputOpt = None) -> None:
+    """3LE (name line, line 1, line 2) of each object whose catalog number fits a TLE."""
+    _write("tle", db, norad, as_of, output)
+
+
+@export_app.command("omm")
+@handle_errors
+def export_omm(
+    db: DbOption = None, norad: NoradOpt = None, as_of: AsOfOpt = None, output: OutputOpt = None,
+    omm_format: Annotated[str, typer.Option("--omm-format", help="kvn, xml, json (CelesTrak GP) or csv.")] = "kvn",
+) -> None:
+    """CCSDS OMM of each object: KVN, XML (one <ndm>), or CelesTrak's GP JSON / CSV."""
+    if omm_format not in ("kvn", "xml", "json", "csv"):
+        raise InputError(f"--omm-format must be kvn, xml, json or csv, not {omm_format!r}", code="INPUT_FORMAT",
+                         field="omm_format")
+    _write(f"omm-{omm_format}", db, norad, as_of, output)
