@@ -2,8 +2,8 @@
 
 Contract (fixed)::
 
-    orbitwatch pc CDM_PATH... [--method foster|chan|alfano|hall3d|montecarlo|max|auto]
-        [--hbr-m X] [--samples N] [--json]
+    orbitwatch pc CDM_PATH... [--method foster|elrod|chan|alfano|hall3d|montecarlo|max|auto]
+        [--hbr-m X | --hbr-table PATH] [--samples N] [--json]
     orbitwatch cdm show PATH
     orbitwatch cdm convert PATH --to xml|kvn [--output PATH]
 
@@ -11,9 +11,14 @@ Contract (fixed)::
 covariance was remediated, and CARA-style usage-violation flags; ``--json`` prints a
 list of ``{file, norad_1, norad_2, tca_utc, miss_distance_km, relative_speed_km_s,
 hbr_m, method, pc, covariance_remediated, usage_violations}`` (plus ``hbr_source``,
-``cdm_pc`` and method extras such as ``ci_low``/``ci_high``).  HBR: ``--hbr-m``, else
-the CDM's ``COMMENT HBR``, else 20 m.  A CDM that fails to parse is reported on stderr
-with its error code; the others are still computed and the exit status is 4.
+``hbr_defaulted``, ``hbr_detail``, ``cdm_pc`` and method extras such as
+``ci_low``/``ci_high``).  HBR: ``--hbr-m``, else the CDM's ``COMMENT HBR`` / ``HBR``, else
+the rule of ``screen --pc`` (:func:`orbitwatch.risk.hbr.pair_hbr_m`: CARA table radii with
+``--hbr-table``, else the default by object type, summed), shown as defaulted with its
+source.  A file that cannot be read, parsed or computed (any orbitwatch error) is one error
+row (``{file, error_code, error, pc: null}`` in JSON, a row with the code in the table, and
+a line on stderr); the other files are still computed and the exit status is that of the
+worst error (4 for a parse error, 3 for bad input).
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ from rich.table import Table
 from orbitwatch.ccsds.cdm import CDM, read_cdm, write_cdm_kvn, write_cdm_xml
 from orbitwatch.cli._app import app, console, err_console, exit_code_for, handle_errors, print_json
 from orbitwatch.errors import InputError, OrbitwatchError
+from orbitwatch.risk.hbr import HBRTable, read_hbr_table
 from orbitwatch.risk.pc import pc_from_cdm
 
 
 class Method(enum.StrEnum):
     foster = "foster"
+    elrod = "elrod"
     chan = "chan"
     alfano = "alfano"
     hall3d = "hall3d"
@@ -60,6 +67,21 @@ def _load(path: Path) -> CDM:
     return read_cdm(_read_text(path), source=str(path))
 
 
+def _hbr_table(path: Path) -> HBRTable:
+    import gzip
+
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                return read_hbr_table(fh, source=str(path))
+        with path.open(encoding="utf-8") as fh:
+            return read_hbr_table(fh, source=str(path))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}", code="INPUT_FILE", source=str(path)) from None
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", code="INPUT_FILE", source=str(path)) from None
+
+
 def _fmt_pc(pc: Any) -> str:
     return "n/a" if pc is None else f"{pc:.4e}"
 
@@ -70,39 +92,56 @@ def pc_command(
     cdm_paths: Annotated[list[Path], typer.Argument(metavar="CDM_PATH...", help="CDM files (KVN or XML)")],
     method: Annotated[Method, typer.Option("--method", help="Pc method")] = Method.foster,
     hbr_m: Annotated[float | None, typer.Option("--hbr-m", help="combined hard-body radius, m")] = None,
+    hbr_table: Annotated[
+        Path | None, typer.Option("--hbr-table", help="NASA CARA HBR/mass CSV (plain or .gz) for CDMs without an HBR")
+    ] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo trials per CDM")] = 100_000,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Collision probability of each conjunction in CDM files."""
+    """Collision probability of each conjunction in CDM files.
+
+    HBR: --hbr-m, else the CDM's own, else the screen --pc rule (CARA table radii with
+    --hbr-table, else payload 5 m, rocket body 5 m, debris 1 m, unknown 2 m, summed), shown
+    as defaulted.
+    """
     if hbr_m is not None and not hbr_m > 0:
         raise InputError(f"--hbr-m must be > 0, not {hbr_m}", code="INPUT_HBR", field="hbr_m")
+    table = _hbr_table(hbr_table) if hbr_table is not None else None
     records: list[dict[str, Any]] = []
     worst = 0
     for path in cdm_paths:
         try:
-            records.append(pc_from_cdm(_load(path), method=method.value, hbr_m=hbr_m, n_samples=samples))
+            records.append(
+                pc_from_cdm(_load(path), method=method.value, hbr_m=hbr_m, hbr_table=table, n_samples=samples)
+            )
         except OrbitwatchError as exc:
-            err_console.print(f"[bold red]error[/] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             worst = max(worst, exit_code_for(exc))
+            records.append({"file": str(path), "error_code": exc.code, "error": exc.message, "pc": None})
     if as_json:
         print_json(records)
     elif records:
-        table = Table(title="Collision probability")
+        out = Table(title="Collision probability")
         for col in ("file", "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "method", "remediated", "flags"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("Pc", "miss km", "HBR m"))
+            out.add_column(col, overflow="fold", no_wrap=col in ("Pc", "miss km", "HBR m"))
         for r in records:
-            table.add_row(
+            if "error_code" in r:
+                blank = ("",) * 4
+                out.add_row(escape(Path(r["file"]).name), *blank, "n/a", "", "", escape(f"error {r['error_code']}"))
+                continue
+            hbr_text = f"{r['hbr_m']:g}" + (" default" if r["hbr_defaulted"] else "")
+            out.add_row(
                 escape(Path(r["file"]).name),
                 r["tca_utc"],
                 f"{r['miss_distance_km']:.4f}",
                 f"{r['relative_speed_km_s']:.4f}",
-                f"{r['hbr_m']:g}",
+                escape(hbr_text),
                 _fmt_pc(r["pc"]),
                 r["method"],
                 "yes" if r["covariance_remediated"] else "no",
                 escape(",".join(r["usage_violations"]) or "-"),
             )
-        console.print(table)
+        console.print(out)
     if worst:
         raise typer.Exit(worst)
 

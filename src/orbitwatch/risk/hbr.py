@@ -9,9 +9,10 @@ are zero, else Baars & Hall (2022, AAS 22-586, eq. 8)
 ``sqrt((R1 + R2)^2 + s1^2 + s2^2)``.
 
 Defaults when an object is not in the table (or its HBR is blank), by object type:
-payload 5 m, rocket body 5 m, debris 1 m, unknown 2 m; and, where nothing is known
-about a CDM's objects, :data:`orbitwatch.risk.pc.DEFAULT_COMBINED_HBR_M` (20 m, the
-conservative value used in CARA's sample cases) applies.
+payload 5 m, rocket body 5 m, debris 1 m, unknown 2 m.  The combined HBR of a pair is
+the sum of the two radii (:func:`pair_hbr_m`); ``orbitwatch screen --pc`` and
+``orbitwatch pc`` (for a CDM that states no HBR) use the same rule and report the source
+(``CARA table``, ``default``, ``CARA table + default``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy.typing as npt
 
 from orbitwatch.errors import InputError
 
-__all__ = ["DEFAULT_HBR_M", "HBRTable", "combined_hbr_m", "read_hbr_table"]
+__all__ = ["DEFAULT_HBR_M", "HBRTable", "combined_hbr_m", "pair_hbr_m", "read_hbr_table"]
 
 DEFAULT_HBR_M: Mapping[str, float] = {
     "PAYLOAD": 5.0,
@@ -92,3 +93,31 @@ def combined_hbr_m(
     s1 = np.asarray(s1_m, dtype=np.float64)
     s2 = np.asarray(s2_m, dtype=np.float64)
     return np.asarray(np.sqrt((r1 + r2) ** 2 + s1**2 + s2**2), dtype=np.float64)
+
+
+def pair_hbr_m(
+    norad_ids: tuple[int | None, int | None], object_types: tuple[str, str], table: HBRTable | None = None
+) -> tuple[float, str, str]:
+    """Combined HBR (m) of one pair by the ``screen --pc`` rule, its source and the detail.
+
+    Each object's radius is the CARA table's (when ``table`` is given and holds the id),
+    else :data:`DEFAULT_HBR_M` for its object type (unknown types count as UNKNOWN); the
+    combined HBR is their sum.  Returns ``(hbr_m, source, detail)`` with ``source`` one of
+    ``CARA table``, ``default``, ``CARA table + default`` and ``detail`` e.g.
+    ``PAYLOAD 5 m + DEBRIS 1 m``.
+    """
+    radii: list[float] = []
+    parts: list[str] = []
+    from_table = 0
+    for nid, typ in zip(norad_ids, object_types, strict=True):
+        value = table.hbr_m.get(int(nid)) if table is not None and nid is not None else None
+        if value is not None:
+            from_table += 1
+            radii.append(value)
+            parts.append(f"{nid} CARA table {value:g} m")
+        else:
+            key = typ.strip().upper() if typ.strip().upper() in DEFAULT_HBR_M else "UNKNOWN"
+            radii.append(DEFAULT_HBR_M[key])
+            parts.append(f"{key} {DEFAULT_HBR_M[key]:g} m")
+    source = "CARA table" if from_table == 2 else "default" if from_table == 0 else "CARA table + default"
+    return float(sum(radii)), source, " + ".join(parts)

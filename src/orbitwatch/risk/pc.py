@@ -5,7 +5,8 @@
 method actually used, remediation and usage-violation flags and a per-conjunction
 error code out.  Bad conjunctions are data (code + NaN), never an exception.
 
-Methods (``METHODS``): ``foster`` (default; Foster 1992, circle), ``chan``,
+Methods (``METHODS``): ``foster`` (default; Foster 1992, circle), ``elrod`` (the same
+circle Pc by the fast compiled kernel of :mod:`orbitwatch.risk.elrod`), ``chan``,
 ``alfano`` (2005 series), ``hall3d`` (3D-Nc, long encounters), ``montecarlo``
 (two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
@@ -29,26 +30,27 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from orbitwatch.catalog.model import infer_object_type
 from orbitwatch.ccsds.cdm import CDM
 from orbitwatch.errors import InputError
 from orbitwatch.risk.alfano import pc_alfano_plane
 from orbitwatch.risk.chan import pc_chan_plane
 from orbitwatch.risk.covariance import DEFAULT_LEO, tle_covariance_inertial
+from orbitwatch.risk.elrod import pc_elrod_plane
 from orbitwatch.risk.encounter import check_inputs, encounter_plane, usage_violations
 from orbitwatch.risk.foster import pc_foster_plane
 from orbitwatch.risk.hall3d import pc_hall3d
+from orbitwatch.risk.hbr import HBRTable, pair_hbr_m
 from orbitwatch.risk.maxpc import pc_max_isotropic, pc_max_scaled
 from orbitwatch.risk.montecarlo import pc_montecarlo
 from orbitwatch.times import format_utc
 
-__all__ = ["DEFAULT_COMBINED_HBR_M", "METHODS", "PcResult", "pc_for_states", "pc_from_cdm"]
+__all__ = ["METHODS", "PcResult", "pc_for_states", "pc_from_cdm"]
 
 FloatArray = npt.NDArray[np.float64]
 
-METHODS = ("foster", "chan", "alfano", "hall3d", "montecarlo", "max", "auto")
+METHODS = ("foster", "elrod", "chan", "alfano", "hall3d", "montecarlo", "max", "auto")
 
-DEFAULT_COMBINED_HBR_M = 20.0
-"""Combined HBR used for a CDM that states none (CARA's customary conservative value)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,10 @@ def pc_for_states(
                 fn = {"foster": pc_foster_plane, "chan": pc_chan_plane, "alfano": pc_alfano_plane}[name]
                 res = fn(plane.miss_km[sel], plane.cov_km2[sel], hbr[ii])
                 pc[ii], rem[ii] = res.pc, res.remediated
+            elif name == "elrod":
+                eres = pc_elrod_plane(plane.miss_km[sel], plane.cov_km2[sel], hbr[ii])
+                pc[ii], rem[ii] = eres.pc, eres.remediated
+                extra.setdefault("error_estimate", np.full(m, np.nan))[ii] = eres.error_estimate
             elif name == "max":
                 if src1 == "given" or src2 == "given":
                     mres = pc_max_scaled(plane.miss_km[sel], plane.cov_km2[sel], hbr[ii])
@@ -245,23 +251,38 @@ def _period(states: FloatArray) -> FloatArray:
 _INERTIAL = {"EME2000", "GCRF", "ICRF", "TEME", "J2000", "TOD", "MOD"}
 
 
-def pc_from_cdm(cdm: CDM, *, method: str = "foster", hbr_m: float | None = None, **kwargs: Any) -> dict[str, Any]:
+def _object_type(cdm: CDM, obj: int) -> str:
+    typ = (cdm.get(f"object{obj}", "OBJECT_TYPE") or "").strip().upper()
+    if typ in ("PAYLOAD", "ROCKET BODY", "DEBRIS", "UNKNOWN"):
+        return typ
+    return infer_object_type(cdm.object_name(obj))
+
+
+def pc_from_cdm(
+    cdm: CDM, *, method: str = "foster", hbr_m: float | None = None, hbr_table: HBRTable | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
     """Pc of one CDM as the record of the ``orbitwatch pc --json`` contract.
 
-    HBR: ``hbr_m`` if given, else the CDM's ``COMMENT HBR`` / ``HBR``, else
-    :data:`DEFAULT_COMBINED_HBR_M`.  A CDM whose objects are in different frames
-    raises :class:`InputError` (``INPUT_FRAME``); an Earth-fixed frame (ITRF) is used
-    as is and flagged ``NON_INERTIAL_FRAME``.
+    HBR: ``hbr_m`` if given (source ``--hbr-m``), else the CDM's ``COMMENT HBR`` / ``HBR``
+    (``cdm``), else the rule of ``screen --pc`` (:func:`orbitwatch.risk.hbr.pair_hbr_m`:
+    CARA table radii when ``hbr_table`` holds the objects, else the default by object type,
+    summed), reported with ``hbr_defaulted`` and ``hbr_detail``.  A CDM whose objects are in
+    different frames raises :class:`InputError` (``INPUT_FRAME``); an Earth-fixed frame
+    (ITRF) is used as is and flagged ``NON_INERTIAL_FRAME``.
     """
     f1, f2 = cdm.ref_frame(1).strip().upper(), cdm.ref_frame(2).strip().upper()
     if f1 != f2:
         raise InputError(f"objects are in different frames ({f1}, {f2})", code="INPUT_FRAME", source=cdm.source)
+    detail = ""
     if hbr_m is not None:
-        hbr, hbr_source = float(hbr_m), "option"
+        hbr, hbr_source = float(hbr_m), "--hbr-m"
     elif np.isfinite(cdm.hbr_m):
         hbr, hbr_source = cdm.hbr_m, "cdm"
     else:
-        hbr, hbr_source = DEFAULT_COMBINED_HBR_M, "default"
+        hbr, hbr_source, detail = pair_hbr_m(
+            (cdm.norad_id(1), cdm.norad_id(2)), (_object_type(cdm, 1), _object_type(cdm, 2)), hbr_table
+        )
     tca = cdm.tca
     s1, s2 = cdm.state(1), cdm.state(2)
     c1 = cdm.covariance_inertial_km(1)
@@ -281,6 +302,8 @@ def pc_from_cdm(cdm: CDM, *, method: str = "foster", hbr_m: float | None = None,
         "relative_speed_km_s": float(res.relative_speed_km_s[0]),
         "hbr_m": hbr,
         "hbr_source": hbr_source,
+        "hbr_defaulted": hbr_source not in ("--hbr-m", "cdm"),
+        "hbr_detail": detail,
         "method": res.method[0],
         "pc": None if not np.isfinite(res.pc[0]) else float(res.pc[0]),
         "covariance_remediated": bool(res.covariance_remediated[0]),
