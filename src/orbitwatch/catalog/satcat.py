@@ -452,11 +452,12 @@ class _JsonText:
             try:
                 value, end = decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
-                if len(self.buf) - self.pos <= MAX_JSON_RECORD_CHARS and self.more():
+                # The text may just stop inside the record: read on (within the record limit).
+                cut = exc.pos >= len(self.buf) - 1 or exc.msg.startswith("Unterminated string")
+                if cut and len(self.buf) - self.pos <= MAX_JSON_RECORD_CHARS and self.more():
                     continue
-                if len(self.buf) - self.pos > MAX_JSON_RECORD_CHARS:
-                    raise _JsonError(f"a record longer than {MAX_JSON_RECORD_CHARS:,} characters "
-                                     f"or {exc.msg.lower()}") from None
+                if cut and len(self.buf) - self.pos > MAX_JSON_RECORD_CHARS:
+                    raise _JsonError(f"a record longer than {MAX_JSON_RECORD_CHARS:,} characters") from None
                 raise _JsonError(f"{exc.msg} (character {exc.pos - self.pos} of the record)") from None
             except RecursionError:
                 raise _JsonError("nesting too deep") from None
