@@ -15,7 +15,8 @@ Anything else is a finding: atheris stops and writes the input as ``crash-*``.
 The harness is atheris (libFuzzer for Python; ``pip install atheris``, the ``fuzz``
 extra).  Seeds (``seeds.py``) go into a fresh corpus directory, so mutations start from
 valid messages.  Every 1,000 inputs and at each new slowest input the harness writes
-``fuzz/stats-<target>.json`` (runs, slowest input seconds and size) next to this file.
+``stats-<target>.json`` (runs, slowest input seconds and size) in ``$ORBITWATCH_FUZZ_STATS_DIR``
+(default: the temporary directory).
 The same targets run under hypothesis in the normal test suite (``tests/fuzz/``).
 Budget and the last campaign: ``fuzz/README.md``.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import tempfile
 import time
@@ -174,7 +176,7 @@ def main(argv: list[str]) -> None:
     (corpus / "seed").write_text(SEED_OF[args.target], encoding="utf-8")
     if args.target in ("omm-kvn", "omm-xml", "omm-json", "omm-csv"):
         (corpus / "seed-tle").write_text(SEEDS["tle"], encoding="utf-8")
-    stats_path = HERE / f"stats-{args.target}.json"
+    stats_path = Path(os.environ.get("ORBITWATCH_FUZZ_STATS_DIR", tempfile.gettempdir())) / f"stats-{args.target}.json"
     stats = {"target": args.target, "runs": 0, "slowest_s": 0.0, "slowest_bytes": 0}
 
     def write_stats() -> None:

@@ -354,3 +354,31 @@ def test_oem_nan_states_and_decreasing_epochs(old: str, new: str, code: str, lin
     with pytest.raises(OEMError) as err:
         read_oem(OEM.replace(old, new), source="t.oem")
     assert (err.value.code, err.value.line) == (code, line)
+
+
+# ------------------------------------------------------------------ binary input is reported, not echoed
+
+_BLOB = (bytes(range(256)) * 8).decode("utf-8", "replace")
+
+
+def _clean(message: str) -> bool:
+    return "\ufffd" not in message and not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in message)
+
+
+@pytest.mark.parametrize("fmt", ["omm-kvn", "omm-xml", "omm-json", "omm-csv"])
+def test_binary_input_to_the_omm_readers_is_not_echoed(fmt: str) -> None:
+    for text in (_BLOB, "CCSDS_OMM_VERS = 2.0\n" + _BLOB, "<omm>" + _BLOB, '[{"OBJECT_NAME": "' + _BLOB,
+                 ",".join(ISS) + "\n" + _BLOB):
+        rejects: list[Reject] = []
+        list(read_element_sets(io.StringIO(text), source="b", fmt=fmt, lenient=True, rejects=rejects))
+        assert all(_clean(r.message) for r in rejects), [r.message for r in rejects]
+
+
+def test_binary_input_to_the_cdm_and_oem_readers_is_not_echoed() -> None:
+    for text in (_BLOB, "CCSDS_CDM_VERS = 1.0\n" + _BLOB, '<?xml version="1.0"?><cdm>' + _BLOB):
+        with pytest.raises(CDMError) as err:
+            read_cdm(text)
+        assert _clean(str(err.value)), str(err.value)
+    with pytest.raises(OEMError) as oem_err:
+        read_oem(OEM.replace("META_STOP\n", "META_STOP\n" + _BLOB.replace("\n", " ") + "\n"))
+    assert _clean(str(oem_err.value)), str(oem_err.value)

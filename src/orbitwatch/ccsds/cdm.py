@@ -271,7 +271,9 @@ _SHOW_CHARS = 200
 
 
 def _show(text: str) -> str:
-    """``repr`` of file text for a message, cut to 200 characters."""
+    """``repr`` of file text for a message, cut to 200 characters; text that is not printable is not shown."""
+    if "\ufffd" in text or not text.isprintable():
+        return f"({len(text)} characters, not printable text: not shown)"  # binary input is not echoed
     if len(text) <= _SHOW_CHARS:
         return repr(text)
     return repr(text[:_SHOW_CHARS]) + f"... ({len(text)} characters)"

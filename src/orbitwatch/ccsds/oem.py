@@ -224,7 +224,8 @@ def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[O
             (meta if in_meta and meta is not None else header)[key.strip().upper()] = value.strip()
             continue
         if meta is None or in_meta:
-            raise OEMError(f"unexpected line {s[:40]!r}", code="OEM_FORMAT", source=source, line=ln)
+            shown = repr(s[:40]) if s.isprintable() and "\ufffd" not in s else "(not printable text: not shown)"
+            raise OEMError(f"unexpected line {shown}", code="OEM_FORMAT", source=source, line=ln)
         rows.append(s.split())
         row_lines.append(ln)
     flush()

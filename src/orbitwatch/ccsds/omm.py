@@ -152,8 +152,10 @@ _SHOW_CHARS = 200
 
 
 def _show(value: Any) -> str:
-    """``repr`` of a value for a message, cut to 200 characters (a 1 MiB value is not echoed whole)."""
+    """``repr`` of a value for a message, cut to 200 characters; text that is not printable is not shown."""
     if isinstance(value, str):
+        if "\ufffd" in value or not value.isprintable():
+            return f"({len(value)} characters, not printable text: not shown)"  # binary input is not echoed
         if len(value) <= _SHOW_CHARS:
             return repr(value)
         return repr(value[:_SHOW_CHARS]) + f"... ({len(value)} characters)"
@@ -531,7 +533,7 @@ def iter_omm_kvn(
         if error is not None:
             continue  # skip the rest of a bad message
         if not eq:
-            error = _err("OMM_KVN_SYNTAX", f"line {s[:40]!r} is not 'KEYWORD = value'", source, ln,
+            error = _err("OMM_KVN_SYNTAX", f"line {_show(s[:40])} is not 'KEYWORD = value'", source, ln,
                          fields.get("NORAD_CAT_ID"))
             continue
         value = value.strip()
