@@ -80,6 +80,8 @@ SORT_KEYS = ("tca", "miss", "pc")
 PC_FLOOR = 1e-10
 #: width of a report written to a pipe or file (wide enough for every column on one line)
 REPORT_WIDTH = 240
+#: most conjunction plots one run writes (--plot)
+MAX_PLOTS = 50
 
 
 def format_pc(pc: float | None) -> str:
@@ -413,6 +415,9 @@ def screen_command(
     cdm_dir: Annotated[Path | None, typer.Option("--cdm-dir", help="With --pc: write one CCSDS CDM per conjunction.")]
     = None,
     as_of: AsOfOption = None,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help=f"Write one PNG per listed record (at most {MAX_PLOTS}, after --sort/--top) to this "
+                       "directory: range and RIC over +-10 min around TCA.")] = None,
 ) -> None:
     """Find every pair of objects closer than --threshold-km in the window (all-vs-all or vs primaries).
 
@@ -500,6 +505,11 @@ def screen_command(
     if top is not None:
         rows = rows[:top]
     columns = report_columns(with_pc=pc_on, summary=summary)
+    if plot is not None:
+        from orbitwatch.plots import plot_conjunctions
+
+        written = plot_conjunctions(plot, table, rows[:MAX_PLOTS])
+        err_console.print(f"{len(written)} plot(s) written to {plot}", highlight=False)
     if fmt is None:
         what = "pairs" if summary else "conjunctions"
         shown = f", first {len(rows)}" if len(rows) < n_listed else ""
