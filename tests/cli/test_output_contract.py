@@ -264,3 +264,18 @@ def test_unexpected_exception_is_one_coded_line(
     monkeypatch.setenv("ORBITWATCH_DEBUG", "1")
     debug = runner.invoke(app, ["catalog", "stats", "--db", str(db)])
     assert debug.exit_code == 70 and "Traceback" in debug.stderr
+
+
+def test_real_eop_range_warning_is_one_line(shared_data: Path) -> None:
+    """ITRF states in 2029, past the installed IERS tables (they end in 2027): one EOPRangeWarning line."""
+    from orbitwatch.eop import eop_table
+
+    assert eop_table().mjd_utc[-1] < 62283.0  # MJD of 2029-06-01: the warning is due
+    result = runner.invoke(app, [
+        "propagate", "25544", "--catalog", str(shared_data / STATIONS), "--start", "2029-06-01T00:00:00Z",
+        "--end", "2029-06-01T00:30:00Z", "--step-s", "300", "--frame", "itrf", "--format", "csv",
+    ])
+    assert result.exit_code == 0, result.output
+    eop = [line for line in result.stderr.splitlines() if line.startswith("warning EOPRangeWarning: ")]
+    assert len(eop) == 1, result.stderr
+    assert ".py" not in result.stderr and "warnings.warn" not in result.stderr
