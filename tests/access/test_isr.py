@@ -118,7 +118,7 @@ def test_off_nadir_and_edges_vs_skyfield(shared_data: Path, ucs: dict[int, objec
         t_mid = sf_time(np.array([w.min_off_nadir_time[i]]))
         sun_alt = (eph["earth"] + obs).at(t_mid).observe(eph["sun"]).apparent().altaz()[0].degrees[0]
         assert sun_alt == pytest.approx(w.sun_elevation_deg[i], abs=0.02)
-        alt, az, dist = (satellite(*tles[norad]) - obs).at(t_mid).altaz()
+        alt, _, dist = (satellite(*tles[norad]) - obs).at(t_mid).altaz()
         assert alt.degrees[0] == pytest.approx(w.elevation_deg[i], abs=3e-3)
         assert dist.km[0] == pytest.approx(w.range_km[i], abs=0.05)
     assert len(w) >= 6

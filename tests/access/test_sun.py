@@ -104,3 +104,15 @@ def test_conical_shadow_states_bracket_the_centre_transition(shared_data: Path) 
     _, fc = illumination(track.position_at(np.zeros(1, np.int64), tc), track.sun_at(tc))
     assert abs(fc[0] - 0.5) < 0.1
     assert abs(shadow_g(track.position_at(np.zeros(1, np.int64), tc), track.sun_at(tc), "center")[0]) < 1e-6
+
+
+def test_no_unclosed_kernel_warning_at_exit() -> None:
+    """Issue 19: the DE421 kernel is closed at exit (``-X dev`` shows ResourceWarnings)."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np\nfrom orbitwatch.access.sun import sun_gcrs_km\n"
+            "sun_gcrs_km(np.array(['2025-01-01T00:00'], dtype='datetime64[us]'))\n")
+    out = subprocess.run([sys.executable, "-X", "dev", "-W", "always::ResourceWarning", "-c", code],
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert "ResourceWarning" not in out.stderr and "de421" not in out.stderr

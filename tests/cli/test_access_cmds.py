@@ -40,8 +40,9 @@ def test_passes_json_contract(shared_data: Path, tmp_path: Path) -> None:
     # Madrid, not Dundee: at 56.4 N in late May it is never nautically dark, and the check would be empty.
     # The optical windows themselves are checked against Skyfield in tests/access/test_exposure.py; here:
     # the options reach the library, and each kept part lies inside a pass of the unconstrained run.
+    # Down to the horizon (0 deg, not the 10 deg default): the one dark, sunlit part that night is low.
     madrid = ["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544", "--site", "40.4,-3.7",
-              "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z", "--json"]
+              "--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z", "--min-el-deg", "0", "--json"]
     plain = json.loads(_run(madrid).stdout)
     dark = _run([*madrid, "--sunlit", "--site-dark", "--dark-sun-el-deg", "civil"])
     assert dark.exit_code == 0, dark.output
@@ -94,3 +95,61 @@ def test_exposure_and_contacts_json(shared_data: Path, tmp_path: Path) -> None:
     res = _run(["contacts", *cat, "--stations", str(shared_data / "ground-stations" / "ksat.geojson"), *win,
                 "--drop", "Atlantis"])
     assert res.exit_code == 3 and "CONTACTS_UNKNOWN_STATION" in res.stderr
+
+
+PAYLOADS = "catalog/spacetrack-3le-payloads-2026-06-10.tle.gz"
+UCS = "satcat/ucs-satellite-database-2023-05-01.csv.gz"
+
+
+def test_one_default_min_elevation_in_help() -> None:
+    """Issue 19: passes, exposure and contacts share one documented default (10 deg)."""
+    from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG
+
+    assert DEFAULT_MIN_ELEVATION_DEG == 10.0
+    for cmd in ("passes", "exposure", "contacts"):
+        res = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "200", "TERM": "dumb"})
+        assert res.exit_code == 0
+        text = " ".join(res.stdout.split())
+        assert "default 10 deg, the same for passes, exposure and contacts" in text, cmd
+
+
+def test_exposure_isr_json(shared_data: Path, tmp_path: Path) -> None:
+    over = tmp_path / "for.csv"
+    over.write_text("norad,field_of_regard_deg\n38012,30\n")
+    png = tmp_path / "dazzle.png"
+    res = _run(["exposure", "--catalog", str(shared_data / PAYLOADS), "--isr", "--ucs", str(shared_data / UCS),
+                "--isr-users", "all", "--norad", "32060", "--norad", "38012", "--for-csv", str(over),
+                "--sites", str(shared_data / "ground-stations" / "atlas.geojson"),
+                "--start", "2026-06-09T00:00:00Z", "--end", "2026-06-10T00:00:00Z", "--json", "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["min_elevation_deg"] == 10.0 and doc["selection"]["selected"] > 600
+    assert {s["norad"] for s in doc["summary"]} == {32060, 38012}
+    assert doc["windows"]
+    for w in doc["windows"]:
+        assert w["off_nadir_min_deg"] <= w["field_of_regard_deg"]
+        assert w["field_of_regard_deg"] == (30.0 if w["norad"] == 38012 else 45.0)
+        assert w["elevation_deg"] >= 10.0 and "ground_sunlit" in w["flags"]
+        assert w["start_utc"] <= w["min_off_nadir_utc"] <= w["end_utc"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    res = _run(["exposure", "--catalog", str(shared_data / PAYLOADS), "--isr", "--norad", "32060",
+                "--sites", str(shared_data / "ground-stations" / "atlas.geojson"),
+                "--start", "2026-06-09T00:00:00Z", "--end", "2026-06-10T00:00:00Z"])
+    assert res.exit_code == 3 and "INPUT_INVALID" in res.stderr  # --isr needs --ucs
+
+
+def test_contacts_resilience_json(shared_data: Path) -> None:
+    cat = ["--catalog", str(shared_data / STATIONS), "--norad", "25544", "--norad", "48274"]
+    win = ["--start", "2026-05-30T00:00:00Z", "--end", "2026-05-31T00:00:00Z"]
+    res = _run(["contacts", *cat, "--stations", str(shared_data / "ground-stations" / "aws.geojson"), *win,
+                "--k", "2", "--antennas", "Dubbo=2", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)["resilience"]
+    n = 12
+    assert doc["combinations_evaluated"] == n + n * (n - 1) // 2 == len(doc["outages"])
+    assert all(o["capacity_loss_s"] >= 0 for o in doc["outages"])
+    assert doc["optimal_capacity_s"] >= json.loads(res.stdout)["total_scheduled_contact_s"] - 1e-3
+    assert {p["norad"] for p in doc["outages"][0]["per_satellite"]} == {25544, 48274}
+    res = _run(["contacts", *cat, "--stations", str(shared_data / "ground-stations" / "aws.geojson"), *win,
+                "--antennas", "Dubbo"])
+    assert res.exit_code == 3 and "INPUT_INVALID" in res.stderr

@@ -12,8 +12,11 @@ contacts (Kleinberg & Tardos, *Algorithm Design*, sec. 4.1); with the satellite
 constraint it is a heuristic.  Antennas of a station are assigned best-fit (the one
 freed latest before the window starts).
 
-Resilience: the schedule is recomputed with each station (or each set of ``k``
-stations) removed; reported are the scheduled contact time lost, the contacts lost
+Resilience, the well-defined way: :mod:`orbitwatch.access.resilience` (visibility single
+points of failure, and capacity loss from an optimal assignment, >= 0 by construction);
+:func:`contacts` reports it as :attr:`ContactReport.resilience` and the JSON carries only
+that.  The greedy figures below remain for the library: the schedule is recomputed with each
+station (or each set of ``k`` stations) removed; reported are the scheduled contact time lost, the contacts lost
 and the satellites left without any contact.  Each station's *contribution* is its
 scheduled contact time in the full network and the time lost without it (smaller
 when other stations can take over its windows).  Because the greedy maximises the number
@@ -36,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.access.passes import PassTable, Progress, find_passes
+from orbitwatch.access.resilience import ResilienceReport, resilience_report
 from orbitwatch.access.sites import Site, SiteTable
 from orbitwatch.catalog.model import ElementSet, ElementTable
 from orbitwatch.errors import InputError
@@ -218,6 +222,8 @@ class ContactReport:
     total_contact_s: float
     satellites_without_contact: tuple[int, ...]
     dropped: tuple[str, ...]
+    resilience: ResilienceReport | None = None
+    min_elevation_deg: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         from orbitwatch.times import format_utc
@@ -225,10 +231,13 @@ class ContactReport:
         w = self.windows
         return {
             "dropped": list(self.dropped),
+            "min_elevation_deg": self.min_elevation_deg,
             "total_scheduled_contact_s": round(self.total_contact_s, 3),
             "satellites_without_contact": list(self.satellites_without_contact),
-            "stations": [c.to_dict() for c in self.contributions],
-            "outages": [o.to_dict() for o in self.outages],
+            # the greedy schedule's use of each station (no loss figures: see resilience)
+            "stations": [{"station": c.station, "contacts": c.contacts, "contact_s": round(c.contact_s, 3),
+                          "satellites": c.satellites} for c in self.contributions],
+            "resilience": None if self.resilience is None else self.resilience.to_dict(),
             "windows": [
                 {
                     "norad": int(w.norad_id[i]),
@@ -256,12 +265,14 @@ def contacts(
     one_link_per_satellite: bool = True,
     step_s: float | None = None,
     progress: Progress = None,
+    antennas: dict[str, int] | None = None,
 ) -> ContactReport:
     """Contact windows, greedy schedule and resilience of a fleet on a station network.
 
     ``drop``: station names removed from the network before anything else (unknown
     names raise ``CONTACTS_UNKNOWN_STATION``); ``k``: how many stations each outage
-    removes.
+    removes (the optimal resilience evaluates every combination of 1..k); ``antennas``:
+    per-station antenna counts overriding the file's (``Site.antennas``, 1 by default).
     """
     table = elements if isinstance(elements, ElementTable) else ElementTable.from_element_sets(elements)
     site_list = list(stations.sites) if isinstance(stations, SiteTable) else list(stations)
@@ -278,9 +289,19 @@ def contacts(
                       sunlit_fraction=False, progress=progress)
     a = seconds_between(t0, win.rise)
     b = seconds_between(t0, win.set)
-    antennas = [s.antennas for s in kept]
-    base, contrib, outages = resilience(win.sat, win.site, a, b, antennas, [s.name for s in kept],
-                                        [int(x) for x in table.norad_id], k=min(k, len(kept)),
+    per = antennas or {}
+    for name, n in per.items():
+        if name not in names:
+            raise InputError(f"station {name!r} is not in the network", code="CONTACTS_UNKNOWN_STATION",
+                             field="antennas")
+        if n < 1:
+            raise InputError(f"station {name!r}: {n} antennas (need >= 1)", code="INPUT_INVALID", field="antennas")
+    ant = [int(per.get(s.name, s.antennas)) for s in kept]
+    res = resilience_report(win.sat, win.site, a, b, ant, [s.name for s in kept],
+                            [int(x) for x in table.norad_id], k=min(k, len(kept)))
+    # greedy per-station bookkeeping (k = 1 only; the k-outages are the optimal report's)
+    base, contrib, outages = resilience(win.sat, win.site, a, b, ant, [s.name for s in kept],
+                                        [int(x) for x in table.norad_id], k=1,
                                         one_link_per_satellite=one_link_per_satellite)
     served = np.bincount(win.sat[base], minlength=len(table)) > 0
     return ContactReport(
@@ -291,4 +312,6 @@ def contacts(
         total_contact_s=float((b - a)[base].sum()),
         satellites_without_contact=tuple(int(table.norad_id[i]) for i in np.nonzero(~served)[0]),
         dropped=tuple(drop),
+        resilience=res,
+        min_elevation_deg=float(min_elevation_deg),
     )

@@ -55,7 +55,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.access.events import golden_maximum
 from orbitwatch.access.passes import (
     PASS_CLIPPED_END,
     PASS_CLIPPED_START,
@@ -184,7 +183,7 @@ class IsrSatellite:
 def _open_text(path: Path) -> io.TextIOBase:
     if path.suffix == ".gz":
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline="")
-    return open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
+    return open(path, encoding="utf-8", errors="replace", newline="")
 
 
 def read_ucs(path: str | Path) -> list[UcsRecord]:
@@ -362,9 +361,11 @@ class DazzleWindows:
         if not parts:
             z = {"sat", "site", "flags"}
             t = {"start", "end", "min_off_nadir_time", "element_epoch"}
-            return DazzleWindows(**{n: np.zeros(0, np.int64) if n in z else
-                                    np.zeros(0, UTC_DTYPE) if n in t else np.zeros(0) for n in names})
-        return DazzleWindows(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
+            empty: dict[str, Any] = {n: np.zeros(0, np.int64) if n in z else np.zeros(0, UTC_DTYPE) if n in t
+                                     else np.zeros(0) for n in names}
+            return DazzleWindows(**empty)
+        joined: dict[str, Any] = {n: np.concatenate([getattr(p, n) for p in parts]) for n in names}
+        return DazzleWindows(**joined)
 
 
 def flag_names(bits: int) -> list[str]:

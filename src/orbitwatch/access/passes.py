@@ -57,6 +57,7 @@ from orbitwatch.propagation import propagate
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
 
 __all__ = [
+    "DEFAULT_MIN_ELEVATION_DEG",
     "PASS_CLIPPED_END",
     "PASS_CLIPPED_START",
     "PASS_CONDITION_CLIPPED",
@@ -80,6 +81,11 @@ Progress = Callable[[int, int], None] | None
 
 PASS_CLIPPED_START = 1
 PASS_CLIPPED_END = 2
+
+#: The one default minimum elevation (deg) of the passes, exposure and contacts commands
+#: (issue 19): a floor on each site's own mask, low enough for tracking and contacts,
+#: above the horizon clutter and refraction of the first degrees.
+DEFAULT_MIN_ELEVATION_DEG = 10.0
 
 _RAD2DEG = 180.0 / math.pi
 _GRID_BYTES = 96 * 1024 * 1024  # per (n x M x T) float64 work array

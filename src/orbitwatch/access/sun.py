@@ -34,6 +34,7 @@ Site twilight
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
@@ -86,9 +87,17 @@ def de421_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _kernel() -> Any:
+    """The DE421 kernel, opened once and closed at interpreter exit (no unclosed-file warning)."""
     from jplephem.spk import SPK
 
-    return SPK.open(str(de421_path()))
+    kernel = SPK.open(str(de421_path()))
+    atexit.register(_close_kernel, kernel)
+    return kernel
+
+
+def _close_kernel(kernel: Any) -> None:
+    kernel.close()
+    _kernel.cache_clear()
 
 
 def _jd_tt(times: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -10,9 +10,19 @@ Output contract (fixed; users' scripts depend on it):
 * ``exposure ... --sites PATH [--max-range-km R] [--min-el-deg E] [--sunlit]
   [--site-dark] [--json] [--plot PNG]``; ``--json`` prints ``{start_utc, end_utc,
   windows: [...], summary: [...]}``.
-* ``contacts ... --stations PATH [--drop STATION...] [--k K] [--json] [--plot PNG]``;
-  ``--json`` prints the report (stations' contributions, outages, windows with a
-  ``scheduled`` flag).
+* ``exposure ... --sites PATH --isr --ucs UCS.csv[.gz] [--isr-users all|Military,...]
+  [--for-csv PATH] [--history] [--norad N...]``: dazzling windows of imaging satellites
+  (:mod:`orbitwatch.access.isr`); ``--json`` prints ``{start_utc, end_utc,
+  min_elevation_deg, selection: {...}, windows: [...], summary: [...]}`` with named flags.
+* ``contacts ... --stations PATH [--drop STATION...] [--k K] [--antennas NAME=N...]
+  [--json] [--plot PNG]``; ``--json`` prints the report: the greedy schedule's use of
+  each station, windows with a ``scheduled`` flag, and ``resilience`` (visibility single
+  points of failure and optimal capacity loss for every combination of 1..K stations,
+  :mod:`orbitwatch.access.resilience`, with the number of combinations evaluated).
+
+One default minimum elevation, :data:`~orbitwatch.access.passes.DEFAULT_MIN_ELEVATION_DEG`
+(10 deg), for ``passes``, ``exposure`` and ``contacts`` (stated in each ``--help``); it is a
+floor on each site's own mask.
 
 ``--sunlit`` / ``--site-dark`` cut windows to the parts where the satellite is sunlit
 (the Sun's centre visible) and the site is dark (``--dark-sun-el-deg``: degrees or
@@ -32,7 +42,7 @@ from rich.table import Table
 
 from orbitwatch.access.contacts import ContactReport, contacts
 from orbitwatch.access.exposure import exposure
-from orbitwatch.access.passes import Conditions, PassTable, find_passes
+from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, PassTable, find_passes
 from orbitwatch.access.sites import Site, load_sites, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
 from orbitwatch.cli._app import app, console, handle_errors, print_json
@@ -44,7 +54,9 @@ NoradOption = Annotated[list[int] | None, typer.Option("--norad", help="NORAD id
 StartOption = Annotated[str, typer.Option("--start", help="Start of the interval, ISO 8601 UTC (…Z).")]
 EndOption = Annotated[str, typer.Option("--end", help="End of the interval, ISO 8601 UTC (…Z).")]
 MinElOption = Annotated[
-    float | None, typer.Option("--min-el-deg", help="Minimum elevation (deg), a floor on each site's own mask.")
+    float,
+    typer.Option("--min-el-deg", help=f"Minimum elevation (deg), a floor on each site's own mask; default "
+                 f"{DEFAULT_MIN_ELEVATION_DEG:g} deg, the same for passes, exposure and contacts."),
 ]
 SunlitOption = Annotated[bool, typer.Option("--sunlit", help="Keep only the parts where the satellite is sunlit.")]
 DarkOption = Annotated[bool, typer.Option("--site-dark", help="Keep only the parts where the site is dark.")]
@@ -133,11 +145,21 @@ def _timeline(path: Path, rows: list[str], bars: list[tuple[int, np.datetime64, 
     plt.close(fig)
 
 
-def _plot_passes(path: Path, p: PassTable, t0: np.datetime64, t1: np.datetime64, what: str) -> None:
+def _label(norad: int, names: dict[int, str]) -> str:
+    name = names.get(norad)
+    return f"{name[:24]} ({norad})" if name else str(norad)
+
+
+def _names(elements: Any) -> dict[int, str]:
+    return {int(n): str(x) for n, x in zip(elements.norad_id, elements.names, strict=True) if x}
+
+
+def _plot_passes(path: Path, p: PassTable, t0: np.datetime64, t1: np.datetime64, what: str,
+                 names: dict[int, str] | None = None) -> None:
     keys = sorted({(int(p.norad_id[i]), int(p.site[i])) for i in range(len(p))})
     shown = keys[:_MAX_ROWS]
     index = {k: r for r, k in enumerate(shown)}
-    rows = [f"{n} @ {p.site_names[s]}" for n, s in shown]
+    rows = [f"{_label(n, names or {})} @ {p.site_names[s]}" for n, s in shown]
     bars = []
     for i in range(len(p)):
         r = index.get((int(p.norad_id[i]), int(p.site[i])))
@@ -162,7 +184,7 @@ def passes_cmd(
     as_of: AsOfOption = None,
     site: Annotated[list[str] | None, typer.Option("--site", help="LAT,LON[,ALT_M] (deg, deg, m).")] = None,
     sites: Annotated[Path | None, typer.Option("--sites", help="Sites file (.csv or .geojson).")] = None,
-    min_el_deg: MinElOption = None,
+    min_el_deg: MinElOption = DEFAULT_MIN_ELEVATION_DEG,
     sunlit: SunlitOption = False,
     site_dark: DarkOption = False,
     dark_sun_el_deg: DarkSunOption = "civil",
@@ -178,12 +200,12 @@ def passes_cmd(
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("passes", enabled=not as_json) as progress:
         p = find_passes(elements, site_list, t0, t1,
-                        min_elevation_deg=-90.0 if min_el_deg is None else min_el_deg,
+                        min_elevation_deg=min_el_deg,
                         conditions=cond, progress=progress)
     order = np.lexsort((p.rise.astype(np.int64), p.norad_id))
     records = [p.to_records()[i] for i in order] if len(p) else []
     if plot is not None:
-        _plot_passes(plot, p, t0, t1, "passes")
+        _plot_passes(plot, p, t0, t1, "passes", _names(elements))
     if as_json:
         print_json(records)
         return
@@ -210,15 +232,35 @@ def exposure_cmd(
     catalog: CatalogOption = None,
     as_of: AsOfOption = None,
     max_range_km: Annotated[float | None, typer.Option("--max-range-km", help="Line-of-sight range limit.")] = None,
-    min_el_deg: MinElOption = None,
+    min_el_deg: MinElOption = DEFAULT_MIN_ELEVATION_DEG,
     sunlit: SunlitOption = False,
     site_dark: DarkOption = False,
     dark_sun_el_deg: DarkSunOption = "civil",
+    isr: Annotated[bool, typer.Option("--isr", help="Dazzling windows of imaging (ISR) satellites selected from "
+                   "the UCS database (--ucs): site inside the sensor's field of regard, ground sunlit for "
+                   "optical sensors.")] = False,
+    ucs: Annotated[Path | None, typer.Option("--ucs", help="UCS Satellite Database CSV (.csv or .csv.gz).")] = None,
+    isr_users: Annotated[str, typer.Option("--isr-users", help="UCS user communities selected, comma-separated, "
+                         "or 'all'.")] = "Military,Government",
+    for_csv: Annotated[Path | None, typer.Option("--for-csv", help="Per-object overrides: CSV "
+                       "norad,field_of_regard_deg[,class].")] = None,
+    sensor_class: Annotated[str, typer.Option("--sensor-class", help="Class for --norad objects the UCS "
+                            "selection does not classify: optical, infrared or radar.")] = "optical",
+    history: Annotated[bool, typer.Option("--history", help="With --isr: use each object's element set in force "
+                       "at each time (all stored / given sets), not only the one at --start.")] = False,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """Exposure of (protected) satellites to a set of sites: windows and per-satellite summary."""
+    """Exposure of (protected) satellites to a set of sites: windows and per-satellite summary.
+
+    With --isr: dazzling windows of imaging satellites (off-nadir angle, field of regard,
+    site solar elevation, satellite sunlit, slant range, look angles, named flags).
+    """
     t0, t1 = _interval(start, end)
+    if isr:
+        _dazzle(sites, t0, t1, norad, db, catalog, as_of, max_range_km, min_el_deg, ucs, isr_users, for_csv,
+                sensor_class, history, as_json, plot)
+        return
     if max_range_km is not None and not max_range_km > 0:
         raise InputError(f"--max-range-km {max_range_km} must be positive", code="INPUT_INVALID",
                          field="max_range_km")
@@ -226,11 +268,11 @@ def exposure_cmd(
     elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("exposure", enabled=not as_json) as progress:
-        rep = exposure(elements, site_list, t0, t1, min_elevation_deg=0.0 if min_el_deg is None else min_el_deg,
+        rep = exposure(elements, site_list, t0, t1, min_elevation_deg=min_el_deg,
                        max_range_km=math.nan if max_range_km is None else max_range_km, conditions=cond,
                        progress=progress)
     if plot is not None:
-        _plot_passes(plot, rep.windows, t0, t1, "exposure")
+        _plot_passes(plot, rep.windows, t0, t1, "exposure", _names(elements))
     if as_json:
         print_json({"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)),
                     "windows": rep.window_records(), "summary": rep.summary.to_records()})
@@ -245,7 +287,129 @@ def exposure_cmd(
     console.print(table)
 
 
-def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.datetime64) -> None:
+def _isr_selection(ucs: Path | None, users: str, for_csv: Path | None, norad: list[int] | None,
+                   sensor_class: str) -> tuple[list[Any], dict[str, Any]]:
+    from orbitwatch.access.isr import (
+        SENSOR_CLASSES,
+        IsrSatellite,
+        apply_overrides,
+        read_overrides,
+        read_ucs,
+        select_isr,
+    )
+
+    if ucs is None:
+        raise InputError("--isr needs --ucs PATH (the UCS Satellite Database CSV)", code="INPUT_INVALID",
+                         field="ucs")
+    if sensor_class not in SENSOR_CLASSES:
+        raise InputError(f"--sensor-class {sensor_class!r}: use one of {', '.join(SENSOR_CLASSES)}",
+                         code="ISR_UNKNOWN_CLASS", field="sensor_class")
+    records = read_ucs(ucs)
+    want = None if users.strip().lower() == "all" else tuple(u.strip() for u in users.split(",") if u.strip())
+    selected = select_isr(records, users=want)
+    info: dict[str, Any] = {"ucs": str(ucs), "users": "all" if want is None else list(want),
+                            "ucs_records": len(records), "selected": len(selected)}
+    if norad:
+        by = {s.norad_id: s for s in select_isr(records, users=None)}
+        names = {r.norad_id: r.name for r in records}
+        c = SENSOR_CLASSES[sensor_class]
+        selected = [by.get(n) or IsrSatellite(n, names.get(n) or str(n), c.name, c.field_of_regard_deg,
+                                              c.night_capable) for n in dict.fromkeys(norad)]
+    if for_csv is not None:
+        selected = apply_overrides(selected, read_overrides(for_csv))
+    return selected, info
+
+
+def _history_table(db: Path | None, catalog: list[Path] | None, ids: list[int], t0: np.datetime64,
+                   t1: np.datetime64, at_start: Any) -> Any:
+    """Every element set of ``ids`` from the set in force at ``t0`` up to ``t1``."""
+    from orbitwatch.catalog.model import ElementTable
+
+    wanted = set(ids)
+    sets: list[Any] = []
+    if catalog:
+        from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.sources.files import open_lines
+
+        for path in catalog:
+            with open_lines(path) as lines:
+                sets += [e for e in read_element_sets(lines, source=str(path)) if e.norad_id in wanted]
+    else:
+        from orbitwatch.store import Store
+
+        with Store.open(db, create=False) as store:
+            for _, hist in store.iter_history(ids):
+                sets += hist
+    first = {int(n): e for n, e in zip(at_start.norad_id, at_start.epoch, strict=True)}
+    sets = [e for e in sets if first.get(e.norad_id) is not None and first[e.norad_id] <= e.epoch <= t1]
+    return ElementTable.from_element_sets(sets) if sets else at_start
+
+
+def _dazzle(sites: Path, t0: np.datetime64, t1: np.datetime64, norad: list[int] | None, db: Path | None,
+            catalog: list[Path] | None, as_of: str | None, max_range_km: float | None, min_el_deg: float,
+            ucs: Path | None, isr_users: str, for_csv: Path | None, sensor_class: str, history: bool,
+            as_json: bool, plot: Path | None) -> None:
+    from orbitwatch.access.isr import dazzle_exposure
+
+    selected, info = _isr_selection(ucs, isr_users, for_csv, norad, sensor_class)
+    site_list = load_sites(sites)
+    table = element_sets_at(db, catalog, t0, as_of=as_of, norad=norad)
+    have = {int(n) for n in table.norad_id}
+    selected = [s for s in selected if s.norad_id in have]
+    info["with_element_sets"] = len(selected)
+    if not selected:
+        raise InputError("no selected ISR satellite has an element set here", code="ACCESS_NO_OBJECTS",
+                         field="isr")
+    ids = [s.norad_id for s in selected]
+    index = {int(n): i for i, n in enumerate(table.norad_id)}
+    elements = table.take(np.array([index[n] for n in ids], dtype=np.int64))
+    if history:
+        elements = _history_table(db, catalog, ids, t0, t1, elements)
+    info["element_sets"] = len(elements)
+    with progress_bar("dazzle", enabled=not as_json) as progress:
+        rep = dazzle_exposure(elements, selected, site_list, t0, t1, min_elevation_deg=min_el_deg,
+                              max_range_km=math.nan if max_range_km is None else max_range_km, progress=progress)
+    if plot is not None:
+        _plot_dazzle(plot, rep, t0, t1)
+    if as_json:
+        print_json({"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)),
+                    "min_elevation_deg": min_el_deg, "day_sun_elevation_deg": rep.day_sun_elevation_deg,
+                    "selection": info, "windows": rep.window_records(), "summary": rep.summary_records()})
+        return
+    console.print(f"UCS selection: {info['selected']} ISR satellites (users {isr_users}), "
+                  f"{info['with_element_sets']} with element sets", markup=False, highlight=False)
+    table_out = Table(title=f"dazzling windows: {len(rep.windows)} over {len(site_list)} sites, "
+                            f"{format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
+    for col in ("satellite", "class", "site", "start (UTC)", "dur s", "min off-nadir", "FoR", "el", "range km",
+                "sun el", "flags"):
+        table_out.add_column(col, justify="left" if col in ("satellite", "class", "site", "flags") else "right")
+    for r in rep.window_records()[:200]:
+        table_out.add_row(f"{r['name'][:22]} ({r['norad']})", r["sensor_class"], r["site"],
+                          r["start_utc"][5:19].replace("T", " "), _f(r["duration_s"], 0),
+                          _f(r["off_nadir_min_deg"], 2), _f(r["field_of_regard_deg"], 0), _f(r["elevation_deg"]),
+                          _f(r["slant_range_km"], 0), _f(r["site_sun_elevation_deg"]), ",".join(r["flags"]))
+    console.print(table_out)
+
+
+def _plot_dazzle(path: Path, rep: Any, t0: np.datetime64, t1: np.datetime64) -> None:
+    w = rep.windows
+    keys = sorted({(int(w.sat[i]), int(w.site[i])) for i in range(len(w))})
+    shown = keys[:_MAX_ROWS]
+    index = {k: r for r, k in enumerate(shown)}
+    rows = [f"{rep.satellites[k].name[:24]} ({rep.satellites[k].norad_id}) @ {rep.site_names[s]}" for k, s in shown]
+    bars = []
+    for i in range(len(w)):
+        r = index.get((int(w.sat[i]), int(w.site[i])))
+        if r is not None:
+            colour = "#3465a4" if rep.satellites[int(w.sat[i])].night_capable else "#d98c00"
+            bars.append((r, w.start[i], w.end[i], colour, True))
+    more = f" (first {_MAX_ROWS} of {len(keys)} satellite-site pairs)" if len(keys) > _MAX_ROWS else ""
+    _timeline(path, rows, bars, f"dazzling windows: {len(w)}{more}", t0, t1,
+              {"optical (ground sunlit)": "#d98c00", "night-capable sensor": "#3465a4"})
+
+
+def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.datetime64,
+                   names: dict[int, str] | None = None) -> None:
     w = rep.windows
     rows = list(w.site_names)[:_MAX_ROWS]
     palette = ["#3465a4", "#cc0000", "#73d216", "#f57900", "#75507b", "#c17d11", "#555753", "#06989a",
@@ -254,7 +418,7 @@ def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.dat
     colour = {n: palette[i % len(palette)] for i, n in enumerate(sats)}
     bars = [(int(w.site[i]), w.rise[i], w.set[i], colour[int(w.norad_id[i])], bool(rep.scheduled[i]))
             for i in range(len(w)) if int(w.site[i]) < _MAX_ROWS]
-    legend = {str(n): colour[n] for n in sats[:20]}
+    legend = {_label(n, names or {}): colour[n] for n in sats[:20]}
     legend["not scheduled"] = "hatched"
     _timeline(path, rows, bars, f"contacts: {int(rep.scheduled.sum())} scheduled of {len(w)} windows "
               f"({rep.total_contact_s / 3600:.1f} h)", t0, t1, legend)
@@ -271,31 +435,48 @@ def contacts_cmd(
     catalog: CatalogOption = None,
     as_of: AsOfOption = None,
     drop: Annotated[list[str] | None, typer.Option("--drop", help="Station to remove; repeat for several.")] = None,
-    k: Annotated[int, typer.Option("--k", help="Stations lost together in each outage scenario.")] = 1,
-    min_el_deg: MinElOption = None,
+    k: Annotated[int, typer.Option("--k", help="Outages: every combination of 1..K stations is evaluated "
+                 "(the count is reported).")] = 1,
+    antennas: Annotated[list[str] | None, typer.Option("--antennas", help="NAME=N antennas at a station "
+                        "(overrides the file's; 1 by default); repeat for several.")] = None,
+    min_el_deg: MinElOption = DEFAULT_MIN_ELEVATION_DEG,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """Contact windows, a greedy one-satellite-per-antenna schedule, and the cost of losing stations."""
+    """Contact windows, a greedy schedule, and resilience: visibility single points of failure and the
+    optimal (max-flow) capacity lost when stations are lost (never negative)."""
     t0, t1 = _interval(start, end)
+    per: dict[str, int] = {}
+    for item in antennas or []:
+        name, sep, num = item.rpartition("=")
+        if not sep or not name or not num.strip().isdigit():
+            raise InputError(f"--antennas {item!r}: give NAME=N", code="INPUT_INVALID", field="antennas")
+        per[name.strip()] = int(num)
     network = load_sites(stations)
     elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
     with progress_bar("contacts", enabled=not as_json) as progress:
         rep = contacts(elements, network, t0, t1, drop=drop or (), k=k,
-                       min_elevation_deg=-90.0 if min_el_deg is None else min_el_deg, progress=progress)
+                       min_elevation_deg=min_el_deg, progress=progress, antennas=per)
     if plot is not None:
-        _plot_contacts(plot, rep, t0, t1)
+        _plot_contacts(plot, rep, t0, t1, _names(elements))
     if as_json:
         out: dict[str, Any] = {"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)), **rep.to_dict()}
         print_json(out)
         return
-    table = Table(title=f"{len(network) - len(rep.dropped)} stations, {len(elements)} satellites: "
-                        f"{rep.total_contact_s / 3600:.2f} h scheduled; without contact: "
-                        f"{', '.join(map(str, rep.satellites_without_contact)) or 'none'}")
-    for col in ("station", "contacts", "contact min", "satellites", "loss if lost (min)", "left without contact"):
-        table.add_column(col, justify="left" if col in ("station", "left without contact") else "right")
-    for c in sorted(rep.contributions, key=lambda c: -c.loss_if_dropped_s):
-        table.add_row(c.station, str(c.contacts), f"{c.contact_s / 60:.1f}", str(c.satellites),
-                      f"{c.loss_if_dropped_s / 60:.1f}",
-                      ", ".join(map(str, c.satellites_without_contact_if_dropped)) or "-")
+    res = rep.resilience
+    assert res is not None
+    names = _names(elements)
+    spof = res.single_points_of_failure()
+    console.print(f"{len(network) - len(rep.dropped)} stations, {len(elements)} satellites, min elevation "
+                  f"{min_el_deg:g} deg: greedy schedule {rep.total_contact_s / 3600:.2f} h, optimal capacity "
+                  f"{res.capacity_s / 3600:.2f} h; {res.combinations_evaluated} outage combination(s) of 1..{res.k} "
+                  f"station(s) evaluated; visibility single points of failure: {len(spof) or 'none'}",
+                  markup=False, highlight=False)
+    table = Table(title="outages, worst first (capacity loss from the optimal assignment, >= 0)")
+    for col in ("stations lost", "capacity left h", "capacity loss min", "satellites losing contact"):
+        table.add_column(col, justify="left" if col in ("stations lost", "satellites losing contact") else "right")
+    worst = sorted(res.scenarios, key=lambda o: (-len(o.satellites_losing_contact), -o.capacity_loss_s))
+    for o in worst[:_MAX_ROWS]:
+        table.add_row(", ".join(o.stations), f"{o.capacity_s / 3600:.2f}", f"{o.capacity_loss_s / 60:.1f}",
+                      ", ".join(_label(n, names) for n in o.satellites_losing_contact) or "-")
     console.print(table)
