@@ -14,6 +14,7 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 
 COMMAND_MODULES = (
     "catalog_cmds",  # ingest, catalog stats/show
+    "search_cmds",  # catalog search
     "fetch_cmds",  # fetch celestrak/spacetrack
     "propagate_cmds",  # propagate
     "screen_cmds",  # screen
