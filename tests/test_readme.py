@@ -2,7 +2,8 @@
 
 Every ``orbitwatch ...`` command in the README's shell blocks is run in-process from
 the repository root (so its ``../shared/data`` paths resolve), with ``ow.db`` replaced
-by a temporary store, and must exit with status 0.
+by a temporary store, and must exit with status 0.  ``screen runs show|diff`` get two
+saved screening runs first.
 """
 
 from __future__ import annotations
@@ -59,5 +60,11 @@ def test_readme_command_runs(command: str, tmp_path: Path, shared_data: Path, mo
     if "--db" in args and "ingest" not in args:
         ingest = CliRunner().invoke(app, ["ingest", os.fspath(shared_data / FULL_CATALOG), "--db", os.fspath(db)])
         assert ingest.exit_code == 0, ingest.output
+    if args[:2] == ["screen", "runs"] and args[2] in ("show", "diff"):
+        # runs to show and compare: two screens of the same hour, the second with the sets of an hour later
+        for extra in ([], ["--as-of", "2022-07-15T01:00:00Z"]):
+            run = CliRunner().invoke(app, ["screen", "--db", os.fspath(db), "--start", "2022-07-15T00:00:00Z",
+                                           "--duration-h", "1", "--threshold-km", "5", "--format", "json", *extra])
+            assert run.exit_code == 0, run.output
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, f"{command}\n{result.output}"
