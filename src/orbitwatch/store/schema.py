@@ -20,6 +20,12 @@ Versions:
    ``(norad_id, epoch_us)`` index that serves latest-per-object queries (SQLite orders
    index entries by rowid after the key, so "latest epoch, then latest ingested" is an
    index walk).
+3. ``screening_runs`` and ``screening_conjunctions`` (:mod:`orbitwatch.store.screening_runs`).
+4. Object metadata with its source (:mod:`orbitwatch.store.metadata`): ``satcat`` (the
+   SATCAT as published, one row per NORAD id, with ``vocabulary`` space-track/celestrak),
+   ``ucs`` (the UCS Satellite Database rows, unique on a hash of the row and its occurrence
+   in the file), and ``sources.kind`` (elements/satcat/ucs) with ``metadata_read`` /
+   ``metadata_stored`` counts.
 """
 
 from __future__ import annotations
@@ -126,8 +132,74 @@ _V3 = (
     "CREATE INDEX IF NOT EXISTS screening_conjunctions_run ON screening_conjunctions(run_id, tca_us)",
 )
 
+# Version 4: object metadata with its source (orbitwatch.store.metadata): the SATCAT as
+# published (one row per object, last ingested wins) and the UCS Satellite Database (every
+# row kept: identical rows are told apart by ``occurrence``, so re-ingesting stores nothing),
+# and what kind of input each source was.
+_V4 = (
+    "ALTER TABLE sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'elements'",
+    "ALTER TABLE sources ADD COLUMN metadata_read INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sources ADD COLUMN metadata_stored INTEGER NOT NULL DEFAULT 0",
+    """CREATE TABLE satcat (
+        norad_id        INTEGER PRIMARY KEY,
+        cospar_id       TEXT,
+        name            TEXT,
+        object_type     TEXT NOT NULL,
+        owner           TEXT,
+        launch_date     TEXT,
+        launch_site     TEXT,
+        decay_date      TEXT,
+        period_min      REAL,
+        inclination_deg REAL,
+        apogee_km       REAL,
+        perigee_km      REAL,
+        rcs_m2          REAL,
+        rcs_size        TEXT,
+        comment         TEXT,
+        vocabulary      TEXT NOT NULL,
+        source_id       INTEGER NOT NULL REFERENCES sources (source_id),
+        line            INTEGER
+    )""",
+    "CREATE INDEX satcat_cospar ON satcat (cospar_id)",
+    """CREATE TABLE ucs (
+        id                   INTEGER PRIMARY KEY,
+        norad_id             INTEGER NOT NULL,
+        cospar_id            TEXT,
+        name                 TEXT,
+        official_name        TEXT,
+        un_registry          TEXT,
+        operator_country     TEXT,
+        operator             TEXT,
+        users                TEXT,
+        purpose              TEXT,
+        detailed_purpose     TEXT,
+        class_of_orbit       TEXT,
+        type_of_orbit        TEXT,
+        geo_longitude_deg    REAL,
+        perigee_km           REAL,
+        apogee_km            REAL,
+        eccentricity         REAL,
+        inclination_deg      REAL,
+        period_min           REAL,
+        launch_mass_kg       REAL,
+        launch_date          TEXT,
+        expected_lifetime_yr REAL,
+        contractor           TEXT,
+        contractor_country   TEXT,
+        launch_site          TEXT,
+        launch_vehicle       TEXT,
+        dropped              TEXT,
+        record_sha256        TEXT NOT NULL,
+        occurrence           INTEGER NOT NULL,
+        source_id            INTEGER NOT NULL REFERENCES sources (source_id),
+        line                 INTEGER
+    )""",
+    "CREATE UNIQUE INDEX ucs_identity ON ucs (record_sha256, occurrence)",
+    "CREATE INDEX ucs_norad ON ucs (norad_id)",
+)
+
 #: ``MIGRATIONS[k]``: the SQL statements that take version ``k`` to ``k + 1``.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

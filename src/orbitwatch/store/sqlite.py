@@ -58,12 +58,14 @@ import numpy as np
 
 from orbitwatch.catalog.model import OBJECT_TYPES, ElementSet, ElementTable, Reject, infer_object_type
 from orbitwatch.errors import InputError, StoreError
+from orbitwatch.store.metadata import MetadataConflict, ObjectMetadata
 from orbitwatch.store.schema import SCHEMA_VERSION, migrate, schema_version
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
 
 __all__ = [
     "BATCH_SIZE",
     "DEFAULT_TIMEOUT_S",
+    "INGEST_KINDS",
     "TIMEOUT_ENV",
     "IngestReport",
     "IntegrityReport",
@@ -182,7 +184,7 @@ ORDER BY e.norad_id
 _LATEST_COLUMNS = (
     "e.norad_id, e.epoch_us, "
     + ", ".join(f"e.{c}" for c in _FLOATS)
-    + ", coalesce(o.name, e.name), coalesce(o.cospar_id, e.cospar_id)"
+    + ", coalesce(o.name, e.name), coalesce(o.cospar_id, e.cospar_id), o.object_type, o.owner"
 )
 
 _SATCAT_TYPES = {
@@ -210,7 +212,10 @@ class IngestReport:
     ``duplicates``: read but already in the store (or twice in the input);
     ``objects``: distinct NORAD ids among the element sets and SATCAT records read;
     ``rejected`` counts every rejected record, ``rejects`` lists the first
-    :data:`MAX_REJECTS_KEPT` of them.
+    :data:`MAX_REJECTS_KEPT` of them.  Object metadata inputs (SATCAT, UCS;
+    ``metadata_inputs`` of them): ``satcat_read``/``ucs_read`` records read,
+    ``satcat_stored``/``ucs_stored`` rows new or changed, ``conflicts`` the UCS rows of the
+    whole store whose COSPAR id disagrees with the SATCAT after this ingest.
     """
 
     files: int
@@ -220,10 +225,18 @@ class IngestReport:
     rejected: int
     objects: int
     rejects: list[Reject] = field(default_factory=list)
+    metadata_inputs: int = 0
+    satcat_read: int = 0
+    satcat_stored: int = 0
+    ucs_read: int = 0
+    ucs_stored: int = 0
+    conflicts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``orbitwatch ingest --json`` object (a fixed contract)."""
-        return {
+        """The ``orbitwatch ingest --json`` object (a fixed contract); a ``metadata`` object
+        ``{satcat_read, satcat_stored, ucs_read, ucs_stored, conflicts}`` is added after
+        ``rejects`` only when a SATCAT or UCS input was ingested."""
+        out: dict[str, Any] = {
             "files": self.files,
             "element_sets_read": self.element_sets_read,
             "stored": self.stored,
@@ -232,6 +245,28 @@ class IngestReport:
             "objects": self.objects,
             "rejects": [r.to_dict() for r in self.rejects],
         }
+        if self.metadata_inputs:
+            out["metadata"] = {
+                "satcat_read": self.satcat_read,
+                "satcat_stored": self.satcat_stored,
+                "ucs_read": self.ucs_read,
+                "ucs_stored": self.ucs_stored,
+                "conflicts": self.conflicts,
+            }
+        return out
+
+
+@dataclass
+class _MetaTally:
+    """Records read and rows stored from one metadata input (kind ``satcat`` or ``ucs``)."""
+
+    kind: str
+    read: int = 0
+    stored: int = 0
+
+
+#: What ``Store.ingest(kind=...)`` accepts.
+INGEST_KINDS = ("auto", "elements", "satcat", "ucs")
 
 
 @dataclass(frozen=True)
@@ -493,6 +528,15 @@ def check_store(path: Path | str | None = None, *, max_problems: int = 100) -> I
             problems = [str(exc)]
         else:
             problems = _integrity_rows(conn, "integrity_check", max_problems)
+            if len(problems) == 1:
+                # The check raises a bare "malformed" when it walks into an unreadable page
+                # before reaching its row limit; a smaller limit stops before that page and
+                # lists the damage it found so far.
+                for limit in (10, 3, 1):
+                    details = [p for p in _integrity_rows(conn, "quick_check", limit) if p not in problems]
+                    if details:
+                        problems += details[: max_problems - 1]
+                        break
         if not problems:
             try:
                 version = schema_version(conn)
@@ -543,6 +587,11 @@ class Store:
     writes (WAL); a second writer waits for the first to commit, up to ``timeout_s``
     (see :meth:`open`), then gets ``STORE_LOCKED``.
     """
+
+    # Set per input during an ingest: the ``sources`` row being written and the metadata
+    # tallies by source id (read by _finish_source).
+    _source_id: int = 0
+    _tallies: dict[int, _MetaTally] = {}  # noqa: RUF012 (replaced per ingest, never mutated here)
 
     def __init__(self, conn: sqlite3.Connection, path: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._conn = conn
@@ -635,12 +684,18 @@ class Store:
         lenient: bool = False,
         now: np.datetime64,
         progress: Callable[[int, int], None] | None = None,
+        kind: str = "auto",
     ) -> IngestReport:
         """Parse and store every ``(source name, text lines)`` input, in one transaction.
 
         Formats are detected per input (TLE/3LE, OMM KVN/XML/JSON/CSV; see
-        :mod:`orbitwatch.catalog.reader`); a SATCAT CSV (recognised by its header) updates
-        the objects instead, as :meth:`ingest_satcat`.  Strict mode (default): the first bad record
+        :mod:`orbitwatch.catalog.reader`); a SATCAT (Space-Track JSON or CSV, CelesTrak CSV,
+        recognised by its column names: :func:`orbitwatch.catalog.satcat.sniff_satcat`) updates
+        the objects as :meth:`ingest_satcat` and is kept with its source in the ``satcat``
+        table; a UCS Satellite Database CSV (:func:`orbitwatch.catalog.ucs.is_ucs_header`) is
+        kept in the ``ucs`` table (:mod:`orbitwatch.store.metadata`).  ``kind`` (one of
+        :data:`INGEST_KINDS`) forces every input to be read as ``elements``, ``satcat`` or
+        ``ucs`` instead of detecting it.  Strict mode (default): the first bad record
         raises its :class:`~orbitwatch.errors.ParseError` and nothing is stored.
         ``lenient=True``: bad records become :class:`Reject` entries of the report.
         ``now`` is the ingest time recorded with every row.  ``progress(done, total)`` is
@@ -648,9 +703,16 @@ class Store:
         (unknown: the input is a stream).
         """
         from orbitwatch.catalog.reader import read_element_sets
-        from orbitwatch.catalog.satcat import iter_satcat_csv
+        from orbitwatch.catalog.satcat import SNIFF_CHARS, iter_satcat, sniff_satcat
+        from orbitwatch.catalog.ucs import is_ucs_header, iter_ucs_csv
+        from orbitwatch.store import metadata
 
+        if kind not in INGEST_KINDS:
+            raise InputError(f"kind {kind!r} is not one of {', '.join(INGEST_KINDS)}", code="INPUT_INVALID",
+                             field="kind")
         rejects = _Rejects()
+        tallies: list[_MetaTally] = []
+        self._tallies = {}
 
         def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
             it = iter(lines)
@@ -659,16 +721,52 @@ class Store:
                 head.append(line)
                 if line.strip():
                     break
+            first = head[-1].lstrip("\ufeff \t\r\n")[:1] if head else ""
+            if first and first in "[{":  # JSON may open with a bare '[': read on to the first object's keys
+                size = len(head[-1])
+                for line in it:
+                    head.append(line)
+                    size += len(line)
+                    if size >= SNIFF_CHARS or "}" in line:
+                        break
             stream = itertools.chain(head, it)
-            if head and _is_satcat_header(head[-1]):
-                records = iter_satcat_csv(stream, source=name, lenient=lenient, rejects=rejects)
+            what = kind
+            if what == "auto":
+                text = "".join(head)
+                what = "satcat" if sniff_satcat(text) else "ucs" if head and is_ucs_header(head[-1]) else "elements"
+            if what == "elements":
+                return read_element_sets(stream, source=name, lenient=lenient, rejects=rejects)
+            source_id = self._source_id
+            tally = self._tallies[source_id] = _MetaTally(what)
+            tallies.append(tally)
+            if what == "satcat":
+                records = iter_satcat(stream, source=name, lenient=lenient, rejects=rejects)
                 for chunk in _chunks(records, BATCH_SIZE):
                     self._upsert_satcat(chunk)
+                    tally.stored += metadata.write_satcat(self._conn, chunk, source_id)
+                    tally.read += len(chunk)
                     seen.update(int(r.norad_id) for r in chunk)
-                return ()
-            return read_element_sets(stream, source=name, lenient=lenient, rejects=rejects)
+            else:
+                occurrences: dict[str, int] = {}
+                for rows in _chunks(iter_ucs_csv(stream, source=name, lenient=lenient, rejects=rejects), BATCH_SIZE):
+                    tally.stored += metadata.write_ucs(self._conn, rows, source_id, occurrences)
+                    tally.read += len(rows)
+            return ()
 
-        return self._write(inputs, parsed, rejects, now=now, progress=progress)
+        report = self._write(inputs, parsed, rejects, now=now, progress=progress)
+        if not tallies:
+            return report
+        with _db_errors(self.path):
+            n_conflicts = metadata.count_conflicts(self._conn)
+        return dataclasses.replace(
+            report,
+            metadata_inputs=len(tallies),
+            satcat_read=sum(t.read for t in tallies if t.kind == "satcat"),
+            satcat_stored=sum(t.stored for t in tallies if t.kind == "satcat"),
+            ucs_read=sum(t.read for t in tallies if t.kind == "ucs"),
+            ucs_stored=sum(t.stored for t in tallies if t.kind == "ucs"),
+            conflicts=n_conflicts,
+        )
 
     def add_element_sets(
         self,
@@ -766,6 +864,7 @@ class Store:
                     assert source_id is not None
                     f_read = f_stored = 0
                     f_rejects = rejects.total
+                    self._source_id = source_id  # for metadata inputs (parse() of ingest)
                     sets = parse(name, hashed if hashed is not None else lines, seen)
                     for batch in _chunks(iter(sets), BATCH_SIZE):
                         f_stored += self._write_batch(batch, source_id, now_us, seen)
@@ -795,7 +894,13 @@ class Store:
         self, source_id: int, name: str, sha: str | None, n_read: int, n_stored: int, n_rejected: int
     ) -> None:
         conn = self._conn
-        if n_stored == 0 and n_rejected == 0:
+        tally = self._tallies.pop(source_id, None)
+        if tally is not None:
+            conn.execute(
+                "UPDATE sources SET kind = ?, metadata_read = ?, metadata_stored = ? WHERE source_id = ?",
+                (tally.kind, tally.read, tally.stored, source_id),
+            )
+        if n_stored == 0 and n_rejected == 0 and (tally is None or tally.stored == 0):
             # Re-ingesting a known file (same name and content) adds nothing, not even a
             # row in ``sources``; in-memory sets (no hash) are known by name.
             known = conn.execute(
@@ -970,6 +1075,33 @@ class Store:
             last_epoch=_utc(row[11]),
         )
 
+    # -- object metadata (SATCAT, UCS; SQL in orbitwatch.store.metadata) ---------
+
+    def metadata(self, norad_id: int) -> ObjectMetadata | None:
+        """What the store knows about one object (SATCAT, element sets, UCS); ``None`` if nothing."""
+        return self.metadata_for([norad_id]).get(int(norad_id))
+
+    def metadata_for(self, norad_ids: Iterable[int]) -> dict[int, ObjectMetadata]:
+        """Metadata for many objects in one query; ids the store knows nothing about are absent."""
+        from orbitwatch.store import metadata
+
+        with _db_errors(self.path):
+            return metadata.lookup(self._conn, norad_ids)
+
+    def search_objects(self, query: str, *, limit: int = 100) -> list[ObjectMetadata]:
+        """Objects by NORAD id, COSPAR id prefix or name substring (:func:`orbitwatch.store.metadata.search`)."""
+        from orbitwatch.store import metadata
+
+        with _db_errors(self.path):
+            return metadata.search(self._conn, query, limit=limit)
+
+    def metadata_conflicts(self) -> list[MetadataConflict]:
+        """UCS rows whose COSPAR id differs from the SATCAT's for the same NORAD id (reported, never joined)."""
+        from orbitwatch.store import metadata
+
+        with _db_errors(self.path):
+            return metadata.conflicts(self._conn)
+
     def stats(self) -> dict[str, Any]:
         """``objects`` (with at least one element set), ``element_sets``, ``by_type``
         (every type in :data:`OBJECT_TYPES`, zeros included), ``epoch_min_utc`` and
@@ -1043,16 +1175,6 @@ _HISTORY_SQL = (
 )
 
 
-def _is_satcat_header(line: str) -> bool:
-    """A SATCAT CSV header (CelesTrak or Space-Track column names), not a GP/OMM CSV one."""
-    names = {c.strip().strip('"').lstrip("\ufeff").upper() for c in line.split(",")}
-    return (
-        "NORAD_CAT_ID" in names
-        and "OBJECT_TYPE" in names
-        and not names & {"EPOCH", "MEAN_MOTION", "ECCENTRICITY"}
-    )
-
-
 def _element_set(r: Sequence[Any]) -> ElementSet:
     return ElementSet(
         norad_id=int(r[0]),
@@ -1079,17 +1201,23 @@ def _element_set(r: Sequence[Any]) -> ElementSet:
 
 def _table(rows: list[Any]) -> ElementTable:
     n = len(rows)
-    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if n else [()] * 13
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if n else [()] * 15
     floats = {name: np.array(cols[2 + k], dtype=np.float64).reshape(n) for k, name in enumerate(_FLOATS)}
     names = np.empty(n, dtype=object)
     names[:] = cols[11]
     cospars = np.empty(n, dtype=object)
     cospars[:] = cols[12]
+    object_types = np.empty(n, dtype=object)
+    object_types[:] = cols[13]
+    owners = np.empty(n, dtype=object)
+    owners[:] = cols[14]
     return ElementTable(
         norad_id=np.array(cols[0], dtype=np.int64).reshape(n),
         epoch=np.array(cols[1], dtype=np.int64).reshape(n).astype(UTC_DTYPE),
         names=names,
         cospar_ids=cospars,
+        object_types=object_types,
+        owners=owners,
         **floats,
     )
 
