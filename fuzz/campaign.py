@@ -40,7 +40,8 @@ def run_target(target: str, runs: int, out: Path) -> dict[str, object]:
     return {
         "target": target, "rc": rc, "runs_done": int(done[-1]) if done else None,
         "harness_runs": stats.get("runs"), "slowest_s": stats.get("slowest_s"),
-        "slowest_bytes": stats.get("slowest_bytes"), "wall_s": round(time.time() - t0, 1),
+        "slowest_bytes": stats.get("slowest_bytes"), "slowest_cpu_s": stats.get("slowest_cpu_s"),
+        "wall_s": round(time.time() - t0, 1),
         "findings": sorted(p.name for p in out.glob(f"{target}-*") if p.is_file()),
     }
 

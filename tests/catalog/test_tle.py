@@ -452,3 +452,17 @@ def test_line_over_the_limit_is_line_too_long_and_rejects_are_truncated() -> Non
     rejects = []
     list(read_element_sets([l0, "1 " + "7" * 500_000, l2], source="t", lenient=True, rejects=rejects))
     assert rejects and all(len(r.message) <= 1003 for r in rejects)
+
+
+def test_leading_blank_lines_are_counted_not_held() -> None:
+    l0, l1, l2 = VANGUARD
+    n = 300_000
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff\n"
+        for _ in range(n):
+            yield "   \n"
+        yield from (l0 + "\n", l1 + "\n", l2 + "\n")
+
+    (es,) = read_element_sets(stream(), source="blank-then-tle")
+    assert es.line == n + 3  # line 1 of the element set: after the BOM line, the blanks and the name

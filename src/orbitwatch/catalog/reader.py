@@ -146,16 +146,19 @@ def read_element_sets(
         raise ParseError(f"unknown catalog format {fmt!r}; use one of {', '.join(FORMATS)} or 'auto'",
                          code="FORMAT_UNKNOWN", source=source)
     it = _text_lines(lines)
-    head: list[str] = []
-    for line in it:
-        if not head:
+    # Leading blank lines are counted, not kept (a stream of a billion newlines is not held);
+    # the first non-blank item decides the format.
+    n_blank = 0
+    first: str | None = None
+    for k, line in enumerate(it):
+        if k == 0:
             line = LinePiece(line.lstrip("\ufeff")) if type(line) is LinePiece else line.lstrip("\ufeff")
-        if type(line) is LinePiece and not line.strip():
-            continue  # leading blanks in pieces: nothing to keep (a blank bomb is not held)
-        head.append(line)
         if line.strip():
+            first = line
             break
-    if not head or not head[-1].strip():
+        if type(line) is not LinePiece:  # a blank piece is part of the blank line that ends later
+            n_blank += 1
+    if first is None:
         message = "the input holds no data (empty or blank)"
         if not lenient:
             raise ParseError(message, code="EMPTY_INPUT", source=source)
@@ -163,8 +166,8 @@ def read_element_sets(
             rejects.append(Reject(source, None, None, "EMPTY_INPUT", message))
         return
     if fmt == "auto":
-        fmt = detect_format(head[-1:])
-    stream: Iterator[str] = itertools.chain(head, it)
+        fmt = detect_format([first])
+    stream: Iterator[str] = itertools.chain(itertools.repeat("\n", n_blank), (first,), it)
     if fmt in _LINE_FORMATS:
         stream = _bounded_lines(stream, source, lenient, rejects, MAX_LINE_CHARS)
     if fmt == "tle":
