@@ -22,7 +22,8 @@ The tree::
     │   │                           OMM_UNSUPPORTED_THEORY, OMM_UNSUPPORTED_FRAME,
     │   │                           OMM_UNSUPPORTED_TIME_SYSTEM, OMM_SPURIOUS_METADATA, OMM_STRUCTURE,
     │   │                           OMM_KVN_SYNTAX, OMM_XML_MALFORMED, OMM_JSON_MALFORMED,
-    │   │                           OMM_CSV_HEADER, OMM_CSV_ROW (meanings: orbitwatch.ccsds.omm)
+    │   │                           OMM_CSV_HEADER, OMM_CSV_ROW, OMM_XML_FORBIDDEN
+    │   │                           (meanings: orbitwatch.ccsds.omm)
     │   ├── SATCATError             SATCAT_HEADER, SATCAT_ROW, SATCAT_FIELD, SATCAT_NOT_FINITE,
     │   │                           SATCAT_APOGEE_BELOW_PERIGEE, SATCAT_DECAY_BEFORE_LAUNCH,
     │   │                           SATCAT_CELL_SIZE, SATCAT_JSON (orbitwatch.catalog.satcat)
