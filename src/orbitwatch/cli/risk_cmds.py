@@ -2,7 +2,7 @@
 
 Contract (fixed)::
 
-    orbitwatch pc CDM_PATH... [--method foster|elrod|chan|alfano|hall3d|montecarlo|max|auto]
+    orbitwatch pc CDM_PATH... [--method foster|elrod|chan|alfano|hall3d|sdmc|montecarlo|max|auto]
         [--hbr-m X | --hbr-table PATH] [--samples N] [--json]
     orbitwatch cdm show PATH
     orbitwatch cdm convert PATH --to xml|kvn [--output PATH]
@@ -44,6 +44,7 @@ class Method(enum.StrEnum):
     chan = "chan"
     alfano = "alfano"
     hall3d = "hall3d"
+    sdmc = "sdmc"
     montecarlo = "montecarlo"
     max = "max"
     auto = "auto"

@@ -7,7 +7,8 @@ error code out.  Bad conjunctions are data (code + NaN), never an exception.
 
 Methods (``METHODS``): ``foster`` (default; Foster 1992, circle), ``elrod`` (the same
 circle Pc by the fast compiled kernel of :mod:`orbitwatch.risk.elrod`), ``chan``,
-``alfano`` (2005 series), ``hall3d`` (3D-Nc, long encounters), ``montecarlo``
+``alfano`` (2005 series), ``hall3d`` (3D-Nc, long encounters), ``sdmc`` (CARA-style
+simple-dynamics Monte Carlo with equinoctial sampling, :mod:`orbitwatch.risk.sdmc`), ``montecarlo``
 (two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
 ``auto`` (``foster`` unless CARA's usage-violation check says the 2D assumptions fail,
@@ -43,13 +44,14 @@ from orbitwatch.risk.hall3d import pc_hall3d
 from orbitwatch.risk.hbr import HBRTable, pair_hbr_m
 from orbitwatch.risk.maxpc import pc_max_isotropic, pc_max_scaled
 from orbitwatch.risk.montecarlo import pc_montecarlo
+from orbitwatch.risk.sdmc import pc_sdmc
 from orbitwatch.times import format_utc
 
 __all__ = ["METHODS", "PcResult", "pc_for_states", "pc_from_cdm"]
 
 FloatArray = npt.NDArray[np.float64]
 
-METHODS = ("foster", "elrod", "chan", "alfano", "hall3d", "montecarlo", "max", "auto")
+METHODS = ("foster", "elrod", "chan", "alfano", "hall3d", "sdmc", "montecarlo", "max", "auto")
 
 
 
@@ -184,6 +186,17 @@ def pc_for_states(
                 extra.setdefault("converged", np.ones(m, dtype=bool))[ii] = hres.converged
                 for i in ii[~hres.converged]:
                     flags[i].append("HALL3D_NOT_CONVERGED")
+            elif name == "sdmc":
+                s1 = np.concatenate([r1[ii], v1[ii]], axis=1)
+                s2 = np.concatenate([r2[ii], v2[ii]], axis=1)
+                win = None if window_s is None else np.broadcast_to(np.asarray(window_s, dtype=float), (m,))[ii]
+                sd = pc_sdmc(
+                    s1, _full6(c1[ii]), s2, _full6(c2[ii]), hbr[ii], window_s=win, n_samples=n_samples, seed=seed
+                )
+                pc[ii] = sd.pc
+                rem[ii] = sd.covariance_clipped
+                extra.setdefault("ci_low", np.full(m, np.nan))[ii] = sd.ci_low
+                extra.setdefault("ci_high", np.full(m, np.nan))[ii] = sd.ci_high
             elif name == "montecarlo":
                 s1 = np.concatenate([r1[ii], v1[ii]], axis=1)
                 s2 = np.concatenate([r2[ii], v2[ii]], axis=1)
