@@ -60,8 +60,10 @@ def test_auto_switches_to_3d_when_2d_is_invalid(shared_data) -> None:
     slow = pc_from_cdm(read_cdm((root / "OmitronTestCase_Test06_MinRelVel.cdm").read_text()), method="auto")
     assert "EXTENDED_ENCOUNTER" in slow["usage_violations"]
     assert slow["method"] == "hall3d"
+    assert slow["auto_reason"].startswith("3D-Nc: 2D assumptions fail (EXTENDED_ENCOUNTER")
     fast = pc_from_cdm(read_cdm((root / "OmitronTestCase_Test01_HighPc.cdm").read_text()), method="auto")
     assert fast["method"] == "foster" and fast["usage_violations"] == []
+    assert fast["auto_reason"].startswith("2D: CARA usage tests pass (extended ")
 
 
 def test_bad_conjunctions_are_data_not_exceptions() -> None:

@@ -11,8 +11,10 @@ circle Pc by the fast compiled kernel of :mod:`orbitwatch.risk.elrod`), ``chan``
 simple-dynamics Monte Carlo with equinoctial sampling, :mod:`orbitwatch.risk.sdmc`), ``montecarlo``
 (two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
-``auto`` (``foster`` unless CARA's usage-violation check says the 2D assumptions fail,
-then ``hall3d``).  ``hall3d`` is CARA's equinoctial 3D-Nc (:mod:`orbitwatch.risk.hall3d`);
+``auto`` (after CARA's ``PcMultiStep``: ``foster`` when CARA's 2D usage tests pass, else
+``hall3d``; the 2D-Nc middle step of PcMultiStep is not implemented; the reason, with the
+extended/offset measures and their limits, is in ``extra["auto_reason"]``).
+``hall3d`` is CARA's equinoctial 3D-Nc (:mod:`orbitwatch.risk.hall3d`);
 its records carry ``converged`` and, when not, ``HALL3D_NOT_CONVERGED`` (Pc NaN).
 ``montecarlo`` records whose Cartesian covariance cannot follow the orbit's curvature at
 the HBR scale carry ``CARTESIAN_COVARIANCE_CURVATURE``.
@@ -38,7 +40,13 @@ from orbitwatch.risk.alfano import pc_alfano_plane
 from orbitwatch.risk.chan import pc_chan_plane
 from orbitwatch.risk.covariance import DEFAULT_LEO, tle_covariance_inertial
 from orbitwatch.risk.elrod import pc_elrod_plane
-from orbitwatch.risk.encounter import check_inputs, encounter_plane, usage_violations
+from orbitwatch.risk.encounter import (
+    USAGE_EXTENDED_LIMIT,
+    USAGE_OFFSET_LIMIT,
+    check_inputs,
+    encounter_plane,
+    usage_violations,
+)
 from orbitwatch.risk.foster import pc_foster_plane
 from orbitwatch.risk.hall3d import pc_hall3d
 from orbitwatch.risk.hbr import HBRTable, pair_hbr_m
@@ -157,6 +165,15 @@ def pc_for_states(
         chosen = np.array([method] * idx.size, dtype=object)
         if method == "auto":
             chosen = np.where(uv.invalid_2d, "hall3d", "foster").astype(object)
+            reasons = extra.setdefault("auto_reason", np.full(m, "", dtype=object))
+            for j, i in enumerate(idx):
+                measures = (f"extended {uv.extended[j]:.3g} (limit {USAGE_EXTENDED_LIMIT:g}), "
+                            f"offset {uv.offset[j]:.3g} (limit {USAGE_OFFSET_LIMIT:g})")
+                if uv.invalid_2d[j]:
+                    bad = [f for f in uv.flags[j] if f in ("EXTENDED_ENCOUNTER", "OFFSET_FROM_TCA")]
+                    reasons[i] = f"3D-Nc: 2D assumptions fail ({', '.join(bad)}; {measures})"
+                else:
+                    reasons[i] = f"2D: CARA usage tests pass ({measures})"
         for name in sorted(set(chosen[~neg_plane].tolist())):
             sel = (chosen == name) & ~neg_plane
             ii = idx[sel]
@@ -325,5 +342,8 @@ def pc_from_cdm(
     }
     for key, arr in res.extra.items():
         value = arr[0]
-        record[key] = bool(value) if isinstance(value, np.bool_) else float(value)
+        if isinstance(value, str):
+            record[key] = value
+        else:
+            record[key] = bool(value) if isinstance(value, np.bool_) else float(value)
     return record
