@@ -3,9 +3,11 @@
 Thin shells over :class:`orbitwatch.store.Store`.  Their output is a fixed contract
 (users' scripts depend on it):
 
-* ``ingest PATH... [--db DB] [--lenient] [--json]``: counts; ``--json`` prints one
-  object with keys ``files, element_sets_read, stored, duplicates, rejected, objects,
-  rejects`` (each reject ``{source, line, norad, code, message}``).  Strict mode stops
+* ``ingest PATH... [--db DB] [--lenient] [--kind auto|elements|satcat|ucs] [--json]``:
+  counts; ``--json`` prints one object with keys ``files, element_sets_read, stored,
+  duplicates, rejected, objects, rejects`` (each reject ``{source, line, norad, code,
+  message}``), plus ``metadata`` ``{satcat_read, satcat_stored, ucs_read, ucs_stored,
+  conflicts}`` when a SATCAT or UCS file was among the inputs.  Strict mode stops
   at the first bad record with one line naming file, line, field and reason, exits
   non-zero and stores nothing.
 * ``catalog stats [--db DB] [--json]``: ``objects, element_sets, by_type,
@@ -23,7 +25,7 @@ import typer
 from rich.table import Table
 
 from orbitwatch.catalog.model import ElementSet
-from orbitwatch.cli._app import app, console, handle_errors, print_json
+from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import DbOption, JsonOption, LenientOption, progress_bar
 from orbitwatch.errors import InputError, OrbitwatchError
 from orbitwatch.times import format_utc, now_utc
@@ -43,8 +45,20 @@ def ingest(
     db: DbOption = None,
     lenient: LenientOption = False,
     as_json: JsonOption = False,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="What the files are: auto (detect each), elements (TLE/OMM), satcat (Space-Track JSON/CSV, "
+            "CelesTrak CSV) or ucs (UCS Satellite Database CSV).",
+        ),
+    ] = "auto",
 ) -> None:
-    """Store every element set of the files (idempotent: known element sets are counted, not stored again)."""
+    """Store every element set of the files (idempotent: known element sets are counted, not stored again).
+
+    SATCAT and UCS files (detected, or named by --kind) store object metadata instead; the
+    counts then include the metadata stored and the UCS/SATCAT COSPAR conflicts.
+    """
     from orbitwatch.sources.files import iter_file_inputs
     from orbitwatch.store import Store
     from orbitwatch.store.sqlite import MAX_REJECTS_KEPT
@@ -52,12 +66,12 @@ def ingest(
     with progress_bar("ingesting", enabled=not as_json) as progress:
         inputs = iter_file_inputs(paths, progress=progress)  # checks every path before the store is touched
         with Store.open(db) as store:
-            report = store.ingest(inputs, lenient=lenient, now=now_utc())
+            report = store.ingest(inputs, lenient=lenient, now=now_utc(), kind=kind.strip().lower())
             where = store.path
     if as_json:
         print_json(report.to_dict())
         return
-    table = Table(title=f"ingest into {where}", show_header=False)
+    table = Table(title=f"ingest into {safe_text(where)}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, label in (
@@ -69,17 +83,27 @@ def ingest(
         ("objects", "objects"),
     ):
         table.add_row(label, f"{getattr(report, key):,}")
+    if report.metadata_inputs:
+        for key, label in (
+            ("satcat_read", "SATCAT records read"),
+            ("satcat_stored", "SATCAT records stored (new or changed)"),
+            ("ucs_read", "UCS rows read"),
+            ("ucs_stored", "UCS rows stored (new)"),
+            ("conflicts", "UCS/SATCAT COSPAR conflicts in the store"),
+        ):
+            table.add_row(label, f"{getattr(report, key):,}")
     console.print(table)
     if report.rejects:
         rej = Table(title="rejected records")
         for col in ("source", "line", "norad", "code", "message"):
             rej.add_column(col, overflow="fold")
         for r in report.rejects[:_SHOWN_REJECTS]:
-            rej.add_row(r.source, str(r.line or ""), str(r.norad or ""), r.code, r.message)
+            rej.add_row(safe_text(r.source), str(r.line or ""), str(r.norad or ""), safe_text(r.code),
+                        safe_text(r.message))
         console.print(rej)
         shown = min(len(report.rejects), _SHOWN_REJECTS)
         if report.rejected > shown:
-            console.print(f"... and {report.rejected - shown:,} more (--json lists up to {MAX_REJECTS_KEPT:,})")
+            console.print(f"... and {report.rejected - shown:,} more (--json lists the first {MAX_REJECTS_KEPT:,})")
 
 
 @catalog_app.command("stats")
@@ -94,12 +118,12 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(data)
         return
-    table = Table(title=f"catalog {where}", show_header=False)
+    table = Table(title=f"catalog {safe_text(where)}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
     table.add_row("objects", f"{data['objects']:,}")
     for otype, n in data["by_type"].items():
-        table.add_row(f"  {otype.lower()}", f"{n:,}")
+        table.add_row(f"  {safe_text(otype.lower())}", f"{n:,}")
     table.add_row("element sets", f"{data['element_sets']:,}")
     table.add_row("first epoch", str(data["epoch_min_utc"] or "-"))
     table.add_row("last epoch", str(data["epoch_max_utc"] or "-"))
@@ -165,12 +189,12 @@ def show(
     if as_json:
         print_json({"object": info.to_dict(), "element_sets": [_element_set_dict(es) for es in history]})
         return
-    head = Table(title=f"NORAD {info.norad_id}", show_header=False)
+    head = Table(title=f"NORAD {info.norad_id}", show_header=False)  # every data cell through safe_text
     head.add_column("what")
     head.add_column("value")
     for key, value in info.to_dict().items():
         if key != "norad_id":
-            head.add_row(key, "-" if value is None else str(value))
+            head.add_row(key, "-" if value is None else safe_text(value))
     console.print(head)
     table = Table(title=f"{len(history):,} element sets")
     for col in ("epoch (UTC)", "n rev/day", "e", "i deg", "RAAN deg", "argp deg", "M deg", "B* 1/ER"):
@@ -187,6 +211,6 @@ def show(
             f"{es.arg_perigee_deg:.4f}",
             f"{es.mean_anomaly_deg:.4f}",
             f"{es.bstar_per_earth_radius:.4e}",
-            f"{source}:{es.line}" if es.line is not None else source,
+            safe_text(f"{source}:{es.line}" if es.line is not None else source),
         )
     console.print(table)
