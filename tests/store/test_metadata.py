@@ -317,3 +317,27 @@ def test_cli_ingest_metadata(shared_data: Path, tmp_path: Path) -> None:
     assert m is not None and m.owner == "PRC"
     assert m.operator == "China Aerospace Science and Technology Corporation (CASC)"
     assert set(table.owners.tolist()) == {"CIS"}
+
+
+def test_celestrak_layout_and_bad_kind_option(tmp_path: Path) -> None:
+    """A CelesTrak-layout SATCAT (CelesTrak "SATCAT Format Documentation", CSV of 2023 May 7;
+    the row written here from its cells) lands in the same vocabulary: PAY -> PAYLOAD, OWNER kept."""
+    from orbitwatch.cli import app
+
+    path = tmp_path / "celestrak-satcat.csv"
+    path.write_text(
+        "OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,OPS_STATUS_CODE,OWNER,LAUNCH_DATE,LAUNCH_SITE,"
+        "DECAY_DATE,PERIOD,INCLINATION,APOGEE,PERIGEE,RCS,DATA_STATUS_CODE,ORBIT_CENTER,ORBIT_TYPE\n"
+        "ISS (ZARYA),1998-067A,25544,PAY,+,ISS,1998-11-20,TYMSC,,92.98,51.64,421,415,399.0524,,EA,ORB\n"
+    )
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["metadata"]["satcat_stored"] == 1
+    with Store.open(db, create=False) as store:
+        m = store.metadata(25544)
+    assert m is not None
+    assert (m.object_type, m.owner, m.launch_site, m.launch_date) == ("PAYLOAD", "ISS", "TYMSC", "1998-11-20")
+    res = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--kind", "xml"])
+    assert res.exit_code == 3, res.output  # an input error, nothing read
