@@ -164,3 +164,41 @@ def test_overrides_csv(tmp_path: Path, ucs: dict[int, object]) -> None:
     with pytest.raises(InputError) as exc:
         read_overrides(path)
     assert exc.value.code == "ISR_OVERRIDE" and exc.value.line == 2
+
+
+def test_history_uses_the_set_in_force(shared_data: Path) -> None:
+    """With a history, each window's geometry comes from the set in force at its time.
+
+    The ISS history of 2026-05-24..30 (many sets) treated as an optical imager over Mojave
+    and Dundee: the reported epoch is the latest at or before the window (a plain scan of
+    the file), and Skyfield with *that* TLE gives the same off-nadir minimum (0.01 deg).
+    """
+    import gzip
+
+    from orbitwatch.access.isr import IsrSatellite
+
+    path = shared_data / "history/celestrak-groups-2026-05-24_30/stations-history-2026-05-24_30.tle.gz"
+    with gzip.open(path, "rt") as f:
+        text = f.read().splitlines()
+    pairs = [(text[i], text[i + 1]) for i, line in enumerate(text)
+             if line.startswith("1 ") and int(line[2:7]) == 25544]
+    elements = list(read_element_sets([x for p in pairs for x in p], source="iss-history"))
+    assert len(elements) > 5
+    epochs = np.array([e.epoch for e in elements], dtype="datetime64[us]")
+    sites = [s for s in load_sites(shared_data / "ground-stations" / "ground-stations-all.csv")
+             if s.name in ("Mojave", "Dundee")]
+    iss = IsrSatellite(25544, "ISS", "optical", 45.0, False)
+    rep = dazzle_exposure(elements, [iss], sites, "2026-05-25T00:00:00Z", "2026-05-30T00:00:00Z")
+    w = rep.windows
+    assert len(w) >= 3
+    used = set()
+    for i in range(len(w)):
+        t = w.min_off_nadir_time[i]
+        k = int(np.nonzero(epochs <= t)[0][np.argmax(epochs[epochs <= t])])
+        assert w.element_epoch[i] == epochs[k].astype("datetime64[s]").astype("datetime64[us]") or \
+            abs((w.element_epoch[i] - epochs[k]).astype(np.int64)) < 1_000_000
+        used.add(k)
+        site = sites[int(w.site[i])]
+        eta = _sf_off_nadir(*pairs[k], topos(site.lat_deg, site.lon_deg, site.alt_m), np.array([t]))
+        assert eta[0] == pytest.approx(w.off_nadir_min_deg[i], abs=0.01)
+    assert len(used) >= 2  # several sets used over the five days
