@@ -210,6 +210,7 @@ def test_omm_xml_dtd_and_entities_are_refused() -> None:
 def test_omm_xml_deep_nesting_unknown_encoding_and_endless_text() -> None:
     assert _strict_code("<ndm>" + "<omm>" * 100_000)[0] == "OMM_STRUCTURE"
     assert _strict_code(_xml([ISS]).replace('encoding="UTF-8"', 'encoding="UTF-36"'))[0] == "OMM_XML_MALFORMED"
+    assert _strict_code(_xml([ISS]).replace('encoding="UTF-8"', 'encoding="U\x00TF"'))[0] == "OMM_XML_MALFORMED"
     # A text node that never ends (a generated stream, 40 MB): stopped after 1 MiB without an element boundary.
     stream: Iterator[str] = iter(["<omm><header><ORIGINATOR>", *("x" * 65536 + "\n" for _ in range(640))])
     with pytest.raises(OMMError) as err:
@@ -302,6 +303,8 @@ def test_cdm_xml_deep_nesting_encoding_and_entities() -> None:
     xml = _cdm_text(xml=True)
     assert _cdm_code(xml.replace("<header>", "<header>" + "<a>" * 100_000, 1))[0] == "CDM_SYNTAX"  # RecursionError
     assert _cdm_code(xml.replace('encoding="UTF-8"', 'encoding="UTF-36"'))[0] == "CDM_SYNTAX"  # LookupError
+    # Found by the atheris campaign: a NUL in the declared encoding made codecs.lookup raise ValueError.
+    assert _cdm_code(xml.replace('encoding="UTF-8"', 'encoding="UTF\x00-8"'))[0] == "CDM_SYNTAX"
     body = xml.split("\n", 1)[1]
     laughs = ('<?xml version="1.0"?>\n<!DOCTYPE cdm [<!ENTITY a "aaaaaaaaaa">'
               + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcde", "bcdef", strict=True))

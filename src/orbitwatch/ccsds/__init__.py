@@ -44,6 +44,6 @@ def xml_declared_encoding_error(head: str) -> str | None:
     name = m.group(1)
     try:
         codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (found by fuzz/fuzz_parsers.py)
         return f"the XML declaration names the unknown encoding {name[:64]!r}"
     return None
