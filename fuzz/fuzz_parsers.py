@@ -199,7 +199,8 @@ def main(argv: list[str]) -> None:
             write_stats()
 
     warnings.simplefilter("ignore")
-    atheris.Setup([argv[0], *rest, str(corpus)], one_input)
+    replay = any(not a.startswith("-") for a in rest)  # crash files given: run them, no corpus
+    atheris.Setup([argv[0], *rest] + ([] if replay else [str(corpus)]), one_input)
     atheris.Fuzz()
 
 
