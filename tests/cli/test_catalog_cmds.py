@@ -226,3 +226,33 @@ def test_db_from_environment(db: Path) -> None:
     result = runner.invoke(app, ["catalog", "stats", "--json"], env={"ORBITWATCH_DB": str(db)})
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["element_sets"] == 869
+
+
+def test_store_check(db: Path, tmp_path: Path) -> None:
+    """``store check``: SQLite's integrity_check verdict, exit 0 when intact, 5 + STORE_CORRUPT when not."""
+    import random
+    import sqlite3
+
+    result = runner.invoke(app, ["store", "check", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["path", "ok", "file_bytes", "page_size", "page_count", "schema_version",
+                          "header_findings", "problems"]
+    assert data["ok"] is True and data["problems"] == [] and data["path"] == str(db)
+    human = runner.invoke(app, ["store", "check", "--db", str(db)])
+    assert human.exit_code == 0 and "ok" in human.stdout
+
+    copy = tmp_path / "copy.db"
+    conn = sqlite3.connect(db)
+    conn.execute(f"VACUUM INTO '{copy}'")  # a self-contained copy (no -wal)
+    conn.close()
+    good = copy.read_bytes()
+    mid = len(good) // 2 // 4096 * 4096
+    copy.write_bytes(good[:mid] + random.Random(5).randbytes(16384) + good[mid + 16384:])  # damage in place
+    bad = runner.invoke(app, ["store", "check", "--db", str(copy), "--json"])
+    assert bad.exit_code == 5 and "STORE_CORRUPT" in bad.stderr
+    report = json.loads(bad.stdout)
+    assert report["ok"] is False and report["problems"]
+    missing = runner.invoke(app, ["store", "check", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 5 and "STORE_NOT_FOUND" in missing.stderr
+    assert not (tmp_path / "none.db").exists()

@@ -15,6 +15,7 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 COMMAND_MODULES = (
     "catalog_cmds",  # ingest, catalog stats/show
     "search_cmds",  # catalog search
+    "store_cmds",  # store check
     "fetch_cmds",  # fetch celestrak/spacetrack
     "propagate_cmds",  # propagate
     "screen_cmds",  # screen
@@ -23,6 +24,7 @@ COMMAND_MODULES = (
     "breakup_cmds",  # breakup detect/reconstruct/simulate/gabbard/risk
     "access_cmds",  # passes, exposure, contacts
     "export_cmds",  # export tle/omm
+    "synth_cmds",  # synth population
     "demo_cmds",  # demo
 )
 
