@@ -3,7 +3,8 @@
 Run by hand: ``.venv/bin/python bench/pc.py [N [N_LOOP]] [--fast-million]``.  First the fast
 compiled 2D kernel (``risk.elrod``) and vectorised Foster on the same N conjunctions, three
 runs each, with the ratio, and their agreement with the adaptive reference on the first 2,000
-(``--fast-million`` times the fast kernel on 1,000,000).  Then ``bench/pc.py --tables`` instead
+(``--fast-million`` times the fast kernel on 1,000,000).  ``--timing-3d``: hall3d seconds per
+conjunction and SDMC trials/s.  ``bench/pc.py --tables`` instead
 prints the validation tables of docs/risk.md (every method on the Alfano 2009 cases, and
 Foster vs CARA's COLLISION_PROBABILITY on each CARA CDM).  Synthetic LEO conjunctions (random
 geometry, covariances of 10 m .. 2 km, HBR 1 .. 20 m, seeded).  The loop baseline calls the
@@ -50,58 +51,109 @@ def timed(fn: Any, *args: Any) -> tuple[Any, float]:
     return out, time.perf_counter() - t0
 
 
-def tables() -> None:
+def tables(n_mc: int = 50_000) -> None:
+    """Validation tables of docs/risk.md: Alfano (2009) cases through every method, CARA's CDMs 2D vs 3D."""
     from pathlib import Path
 
     from orbitwatch.ccsds.cdm import read_cdm
+    from orbitwatch.risk.elrod import pc_elrod
     from orbitwatch.risk.encounter import encounter_plane
     from orbitwatch.risk.hall3d import pc_hall3d
     from orbitwatch.risk.maxpc import pc_max_scaled
     from orbitwatch.risk.montecarlo import pc_montecarlo
-    from orbitwatch.risk.pc import pc_from_cdm
+    from orbitwatch.risk.nc3d_cartesian import pc_nc3d_cartesian
+    from orbitwatch.risk.pc import _curvature_violation, pc_from_cdm
+    from orbitwatch.risk.sdmc import pc_sdmc
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "risk"))
     from _risk_data import CARA_ALFANO_2009, alfano_case
 
     data = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    print("| case | HBR m | window s | Foster | square | Chan | Alfano05 | 3D-Nc | MC 1e5 [95 % CI] | max Pc (k) "
-          "| CARA 2D | CARA 3D | CARA MC |")
-    print("|" + "---|" * 13)
+    print(f"| case | HBR m | window s | Foster | fast 2D | Chan | Alfano05 | hall3d (CARA 3D-Nc) | Cartesian 3D "
+          f"| SDMC {n_mc:.0e} [95 % CI] | Cartesian MC {n_mc:.0e} | max Pc (k) | CARA 2D | CARA 3D | CARA MC |")
+    print("|" + "---|" * 16)
     for case in range(1, 13):
         s1, c1, s2, c2, hbr, tl = alfano_case(data, case)
         args = (s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr)
         try:
             fo = f"{pc_foster(*args).pc[0]:.6g}"
-            sq = f"{pc_foster(*args, shape='square').pc[0]:.6g}"
+            el = f"{pc_elrod(*args).pc[0]:.6g}"
             ch = f"{pc_chan(*args).pc[0]:.4g}"
             al = f"{pc_alfano(*args).pc[0]:.6g}"
             pl = encounter_plane(s1[None, :3], s1[None, 3:], c1[None], s2[None, :3], s2[None, 3:], c2[None])
             mx = pc_max_scaled(pl.miss_km, pl.cov_km2, hbr)
             mxs = f"{mx.pc_max[0]:.4g} ({mx.scale[0]:.3g})"
         except Exception as exc:  # zero relative velocity: no encounter plane
-            fo = sq = ch = al = mxs = getattr(exc, "code", "error")
+            fo = el = ch = al = mxs = getattr(exc, "code", "error")
         h3 = pc_hall3d(s1, c1, s2, c2, hbr, window_s=tl).pc[0]
-        mc = pc_montecarlo(s1, c1, s2, c2, hbr, window_s=tl, n_samples=100_000, seed=1)
+        cart = pc_nc3d_cartesian(s1, c1, s2, c2, hbr, window_s=tl).pc[0]
+        sd = pc_sdmc(s1, c1, s2, c2, hbr, window_s=tl, n_samples=n_mc, seed=1)
+        mc = pc_montecarlo(s1, c1, s2, c2, hbr, window_s=tl, n_samples=n_mc, seed=1)
         ref = CARA_ALFANO_2009[case]
-        print(f"| {case} | {hbr * 1e3:g} | {tl:g} | {fo} | {sq} | {ch} | {al} | {h3:.6g} | "
-              f"{mc.pc[0]:.5g} [{mc.ci_low[0]:.4g}, {mc.ci_high[0]:.4g}] | {mxs} | {ref[0]:.6g} | {ref[1]:.6g} "
-              f"| {ref[2]:.6g} |")
+        print(f"| {case} | {hbr * 1e3:g} | {tl:g} | {fo} | {el} | {ch} | {al} | {h3:.6g} | {cart:.4g} | "
+              f"{sd.pc[0]:.4g} [{sd.ci_low[0]:.4g}, {sd.ci_high[0]:.4g}] | {mc.pc[0]:.4g} | {mxs} | {ref[0]:.6g} "
+              f"| {ref[1]:.6g} | {ref[2]:.6g} |", flush=True)
     print()
-    print("| CDM | HBR m | CARA Pc | orbitwatch Foster | relative difference | flags |")
-    print("|---|---|---|---|---|---|")
+    print("| CDM | HBR m | CARA Pc | Foster | rel. diff | hall3d 3D-Nc | 3D/2D | 2D usage flags "
+          "| Cartesian curvature |")
+    print("|---|---|---|---|---|---|---|---|---|")
     root = data / "cdm"
+    ratios = []
     for path in sorted((root / "cara-pc-test-cdms").glob("*.cdm")) + sorted((root / "cara-sample-cdms").glob("*.cdm")):
         cdm = read_cdm(path.read_text(), source=path.name)
         ref = cdm.collision_probability
-        if not np.isfinite(ref):
-            continue
-        if not np.isfinite(cdm.hbr_m):
-            print(f"| {path.name} | - | {ref:.4g} | not compared (no HBR in the CDM) | | |")
-            continue
         rec = pc_from_cdm(cdm)
-        rel = "" if ref == 0 else f"{rec['pc'] / ref - 1:+.2e}"
-        print(f"| {path.name} | {cdm.hbr_m:g} | {ref:.4g} | {rec['pc']:.4g} | {rel} | "
-              f"{','.join(rec['usage_violations']) or '-'} |")
+        h3 = pc_from_cdm(cdm, method="hall3d")
+        s1, s2 = cdm.state(1), cdm.state(2)
+        c1, c2 = cdm.covariance_inertial_km(1), cdm.covariance_inertial_km(2)
+        bent = bool(_curvature_violation(s1[None, :3], c1[None], s2[None, :3], c2[None],
+                                         np.array([rec["hbr_m"] / 1e3]))[0])
+        f2, f3 = rec["pc"], h3["pc"]
+        ratio = f3 / f2 if (f2 and f3 is not None and f2 > 0) else float("nan")
+        if np.isfinite(ratio):
+            ratios.append(ratio)
+        rel = "" if not np.isfinite(ref) or ref == 0 or not f2 else f"{f2 / ref - 1:+.1e}"
+        refs = "-" if not np.isfinite(ref) else f"{ref:.4g}"
+        hbr_txt = f"{rec['hbr_m']:g}" + ("" if rec["hbr_source"] == "cdm" else f" ({rec['hbr_source']})")
+        print(f"| {path.name} | {hbr_txt} | {refs} | {f2 if f2 is not None else float('nan'):.4g} | {rel} | "
+              f"{f3 if f3 is not None else float('nan'):.4g} | {ratio:.3g} | "
+              f"{','.join(rec['usage_violations']) or '-'} | {'yes' if bent else '-'} |", flush=True)
+    r = np.array(ratios)
+    q = np.percentile(r, [0, 10, 25, 50, 75, 90, 100])
+    print(f"\n3D/2D over {r.size} CDMs with both finite and 2D > 0: min/10/25/50/75/90/max % = "
+          + ", ".join(f"{x:.3g}" for x in q)
+          + f"; inside 0.5-2: {np.count_nonzero((r >= 0.5) & (r <= 2))}")
+
+
+def timing_3d() -> None:
+    """hall3d seconds per conjunction and SDMC trials per second (Alfano case 5, CARA CDMs)."""
+    from pathlib import Path
+
+    from orbitwatch.ccsds.cdm import read_cdm
+    from orbitwatch.risk.hall3d import pc_hall3d
+    from orbitwatch.risk.sdmc import pc_sdmc
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "risk"))
+    from _risk_data import alfano_case
+
+    data = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    files = sorted((data / "cdm" / "cara-pc-test-cdms").glob("*.cdm"))[:10]
+    cdms = [read_cdm(p.read_text()) for p in files]
+    args = [(c.state(1), c.covariance_inertial_km(1)[:6, :6], c.state(2), c.covariance_inertial_km(2)[:6, :6],
+             c.hbr_m / 1e3) for c in cdms]
+    pc_hall3d(*args[0])  # compile
+    t0 = time.perf_counter()
+    for a in args:
+        pc_hall3d(*a)
+    print(f"hall3d (CARA default windows): {(time.perf_counter() - t0) / len(args):.2f} s per conjunction "
+          f"(mean of {len(args)} CARA CDMs)")
+    s1, c1, s2, c2, hbr, tl = alfano_case(data, 5)
+    pc_sdmc(s1, c1, s2, c2, hbr, window_s=tl, n_samples=100, seed=1)
+    n = 100_000
+    if True:
+        _, t = timed(lambda: pc_sdmc(s1, c1, s2, c2, hbr, window_s=tl, n_samples=n, seed=1))
+        print(f"SDMC Alfano case 5 (+-{tl:g} s, LEO, {int(np.ceil(2 * tl / (5677 / 200))) + 1}-point grid): "
+              f"{n:,} trials in {t:.2f} s = {n / t:,.0f} trials/s")
 
 
 def fast_2d(n: int, runs: int = 3) -> None:
@@ -137,6 +189,9 @@ def fast_2d(n: int, runs: int = 3) -> None:
 def main() -> None:
     if "--tables" in sys.argv:
         tables()
+        return
+    if "--timing-3d" in sys.argv:
+        timing_3d()
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     n_loop = min(n, int(sys.argv[2]) if len(sys.argv) > 2 else 2_000)
