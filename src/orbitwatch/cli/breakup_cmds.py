@@ -76,6 +76,40 @@ def _load(db: Path | None, catalogs: list[Path] | None, *, strict: bool, as_of: 
     return load_elements(db, None, as_of=t)
 
 
+def _satcat_facts(path: Path | None, db: Path | None) -> dict[int, Any]:
+    """NORAD id -> :class:`~orbitwatch.detection.fragmentation.ObjectFacts` from ``--satcat FILE``
+    (Space-Track or CelesTrak, CSV or JSON, plain or gzip) or, with ``--db``, from the store."""
+    from orbitwatch.detection.fragmentation import ObjectFacts
+
+    if path is not None:
+        from orbitwatch.catalog.satcat import iter_satcat
+        from orbitwatch.sources.files import open_lines
+
+        rejects: list[Any] = []
+        with open_lines(path) as lines:
+            facts = {r.norad_id: ObjectFacts.from_satcat(r)
+                     for r in iter_satcat(lines, source=str(path), lenient=True, rejects=rejects)}
+        if rejects:
+            err_console.print(f"[yellow]note[/] skipped {len(rejects)} bad SATCAT record(s) in {path}",
+                              highlight=False)
+        return facts
+    if db is None:
+        return {}
+    from orbitwatch.store import Store
+
+    with Store.open(db, create=False) as store:
+        ids = [int(x) for x in store.latest(None).norad_id]
+        meta = store.metadata_for(ids)
+    out: dict[int, Any] = {}
+    for n, m in meta.items():
+        if m.object_type is None and m.launch_date is None:
+            continue
+        out[n] = ObjectFacts(n, m.name, m.cospar_id, m.object_type,
+                             None if not m.launch_date else as_utc(m.launch_date + "T00:00:00Z"),
+                             None if not m.decay_date else as_utc(m.decay_date + "T00:00:00Z"))
+    return out
+
+
 # ----------------------------------------------------------------------------- detect
 @breakup_app.command("detect")
 @handle_errors
@@ -90,11 +124,20 @@ def detect(
         bool, typer.Option("--associate", help="Also list new objects of other launches matching a cloud's orbit.")
     ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows shown in the table.")] = 20,
+    satcat: Annotated[
+        Path | None, typer.Option("--satcat", help="SATCAT file (Space-Track/CelesTrak CSV or JSON): object "
+                                  "types, names and launch dates as attribution evidence (with --db the "
+                                  "store's SATCAT is used).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     strict: StrictOption = False,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """New debris clouds between two catalogue states, their launch, parent and piece count."""
+    """New-object clusters between two catalogue states: kind, parent (and why), members."""
+    if fmt not in ("table", "json"):
+        raise InputError(f"--format must be table or json, not {fmt!r}", field="format")
+    as_json = as_json or fmt == "json"
     from orbitwatch.detection.fragmentation import detect_fragmentations
 
     since_t = None if since is None else as_utc(since, what="--since")
@@ -119,31 +162,39 @@ def detect(
         t_before = load_elements(db, None, as_of=since_t)
         t_after = load_elements(db, None)
         filter_since = None
+    facts = _satcat_facts(satcat, db if not (before or after or catalog) else None)
     events = detect_fragmentations(
-        t_before, t_after, since=filter_since, min_pieces=min_pieces, associate_by_orbit=associate
+        t_before, t_after, since=filter_since, min_pieces=min_pieces, associate_by_orbit=associate, satcat=facts
     )
-    if plot is not None and events:
+    frags = [e for e in events if e.kind == "fragmentation"]
+    if plot is not None and frags:
         from orbitwatch.detection.gabbard import plot_gabbard
 
-        e = events[0]
+        e = frags[0]
         cloud = t_after.take(np.isin(t_after.norad_id, e.new_norad_ids))
         par = None
         if e.parent_norad is not None:
-            src = t_before if e.launch_known_before else t_after
-            par = (f"parent {e.parent_norad}", src.take(src.norad_id == e.parent_norad))
+            src = t_before if e.parent_elements == "pre_event" else t_after
+            rows = src.take(src.norad_id == e.parent_norad)
+            par = (f"parent {e.parent_norad} {e.parent_name or ''}".rstrip(), rows) if len(rows) else None
         plot_gabbard([(f"{e.launch}: {e.pieces} new pieces", cloud)], plot,
-                     title=f"Gabbard diagram, largest new cloud ({e.parent_name or e.launch})", parent=par)
+                     title=f"Gabbard diagram, largest new fragmentation: {e.parent_name or e.launch} "
+                           f"({e.launch}, parent by {e.attribution})", parent=par)
+    from orbitwatch.detection.fragmentation import CLUSTER_KINDS
+
+    counts = {k: sum(1 for e in events if e.kind == k) for k in CLUSTER_KINDS}
     if as_json:
-        print_json({"before_objects": len(t_before), "after_objects": len(t_after),
-                    "events": [e.to_dict() for e in events]})
+        print_json({"before_objects": len(t_before), "after_objects": len(t_after), "satcat_objects": len(facts),
+                    "counts_by_kind": counts, "events": [e.to_dict() for e in events]})
         return
-    table = Table(title=f"fragmentation events ({len(t_before):,} objects before, {len(t_after):,} after)")
-    for col in ("launch", "parent", "name", "pieces", "incl (deg)", "perigee..apogee (km)", "median epoch"):
+    table = Table(title=f"new-object clusters ({len(t_before):,} objects before, {len(t_after):,} after)")
+    for col in ("launch", "kind", "parent", "name", "by", "pieces", "incl (deg)", "perigee..apogee (km)",
+                "median epoch"):
         table.add_column(col)
     for e in events[:top]:
         s = e.summary
         table.add_row(
-            e.launch, str(e.parent_norad or "-"), e.parent_name or "-", f"{e.pieces:,}",
+            e.launch, e.kind, str(e.parent_norad or "-"), e.parent_name or "-", e.attribution, f"{e.pieces:,}",
             f"{s.inclination_deg_median:.2f}",
             f"{s.perigee_km_range[0]:.0f}..{s.apogee_km_range[1]:.0f}",
             str(format_utc(s.median_epoch, digits=0)),
@@ -151,6 +202,7 @@ def detect(
     console.print(table)
     if len(events) > top:
         console.print(f"... and {len(events) - top} more (all with --json)")
+    console.print(", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
 
 
 # ----------------------------------------------------------------------------- reconstruct

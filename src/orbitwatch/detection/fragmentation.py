@@ -69,14 +69,16 @@ Applications, 4th ed., table 8-4, at the perigee altitude.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
+from orbitwatch.constants import WGS72_MU_KM3_S2
 from orbitwatch.detection.breakup_model import launch_prefix
 from orbitwatch.detection.elements import (
     apogee_perigee_altitude_km,
@@ -89,15 +91,18 @@ from orbitwatch.propagation import propagate, satrecs
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc, jd_utc, seconds_between
 
 __all__ = [
+    "CLUSTER_KINDS",
     "AssetRisk",
     "CloudRisk",
     "CloudSummary",
     "EventReconstruction",
     "FragmentationEvent",
     "NodalDriftEstimate",
+    "ObjectFacts",
     "cloud_conjunction_rates",
     "cloud_summary",
     "concat_tables",
+    "debris_base_name",
     "decay_lifetime_days",
     "detect_fragmentations",
     "launch_prefix",
@@ -246,8 +251,45 @@ def decay_lifetime_days(table: ElementTable) -> Array:
 # Detection
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
+class ObjectFacts:
+    """What a SATCAT says about one object: the attribution evidence beyond the element sets.
+
+    Built from :class:`orbitwatch.catalog.satcat.SatcatRecord` (:meth:`from_satcat`) or from
+    the store's metadata by the shell.  ``object_type`` is one of PAYLOAD, ROCKET BODY,
+    DEBRIS, UNKNOWN; dates are UTC ``datetime64[us]`` or None.
+    """
+
+    norad_id: int
+    name: str | None
+    cospar_id: str | None
+    object_type: str | None
+    launch_date: np.datetime64 | None = None
+    decay_date: np.datetime64 | None = None
+
+    @classmethod
+    def from_satcat(cls, rec: Any) -> ObjectFacts:
+        return cls(int(rec.norad_id), rec.name, rec.cospar_id, rec.object_type, rec.launch_date, rec.decay_date)
+
+
+#: The kinds of cluster :func:`detect_fragmentations` reports.
+CLUSTER_KINDS = ("fragmentation", "late_catalogued", "deployment", "new_launch")
+
+
+@dataclass(frozen=True)
 class FragmentationEvent:
-    """A detected debris cloud: its launch, parent and new pieces."""
+    """A cluster of new objects of one launch: what it is, its parent and its members.
+
+    ``kind``: ``fragmentation`` (a breakup between the two catalogues), ``late_catalogued``
+    (pieces of an older breakup whose siblings were already catalogued), ``deployment``
+    (objects released by a payload or station of an older launch) or ``new_launch``.
+    ``attribution`` names the evidence that decided the parent: ``debris_name``,
+    ``designator`` (piece A of the launch), ``satcat_type`` (the launch's payload or rocket
+    body on orbit before, from the SATCAT), ``geometry`` (best orbit match alone) or
+    ``none``.  ``event_window`` (fragmentations only): from the parent's last element set
+    before the event (or the launch) to the earliest member epoch; ``parent_elements``
+    says whether the parent's set is ``pre_event`` (from the "before" catalogue),
+    ``post_event`` (only the "after" catalogue has it) or ``none``.
+    """
 
     launch: str
     parent_norad: int | None
@@ -257,13 +299,30 @@ class FragmentationEvent:
     launch_known_before: bool
     summary: CloudSummary
     associated_norad_ids: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    kind: str = "fragmentation"
+    attribution: str = "geometry"
+    attribution_detail: str = ""
+    event_window: tuple[np.datetime64, np.datetime64] | None = None
+    parent_elements: str = "none"
+    prior_pieces: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        win = None
+        if self.event_window is not None:
+            win = {"start_utc": str(format_utc(self.event_window[0], digits=0)),
+                   "end_utc": str(format_utc(self.event_window[1], digits=0))}
         return {
             "launch": self.launch,
+            "kind": self.kind,
             "parent_norad": self.parent_norad,
             "parent_name": self.parent_name,
+            "attribution": self.attribution,
+            "attribution_detail": self.attribution_detail,
+            "parent_elements": self.parent_elements,
+            "event_window": win,
             "pieces": self.pieces,
+            "prior_pieces": self.prior_pieces,
+            "members": [int(x) for x in self.new_norad_ids],
             "launch_known_before": self.launch_known_before,
             "associated_pieces": int(self.associated_norad_ids.size),
             "associated_norad_ids": [int(x) for x in self.associated_norad_ids],
@@ -285,6 +344,100 @@ def _parent_score(cands: ElementTable, cloud: ElementTable) -> Array:
     return np.asarray(di / 1.0 + dn / 0.2 + dr / 10.0, dtype=np.float64)
 
 
+_BASE_RE = re.compile(r"^(.*?)\s+(?:DEB|DEBRIS|COOLANT)\b")
+
+
+def debris_base_name(name: object) -> str | None:
+    """``'COSMOS 2251 DEB'`` -> ``'COSMOS 2251'``; ``'USA 40 R/B DEB'`` -> ``'USA 40 R/B'``;
+    ``'COSMOS 1818 COOLANT'`` -> ``'COSMOS 1818'``; None for a name without DEB/COOLANT."""
+    m = _BASE_RE.match(str(name or "").upper().strip())
+    return m.group(1).strip() if m and m.group(1).strip() else None
+
+
+def _kind_of(norad: int, name: object, facts: Mapping[int, ObjectFacts]) -> str:
+    """PAYLOAD / ROCKET BODY / DEBRIS / UNKNOWN: the SATCAT's type, else inferred from the name."""
+    f = facts.get(norad)
+    if f is not None and f.object_type:
+        return f.object_type
+    return infer_object_type(None if name is None else str(name))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    norad: int
+    name: str | None  # the SATCAT's name when known (catalogue of record), else the catalogue's
+    names: tuple[str, ...]  # every name it goes by (catalogue and SATCAT), upper case
+    cospar: str | None
+    object_type: str
+    in_before: bool
+    decayed_before: bool
+    score: float  # orbit mismatch to the cloud (inf without elements)
+
+
+def _candidates(launch: str, cloud: ElementTable, before: ElementTable, pre_before: npt.NDArray[np.object_],
+                after_old: ElementTable, facts: Mapping[int, ObjectFacts], launch_facts: list[ObjectFacts],
+                t_before: np.datetime64) -> list[_Candidate]:
+    """Every object of ``launch`` that is not a member: in "before", in "after", in the SATCAT."""
+    rows: dict[int, tuple[str | None, str | None, bool, ElementSet | None]] = {}
+    old = before.take(pre_before == launch)
+    for i in range(len(old)):
+        rows[int(old.norad_id[i])] = (old.names[i], old.cospar_ids[i], True, old.element_set(i))
+    for i in range(len(after_old)):
+        rows.setdefault(int(after_old.norad_id[i]), (after_old.names[i], after_old.cospar_ids[i], False,
+                                                     after_old.element_set(i)))
+    members = set(int(x) for x in cloud.norad_id)
+    for f in launch_facts:
+        if f.norad_id not in rows and f.norad_id not in members:
+            rows[f.norad_id] = (None, f.cospar_id, False, None)
+    out = []
+    with_sets = [n for n, r in rows.items() if r[3] is not None]
+    scores: dict[int, float] = {}
+    if with_sets:
+        tab = ElementTable.from_element_sets([rows[n][3] for n in with_sets])  # type: ignore[misc]
+        scores = dict(zip(with_sets, (float(x) for x in _parent_score(tab, cloud)), strict=True))
+    for n, (cat_name, cospar, in_before, _) in rows.items():
+        g = facts.get(n)
+        names = tuple(str(x).upper().strip() for x in (cat_name, None if g is None else g.name) if x)
+        decayed = bool(g is not None and g.decay_date is not None and g.decay_date < t_before)
+        out.append(_Candidate(n, (g.name if g is not None and g.name else cat_name), names,
+                              (g.cospar_id if g is not None and g.cospar_id else cospar),
+                              _kind_of(n, cat_name, facts), in_before, decayed, scores.get(n, math.inf)))
+    return out
+
+
+def _best(cands: list[_Candidate]) -> _Candidate:
+    """Among equally good candidates: on orbit in "before" first, then the closest orbit."""
+    return min(cands, key=lambda c: (not c.in_before, c.decayed_before, c.score, c.norad))
+
+
+def _attribute(base: str | None, cands: list[_Candidate]) -> tuple[_Candidate | None, str, str]:
+    """The parent from the evidence, in the order a human uses it (module docstring)."""
+    if not cands:
+        return None, "none", "no other object of the launch is known"
+    if base:
+        intact = [c for c in cands if c.object_type != "DEBRIS"]
+        for label, pool, test in (
+            ("named", intact, lambda nm: nm == base),
+            ("named", intact, lambda nm: nm.startswith(base + " ")),
+            ("named", cands, lambda nm: nm == base or nm.startswith(base + " ")),
+        ):
+            hit = [c for c in pool if any(test(nm) for nm in c.names)]
+            if hit:
+                c = _best(hit)
+                return c, "debris_name", f"members are named '{base} DEB': {label} '{c.name}'"
+    piece_a = [c for c in cands if c.cospar and c.cospar.strip().upper()[8:] == "A" and not c.decayed_before
+               and c.object_type != "DEBRIS"]
+    if piece_a:
+        c = _best(piece_a)
+        return c, "designator", f"piece A of the launch ({c.cospar})"
+    typed = [c for c in cands if c.object_type in ("PAYLOAD", "ROCKET BODY") and not c.decayed_before]
+    if typed:
+        c = _best(typed)
+        return c, "satcat_type", f"{c.object_type.lower()} of the launch on orbit before, closest orbit"
+    c = _best(cands)
+    return c, "geometry", "closest orbit among the launch's objects"
+
+
 def detect_fragmentations(
     before: ElementTable,
     after: ElementTable,
@@ -292,63 +445,172 @@ def detect_fragmentations(
     since: Any = None,
     min_pieces: int = 5,
     associate_by_orbit: bool = False,
+    satcat: Mapping[int, ObjectFacts] | None = None,
 ) -> list[FragmentationEvent]:
-    """Debris clouds that appear between two catalogues (module docstring), largest first.
+    """Clusters of new objects between two catalogues, with their kind and parent, largest first.
 
-    ``before``/``after``: one element set per object.  New objects are those of
-    ``after`` absent from ``before`` (and, with ``since``, with an epoch at or after it).
+    ``before``/``after``: one element set per object.  New objects are those of ``after``
+    absent from ``before`` (and, with ``since``, with an epoch at or after it), grouped by
+    launch; each launch's new objects split into debris (SATCAT type DEBRIS, else a DEB
+    name; unidentified objects join the larger part) and the rest.  A part of at least
+    ``min_pieces`` is a cluster (module docstring for kinds and attribution).  ``satcat``
+    (NORAD id -> :class:`ObjectFacts`) supplies types, names, launch and decay dates.
     """
     if min_pieces < 1:
         raise InputError(f"min_pieces must be >= 1, not {min_pieces}", field="min_pieces")
+    facts: Mapping[int, ObjectFacts] = satcat or {}
     known = set(int(x) for x in before.norad_id)
     is_new = np.array([int(x) not in known for x in after.norad_id], dtype=bool)
     if since is not None:
         is_new &= after.epoch >= as_utc(since, what="since")
     pre_after = _prefixes(after)
     pre_before = _prefixes(before)
+    t_before = before.epoch.max().astype(UTC_DTYPE) if len(before) else np.datetime64("1957-10-04", "us")
     new_idx = np.flatnonzero(is_new & (pre_after != None))  # noqa: E711 (object array)
     groups: dict[str, list[int]] = {}
     for i in new_idx:
         groups.setdefault(str(pre_after[i]), []).append(int(i))
+    by_launch: dict[str, list[ObjectFacts]] = {}
+    for f in facts.values():
+        lp = launch_prefix(f.cospar_id)
+        if lp in groups:
+            by_launch.setdefault(lp, []).append(f)
     events: list[FragmentationEvent] = []
-    for launch, idx in groups.items():
-        if len(idx) < min_pieces:
+    for launch, idx_list in groups.items():
+        if len(idx_list) < min_pieces:
             continue
-        cloud = after.take(np.array(idx))
-        old_mask = pre_before == launch
-        known_before = bool(np.any(old_mask))
-        if known_before:
-            cands = before.take(old_mask)
-            intact = np.array([not _is_debris(n) for n in cands.names], dtype=bool)
-            if intact.any():  # the parent is an intact object when the launch has one
-                cands = cands.take(intact)
-        else:
-            deb = np.array([_is_debris(n) for n in cloud.names], dtype=bool)
-            if deb.mean() < 0.5:
-                continue  # a new launch, not a breakup
-            cands = cloud.take(~deb)
-            cloud = cloud.take(deb)
-        parent_norad: int | None = None
-        parent_name: str | None = None
-        if len(cands):
-            best = int(np.argmin(_parent_score(cands, cloud)))
-            parent_norad = int(cands.norad_id[best])
-            parent_name = cands.names[best]
-        events.append(
-            FragmentationEvent(
-                launch=launch,
-                parent_norad=parent_norad,
-                parent_name=parent_name,
-                pieces=len(cloud),
-                new_norad_ids=np.asarray(cloud.norad_id, dtype=np.int64),
-                launch_known_before=known_before,
-                summary=cloud_summary(cloud),
-            )
-        )
+        idx = np.array(idx_list)
+        kinds = np.array([_kind_of(int(after.norad_id[i]), after.names[i], facts) for i in idx], dtype=object)
+        deb = kinds == "DEBRIS"
+        unk = kinds == "UNKNOWN"
+        rest = ~deb & ~unk
+        known_before = bool(np.any(pre_before == launch))
+        # Unidentified objects (OBJECT A, TBA) join the debris where debris dominates an old
+        # launch; on a new launch they are its payloads not yet named.
+        debris_part = deb | (unk & known_before & (deb.sum() > rest.sum()))
+        after_old = after.take(np.flatnonzero((pre_after == launch) & ~is_new))
+        for is_debris, part in ((True, debris_part), (False, ~debris_part)):
+            if part.sum() < min_pieces:
+                continue
+            cloud = after.take(idx[part])
+            ev = _classify(launch, cloud, is_debris, known_before, before, pre_before, after_old, facts,
+                           by_launch.get(launch, []), t_before, min_pieces)
+            events.append(ev)
     events.sort(key=lambda e: -e.pieces)
     if associate_by_orbit and events:
         events = _associate(events, after, is_new, pre_after)
     return events
+
+
+#: A new launch's debris is a breakup when it has this many pieces, or when their period
+#: spread implies this much along-track delta-v (interquartile range, m/s).
+NEW_LAUNCH_BREAKUP_MIN_PIECES = 50
+NEW_LAUNCH_BREAKUP_MIN_DV_M_S = 10.0
+
+
+def _along_track_spread_m_s(cloud: ElementTable) -> float:
+    """Interquartile range of the along-track delta-v implied by the pieces' periods (Gauss,
+    near-circular: ``dv_t = v dP / (3 P)``), m/s."""
+    n = np.asarray(cloud.mean_motion_rev_per_day, dtype=np.float64)
+    a = semi_major_axis_km(n, cloud.eccentricity, cloud.inclination_deg)
+    v_km_s = np.sqrt(WGS72_MU_KM3_S2 / np.median(a))
+    period = 1440.0 / n
+    q1, q3 = np.percentile(period, [25, 75])
+    return float(v_km_s * 1000.0 * (q3 - q1) / (3.0 * np.median(period)))
+
+
+def _classify(launch: str, cloud: ElementTable, is_debris: bool, known_before: bool, before: ElementTable,
+              pre_before: npt.NDArray[np.object_], after_old: ElementTable, facts: Mapping[int, ObjectFacts],
+              launch_facts: list[ObjectFacts], t_before: np.datetime64, min_pieces: int) -> FragmentationEvent:
+    """Kind, parent and event window of one cluster (module docstring)."""
+    summary = cloud_summary(cloud)
+    cands = _candidates(launch, cloud, before, pre_before, after_old, facts, launch_facts, t_before)
+    window: tuple[np.datetime64, np.datetime64] | None = None
+    prior = 0
+    if not is_debris:
+        kind = "deployment" if known_before else "new_launch"
+        if kind == "new_launch":
+            return FragmentationEvent(launch, None, None, len(cloud), np.asarray(cloud.norad_id, np.int64),
+                                      known_before, summary, kind=kind, attribution="none",
+                                      attribution_detail="objects of a launch absent from the 'before' catalogue")
+        # The carrier: piece A of the launch when it was on orbit before, else its payload
+        # with the closest orbit.
+        on_orbit = [c for c in cands if c.in_before]
+        parent: _Candidate | None = None
+        how, detail = "none", "no object of the launch in the 'before' catalogue"
+        piece_a = [c for c in on_orbit if c.cospar and c.cospar.strip().upper()[8:] == "A"]
+        payloads = [c for c in on_orbit if c.object_type == "PAYLOAD"]
+        if piece_a:
+            parent, how, detail = _best(piece_a), "designator", "piece A of the launch, on orbit before"
+        elif payloads or on_orbit:
+            parent = _best(payloads or on_orbit)
+            how, detail = "geometry", "object of the launch on orbit before, closest orbit"
+    else:
+        bases = [debris_base_name(n) for n in cloud.names]
+        for k, n in enumerate(cloud.norad_id):  # the SATCAT name where the catalogue's says nothing
+            f = facts.get(int(n))
+            if bases[k] is None and f is not None:
+                bases[k] = debris_base_name(f.name)
+        named = [b for b in bases if b]
+        base = max(set(named), key=lambda b: (named.count(b), b)) if named else None
+        parent, how, detail = _attribute(base, cands)
+        # Old pieces of the same parent in "before": are the new ones more of that old cloud?
+        old = before.take(pre_before == launch)
+        old_kind = np.array([_kind_of(int(n), nm, facts) for n, nm in zip(old.norad_id, old.names, strict=True)],
+                            dtype=object)
+        same = old_kind == "DEBRIS"
+        if base is not None:
+            same &= np.array([debris_base_name(nm) == base for nm in old.names], dtype=bool)
+        prior = int(same.sum())
+        kind = "fragmentation"
+        if not known_before:
+            # Debris of a new launch: a breakup throws pieces onto orbits of different
+            # periods; mission-related debris released at launch stays on the launch orbit.
+            dv_iqr = _along_track_spread_m_s(cloud)
+            if len(cloud) < NEW_LAUNCH_BREAKUP_MIN_PIECES and dv_iqr < NEW_LAUNCH_BREAKUP_MIN_DV_M_S:
+                kind = "new_launch"
+                detail += (f"; debris of a new launch on nearly one orbit (period spread = {dv_iqr:.1f} m/s "
+                           "along-track): mission-related, not a breakup")
+        elif prior >= min_pieces:
+            t_med = summary.median_epoch
+            spread_new = _circ_std_deg(_raan_at(cloud, t_med))
+            spread_old = _circ_std_deg(_raan_at(old.take(same), t_med))
+            if spread_new >= 0.5 * spread_old:
+                kind = "late_catalogued"
+                detail += (f"; {prior} pieces of it already catalogued before, node spread {spread_new:.1f} deg "
+                           f"like theirs ({spread_old:.1f} deg)")
+    parent_norad = None if parent is None else parent.norad
+    par_set = "none"
+    if parent is not None:
+        par_set = "pre_event" if parent.in_before else ("post_event" if not math.isinf(parent.score) else "none")
+    if kind == "fragmentation":
+        end = cloud.epoch.min().astype(UTC_DTYPE)
+        start: np.datetime64 | None = None
+        if parent is not None and parent.in_before:
+            start = before.epoch[before.norad_id == parent.norad][0].astype(UTC_DTYPE)
+        else:
+            launched = [f.launch_date for c in cands if (f := facts.get(c.norad)) is not None and f.launch_date]
+            if launched:
+                start = min(launched)
+            elif not known_before:
+                start = t_before
+        if start is not None and start < end:
+            window = (start, end)
+    return FragmentationEvent(
+        launch=launch,
+        parent_norad=parent_norad,
+        parent_name=None if parent is None else parent.name,
+        pieces=len(cloud),
+        new_norad_ids=np.asarray(cloud.norad_id, dtype=np.int64),
+        launch_known_before=known_before,
+        summary=summary,
+        kind=kind,
+        attribution=how,
+        attribution_detail=detail,
+        event_window=window,
+        parent_elements=par_set,
+        prior_pieces=prior,
+    )
 
 
 def _associate(
