@@ -158,8 +158,10 @@ def test_detects_cosmos_1408_cloud(full_catalogs: tuple[ElementTable, ElementTab
     # carries the designator 2020-082A in this file and is not of this launch).
     assert top.pieces == _plain_count(shared_data) == 1214
     assert top.summary.inclination_deg_median == pytest.approx(82.57, abs=0.1)
-    # New launches (names without DEB) are not reported as breakups.
-    assert "2022-002" not in {e.launch for e in events}
+    # New launches (names without DEB) are not reported as breakups, but as new launches.
+    assert "2022-002" not in {e.launch for e in events if e.kind == "fragmentation"}
+    assert "2022-002" in {e.launch for e in events if e.kind == "new_launch"}
+    assert top.kind == "fragmentation" and top.attribution == "debris_name"
 
 
 def test_gabbard_points_independent(early: ElementTable) -> None:

@@ -487,7 +487,11 @@ def detect_fragmentations(
         known_before = bool(np.any(pre_before == launch))
         # Unidentified objects (OBJECT A, TBA) join the debris where debris dominates an old
         # launch; on a new launch they are its payloads not yet named.
-        debris_part = deb | (unk & known_before & (deb.sum() > rest.sum()))
+        # Only unidentified pieces on an old launch: a breakup spreads their periods, a
+        # release from a carrier does not.
+        spread = bool(known_before and deb.sum() == rest.sum() == 0 and unk.sum() >= min_pieces
+                      and _along_track_spread_m_s(after.take(idx)) >= NEW_LAUNCH_BREAKUP_MIN_DV_M_S)
+        debris_part = deb | (unk & known_before & ((deb.sum() > rest.sum()) | spread))
         after_old = after.take(np.flatnonzero((pre_after == launch) & ~is_new))
         for is_debris, part in ((True, debris_part), (False, ~debris_part)):
             if part.sum() < min_pieces:
