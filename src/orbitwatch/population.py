@@ -8,7 +8,8 @@ a population of exactly ``N`` objects, composed in this fixed order:
    element set given, unchanged, in NORAD order.
 2. **Constellation shells modelled on public filings** (:data:`FILED_SHELLS`, sources in
    ``docs/population.md``): each shell a Walker-delta pattern (``planes`` equally spaced
-   in RAAN, ``per_plane`` equally spaced in argument of latitude, phasing factor 1), near
+   in RAAN, ``per_plane`` equally spaced in argument of latitude, the phasing factor that
+   keeps the shell's satellites farthest apart), near
    circular (e = 1e-4) at the filed altitude and inclination, all at the population epoch.
 3. **Debris clouds** from the NASA Standard Breakup Model
    (:func:`orbitwatch.detection.breakup_model.simulate_breakup`, Johnson et al. 2001):
@@ -73,6 +74,9 @@ class Shell:
     inclination_deg: float
     planes: int
     per_plane: int
+    #: Walker phasing factor F: the one of 0..planes-1 that maximises the smallest two-body
+    #: separation between satellites of the shell (searched on a 4,000-step grid per orbit)
+    phasing: int = 1
 
     @property
     def size(self) -> int:
@@ -82,35 +86,35 @@ class Shell:
 # The filed shells (docs/population.md gives each source and what was simplified).
 FILED_SHELLS: tuple[Shell, ...] = (
     # SpaceX Starlink Gen1, FCC 21-48 (modification granted 2021-04-27).
-    Shell("STARLINK-G1", "FCC 21-48", 550.0, 53.0, 72, 22),
-    Shell("STARLINK-G1", "FCC 21-48", 540.0, 53.2, 72, 22),
-    Shell("STARLINK-G1", "FCC 21-48", 570.0, 70.0, 36, 20),
-    Shell("STARLINK-G1", "FCC 21-48", 560.0, 97.6, 6, 58),
-    Shell("STARLINK-G1", "FCC 21-48", 560.0, 97.6, 4, 43),
+    Shell("STARLINK-G1", "FCC 21-48", 550.0, 53.0, 72, 22, 65),
+    Shell("STARLINK-G1", "FCC 21-48", 540.0, 53.2, 72, 22, 65),
+    Shell("STARLINK-G1", "FCC 21-48", 570.0, 70.0, 36, 20, 25),
+    Shell("STARLINK-G1", "FCC 21-48", 560.0, 97.6, 6, 58, 1),
+    Shell("STARLINK-G1", "FCC 21-48", 560.0, 97.6, 4, 43, 2),
     # SpaceX Starlink Gen2, FCC application SAT-AMD-20210818-00105 (29,988 satellites).
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 340.0, 53.0, 48, 110),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 345.0, 46.0, 48, 110),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 350.0, 38.0, 48, 110),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 360.0, 96.9, 30, 120),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 525.0, 53.0, 28, 120),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 530.0, 43.0, 28, 120),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 535.0, 33.0, 28, 120),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 604.0, 148.0, 12, 12),
-    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 614.0, 115.7, 18, 18),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 340.0, 53.0, 48, 110, 25),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 345.0, 46.0, 48, 110, 5),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 350.0, 38.0, 48, 110, 23),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 360.0, 96.9, 30, 120, 7),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 525.0, 53.0, 28, 120, 27),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 530.0, 43.0, 28, 120, 11),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 535.0, 33.0, 28, 120, 15),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 604.0, 148.0, 12, 12, 1),
+    Shell("STARLINK-G2", "SAT-AMD-20210818-00105", 614.0, 115.7, 18, 18, 1),
     # Amazon Kuiper, FCC 20-102 (authorisation 2020-07-30, 3,236 satellites).
-    Shell("KUIPER", "FCC 20-102", 630.0, 51.9, 34, 34),
-    Shell("KUIPER", "FCC 20-102", 610.0, 42.0, 36, 36),
-    Shell("KUIPER", "FCC 20-102", 590.0, 33.0, 28, 28),
+    Shell("KUIPER", "FCC 20-102", 630.0, 51.9, 34, 34, 7),
+    Shell("KUIPER", "FCC 20-102", 610.0, 42.0, 36, 36, 29),
+    Shell("KUIPER", "FCC 20-102", 590.0, 33.0, 28, 28, 17),
     # OneWeb phase 1, FCC 17-77 (grant 2017-06-23: 720 satellites, 18 planes at 1,200 km).
-    Shell("ONEWEB", "FCC 17-77", 1200.0, 87.9, 18, 40),
+    Shell("ONEWEB", "FCC 17-77", 1200.0, 87.9, 18, 40, 11),
     # China SatNet Guowang, ITU filings GW-A59 and GW-2 (12,992 satellites).
-    Shell("GUOWANG", "ITU GW-A59", 590.0, 85.0, 16, 30),
-    Shell("GUOWANG", "ITU GW-A59", 600.0, 50.0, 40, 50),
-    Shell("GUOWANG", "ITU GW-A59", 508.0, 55.0, 60, 60),
-    Shell("GUOWANG", "ITU GW-2", 1145.0, 30.0, 48, 36),
-    Shell("GUOWANG", "ITU GW-2", 1145.0, 40.0, 48, 36),
-    Shell("GUOWANG", "ITU GW-2", 1145.0, 50.0, 48, 36),
-    Shell("GUOWANG", "ITU GW-2", 1145.0, 60.0, 48, 36),
+    Shell("GUOWANG", "ITU GW-A59", 590.0, 85.0, 16, 30, 1),
+    Shell("GUOWANG", "ITU GW-A59", 600.0, 50.0, 40, 50, 29),
+    Shell("GUOWANG", "ITU GW-A59", 508.0, 55.0, 60, 60, 43),
+    Shell("GUOWANG", "ITU GW-2", 1145.0, 30.0, 48, 36, 39),
+    Shell("GUOWANG", "ITU GW-2", 1145.0, 40.0, 48, 36, 29),
+    Shell("GUOWANG", "ITU GW-2", 1145.0, 50.0, 48, 36, 45),
+    Shell("GUOWANG", "ITU GW-2", 1145.0, 60.0, 48, 36, 9),
 )
 
 OMM_CSV_COLUMNS = (
@@ -162,8 +166,8 @@ def shell_element_sets(shell: Shell, index: int, epoch: np.datetime64, first_nor
     for p in range(shell.planes):
         raan = 360.0 * p / shell.planes
         for s in range(shell.per_plane):
-            # Walker delta T/P/1: in-plane spacing plus a plane-to-plane phase of 360/T.
-            u = (360.0 * s / shell.per_plane + 360.0 * p / total) % 360.0
+            # Walker delta T/P/F: in-plane spacing plus a plane-to-plane phase of 360 F/T.
+            u = (360.0 * s / shell.per_plane + 360.0 * shell.phasing * p / total) % 360.0
             out.append(
                 ElementSet(
                     norad_id=first_norad + len(out),

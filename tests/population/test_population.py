@@ -137,3 +137,33 @@ def test_bad_requests_are_coded(tmp_path: Path) -> None:
     # a directory as output is refused before anything is written
     res = CliRunner().invoke(app, ["synth", "population", "--objects", "10", "--output", str(tmp_path)])
     assert res.exit_code == 3 and "INPUT_FILE" in res.stderr
+
+
+def test_shell_phasing_keeps_satellites_apart() -> None:
+    """Starlink Gen1's 4 x 43 polar shell: every pair stays > 50 km apart over an orbit (sgp4, brute force).
+
+    With phasing factor 1 the same shell puts two satellites on top of each other at the pole
+    crossings; the table's factor (2) is what the filing's spacing needs.
+    """
+    from sgp4.api import WGS72, SatrecArray
+
+    from orbitwatch.population import FILED_SHELLS, shell_element_sets
+
+    shell = FILED_SHELLS[4]
+    assert (shell.planes, shell.per_plane) == (4, 43)
+    t0 = np.datetime64("2025-04-15T00:00:00", "us")
+    sats = []
+    for es in shell_element_sets(shell, 4, t0, 1):
+        sat = Satrec()
+        sat.sgp4init(WGS72, "i", 1, 25672.5, 1e-5, 0.0, 0.0, es.eccentricity, math.radians(es.arg_perigee_deg),
+                     math.radians(es.inclination_deg), math.radians(es.mean_anomaly_deg),
+                     es.mean_motion_rev_per_day * 2 * math.pi / 1440.0, math.radians(es.raan_deg))
+        sats.append(sat)
+    fr = np.linspace(0.0, 96.0 / 1440.0, 1200)  # one orbit, 5 s steps
+    e, r, _ = SatrecArray(sats).sgp4(np.full(fr.shape, 2460780.5), fr)
+    assert (e == 0).all()
+    d_min = np.inf
+    for k in range(r.shape[0] - 1):
+        d = np.linalg.norm(r[k + 1 :] - r[k], axis=-1)
+        d_min = min(d_min, float(d.min()))
+    assert d_min > 50.0
