@@ -7,7 +7,8 @@ alone: the expected value is the single-file run, which cannot see the other epo
 Before the fix, the store runs used each object's newest (2025) set and propagated it
 back by ~1,000 days (the ISS at 51.6 N, -170.4 E, 477 km instead of 28.7 N, 60.5 E,
 420 km at 2022-07-15T00:00Z).  The screening run also leaves out the 2019-only objects
-(decayed by 2022) and the 2025-only ones, as the 2022 file alone does.  A ``--start`` far from every stored epoch is flagged on stderr.
+(decayed by 2022) and the 2025-only ones, as the 2022 file alone does.  A ``--start``
+far from every stored epoch is flagged on stderr.
 """
 
 from __future__ import annotations
