@@ -381,7 +381,7 @@ def _table(
         mean_motion_ddot_rev_per_day3=zeros.copy(),
         names=np.array(names, dtype=object).reshape(n),
         cospar_ids=np.array(cospar, dtype=object).reshape(n),
-        **el,
+        **el,  # type: ignore[arg-type]  # the float columns by name
     )
 
 

@@ -56,7 +56,7 @@ import numpy.typing as npt
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
-from orbitwatch.propagation import SGP4_ERROR_MESSAGES, sgp4_model
+from orbitwatch.propagation import SGP4_ERROR_MESSAGES, Sgp4Model, sgp4_model
 from orbitwatch.screening._parallel import default_workers, fork_map
 from orbitwatch.screening.candidates import cell_size_km, find_candidates
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S, Exclusions, split_co_moving
@@ -409,13 +409,13 @@ _PARALLEL_MIN_PAIRS = 4000
 _PARALLEL_MIN_SLOW_PAIRS = 8
 
 
-def _refine_job(sats: Sequence[Any], job: tuple[Any, ...]) -> dict[str, Any]:
+def _refine_job(sats: Sgp4Model, job: tuple[Any, ...]) -> dict[str, Any]:
     t0, ci, cj, tm, max_step_s = job
     return refine_sgp4(sats, t0, ci, cj, tm, max_step_s=max_step_s)
 
 
 def _refine(
-    sats: Sequence[Any], t0: np.datetime64, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
+    sats: Sgp4Model, t0: np.datetime64, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
     tm: npt.NDArray[np.float64], max_step_s: float, workers: int,
 ) -> dict[str, Any]:
     """:func:`.refine.refine_sgp4` of all starts, split over forked worker processes.
@@ -436,7 +436,7 @@ def _refine(
 
 
 def _slow_scan_job(
-    sats: Sequence[Any], job: tuple[np.datetime64, list[tuple[int, int, float, float]]],
+    sats: Sgp4Model, job: tuple[np.datetime64, list[tuple[int, int, float, float]]],
 ) -> tuple[list[int], list[int], list[float], int]:
     """Sign changes (- to +) of the SGP4 range rate sampled every 60 s, for pairs ``(i, j, a, b)``."""
     from orbitwatch.screening.sampling import sgp4_at
@@ -462,7 +462,7 @@ def _slow_scan_job(
 
 
 def _slow_pair_starts(
-    sats: Sequence[Any], knots: Any, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
+    sats: Sgp4Model, knots: Any, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
     t_c: npt.NDArray[np.float64], w: float, lo_s: float, hi_s: float, stats: dict[str, Any],
     workers: int = 1,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
