@@ -5,7 +5,7 @@ The bomb is generated here: one gzip member of 64 MiB of one character, written 
 to 2 GiB while the file holds about 2 MB.  Each case runs in a fresh interpreter that opens
 the file with :func:`orbitwatch.sources.files.open_lines`, reads it with
 :func:`orbitwatch.catalog.reader.read_element_sets` (lenient) and reports its peak RSS
-from ``resource.getrusage`` (``ru_maxrss``, KiB on Linux).  Before issue 18 the first
+from ``/proc/self/status`` (``VmHWM``, KiB; ``ru_maxrss`` would inherit the parent's).  Before issue 18 the first
 case grew one 2 GiB string (then a ``MemoryError``).  The JSON case (blanks between two
 records) uses 512 MiB: its path is the same per piece and it is the slower one to decode.
 The subprocess has a time limit only as a hang guard.
@@ -33,13 +33,16 @@ _ISS = (
 )
 
 _READER = r"""
-import json, resource, sys
+import json, sys
 from orbitwatch.catalog.reader import read_element_sets
 from orbitwatch.sources.files import open_lines
 rejects = []
 with open_lines(sys.argv[1]) as lines:
     got = [es.norad_id for es in read_element_sets(lines, source="bomb", lenient=True, rejects=rejects)]
-print(json.dumps({"maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "norad": got,
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (a large pytest
+# process) across exec, while VmHWM belongs to this process's own address space.
+hwm = [int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:")][0]
+print(json.dumps({"maxrss_kib": hwm, "norad": got,
                   "rejects": [(r.code, r.line, len(r.message)) for r in rejects]}))
 """
 
