@@ -456,7 +456,7 @@ def _rotate(s: float, c: float, d: float) -> tuple[float, float]:
 @numba.njit(cache=True, inline="always")
 def _fmod(x: float, y: float) -> float:
     """C's exact ``fmod`` (the reference's angle reduction; ``numba.cuda`` has ``math.fmod``)."""
-    return np.fmod(x, y)  # type: ignore[no-any-return]
+    return np.fmod(x, y)
 
 
 # ---------------------------------------------------------------------------------------

@@ -249,7 +249,8 @@ class Sgp4Model:
     def take(self, index: npt.ArrayLike | slice) -> Sgp4Model:
         """The model of a subset of the objects (index array or slice), in that order."""
         if self.consts is not None:
-            return Sgp4Model(self.backend, np.ascontiguousarray(self.consts[:, index]), None)
+            cols = index if isinstance(index, slice) else np.asarray(index, dtype=np.intp)
+            return Sgp4Model(self.backend, np.ascontiguousarray(self.consts[:, cols]), None)
         recs = self.records or ()
         idx = range(len(recs))[index] if isinstance(index, slice) else np.asarray(index).tolist()
         return Sgp4Model(self.backend, None, tuple(recs[i] for i in idx))
