@@ -4,12 +4,16 @@
   Report #3", AIAA 2006-6753, sec. on coordinate systems and Appendix C: TEME -> PEF
   by GMST (IAU 1982, from UT1), PEF -> ITRF by the polar-motion matrix W; velocity with
   the Earth-rotation term (rate corrected by LOD).
-* TEME -> EME2000 follows the IAU-76/FK5 reduction of Vallado, *Fundamentals of
-  Astrodynamics and Applications*, 4th ed. (2013), sec. 3.7 (TEME -> TOD by the
-  equation of the equinoxes, IAU-80 nutation, IAU-76 precession); EME2000 -> GCRS
-  applies the frame bias of the IERS Conventions (2010), sec. 5.5.4.  CCSDS names these
-  frames ``TEME``, ``ITRF`` (here the IERS realisation tied to the installed EOP
-  series), ``EME2000`` and ``GCRF`` (SANA reference-frame registry, CCSDS 502.0-B-3).
+* TEME -> GCRS / EME2000 are exact to the IAU 2006/2000A precession-nutation, by ERFA
+  (``pyerfa``, the IAU SOFA library): TEME is tied to the Earth by GMST82 (Vallado et
+  al. 2006), the terrestrial intermediate frame to the GCRS by the Earth rotation angle
+  and the CIP X, Y, s of the IERS Conventions (2010), ch. 5; EME2000 is the GCRS rotated
+  by the IAU 2006 frame bias.  Checked against Vallado (2013) Example 3-14, Skyfield
+  (0.3 mm in LEO over a day) and ERFA's equinox-based route (``tests/frames/test_gcrs.py``).
+  The older IAU-76/FK5 reduction (Vallado 2013, sec. 3.7) is kept as
+  ``teme_to_eme2000_iau76`` for comparison with FK5 examples.  CCSDS names these frames
+  ``TEME``, ``ITRF`` (here the IERS realisation tied to the installed EOP series),
+  ``EME2000`` and ``GCRF`` (SANA reference-frame registry, CCSDS 502.0-B-3).
 * Geodetic latitude/longitude/altitude on WGS-84 (NIMA TR8350.2) by the closed form of
   Vermeille (2002).
 * RIC follows Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 3.3
@@ -24,8 +28,10 @@ functions take arrays and return arrays; shapes are in the docstrings.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import erfa
 import numpy as np
 import numpy.typing as npt
 
@@ -37,12 +43,14 @@ from orbitwatch.constants import (
     WGS84_A_KM,
     WGS84_E2,
 )
-from orbitwatch.eop import EarthOrientation, earth_orientation, tt_jd, ut1_jd
+from orbitwatch.eop import EarthOrientation, EOPRangeWarning, earth_orientation, tt_jd, ut1_jd, ut1_minus_utc_s
 from orbitwatch.errors import InputError
 from orbitwatch.times import UTC_DTYPE, jd_utc
 
 __all__ = [
+    "eme2000_to_teme",
     "frame_bias_matrix",
+    "gcrs_to_teme",
     "geodetic_to_itrf",
     "gmst82_rad",
     "itrf_to_geodetic",
@@ -52,8 +60,11 @@ __all__ = [
     "precession76_matrix",
     "ric_basis",
     "teme_to_eme2000",
+    "teme_to_eme2000_iau76",
+    "teme_to_eme2000_iau76_matrix",
     "teme_to_eme2000_matrix",
     "teme_to_gcrs",
+    "teme_to_gcrs_matrix",
     "teme_to_geodetic",
     "teme_to_itrf",
     "to_ric",
@@ -320,15 +331,12 @@ _NUT80 = np.array([
     [2, -1, 0, 2, 2, -3, 0, 0, 0],
 ], dtype=np.float64)
 
-# IERS Conventions (2010), sec. 5.5.4, eq. (5.21)-(5.22): frame bias GCRS -> mean J2000.
-_XI0_RAD = -0.0166170 * ARCSEC
-_ETA0_RAD = -0.0068192 * ARCSEC
-_DA0_RAD = -0.0146 * ARCSEC
-
-
 def frame_bias_matrix() -> FloatArray:
-    """B with ``r_EME2000 = B r_GCRS`` (IERS Conventions 2010, eq. 5.22): R1(-eta0) R2(xi0) R3(da0)."""
-    return _rot1(-_ETA0_RAD) @ _rot2(_XI0_RAD) @ _rot3(_DA0_RAD)
+    """B with ``r_EME2000 = B r_GCRS``: the IAU 2006 frame bias (``erfa.bp06`` at J2000.0;
+    IERS Conventions 2010, sec. 5.5.4, eq. 5.21-5.22, xi0 = -16.617 mas, eta0 = -6.8192 mas,
+    da0 = -14.6 mas).  Time independent."""
+    rb, _, _ = erfa.bp06(2451545.0, 0.0)
+    return np.asarray(rb, dtype=np.float64)
 
 
 def _tt_centuries(t: npt.NDArray[np.datetime64]) -> Any:
@@ -370,17 +378,19 @@ def precession76_matrix(tt_centuries: Any) -> FloatArray:
     return _rot3(-z) @ _rot2(theta) @ _rot3(-zeta)
 
 
-def teme_to_eme2000_matrix(
+def teme_to_eme2000_iau76_matrix(
     t_utc: Any, *, ddpsi_rad: Any = 0.0, ddeps_rad: Any = 0.0
 ) -> FloatArray:
-    """M with ``r_EME2000 = M r_TEME``, ``(*t.shape, 3, 3)``.
+    """M with ``r_J2000(FK5) = M r_TEME``, ``(*t.shape, 3, 3)``: the IAU-76/FK5 reduction.
 
     TEME -> TOD by the equation of the equinoxes (IAU-80 nutation in longitude times
     cos(mean obliquity) plus the post-1997 kinematic terms, Vallado 2013 eq. 3-79, so
     that TEME -> PEF by GMST and TOD -> PEF by GAST agree), TOD -> MOD by IAU-80
     nutation, MOD -> mean equator and equinox of J2000 by IAU-76 precession.
-    ``ddpsi_rad`` / ``ddeps_rad`` are the IERS celestial-pole corrections to IAU-80
-    (zero by default: the shipped IERS files give them only w.r.t. IAU 2000A).
+    ``ddpsi_rad`` / ``ddeps_rad`` are the IERS celestial-pole corrections to IAU-80.
+    Kept for comparison with Vallado's FK5 examples; :func:`teme_to_eme2000_matrix` is
+    the exact (IAU 2006/2000A) transform, which this one misses by 0.03"-0.05" in the
+    2020s without the corrections.
     """
     t = _times(t_utc)
     tc = _tt_centuries(t)
@@ -396,7 +406,7 @@ def teme_to_eme2000_matrix(
     return _transpose(prec) @ _transpose(nut) @ _rot3(-eqe)
 
 
-def teme_to_eme2000(
+def teme_to_eme2000_iau76(
     r_teme_km: npt.ArrayLike,
     v_teme_km_s: npt.ArrayLike,
     t_utc: Any,
@@ -404,29 +414,146 @@ def teme_to_eme2000(
     ddpsi_rad: Any = 0.0,
     ddeps_rad: Any = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
-    """TEME -> EME2000 (mean equator and equinox of J2000, IAU-76/FK5), shapes as
-    :func:`teme_to_itrf`.  With the IERS corrections ``ddpsi``/``ddeps`` this is what
-    Vallado (2013, sec. 3.7.3) calls GCRF.  The velocity is rotated with the same
-    matrix (the precession-nutation rate, < 1e-11 rad/s, is neglected)."""
+    """TEME -> J2000 by the IAU-76/FK5 reduction (:func:`teme_to_eme2000_iau76_matrix`),
+    shapes as :func:`teme_to_itrf`.  With the IERS corrections ``ddpsi``/``ddeps`` this is
+    what Vallado (2013, sec. 3.7.3) calls GCRF."""
     t = _times(t_utc)
     r = _check_state(r_teme_km, "r_teme_km", t.shape)
     v = _check_state(v_teme_km_s, "v_teme_km_s", t.shape)
-    m = teme_to_eme2000_matrix(t, ddpsi_rad=ddpsi_rad, ddeps_rad=ddeps_rad)
+    m = teme_to_eme2000_iau76_matrix(t, ddpsi_rad=ddpsi_rad, ddeps_rad=ddeps_rad)
     return _apply(m, r), _apply(m, v)
 
 
-def teme_to_gcrs(
-    r_teme_km: npt.ArrayLike, v_teme_km_s: npt.ArrayLike, t_utc: Any
-) -> tuple[FloatArray, FloatArray]:
-    """TEME -> GCRS: :func:`teme_to_eme2000` followed by the IERS 2010 frame bias B^T.
+# ---------------------------------------------------------------------------
+# TEME -> GCRS / EME2000, exact: IAU 2006/2000A by ERFA (the IAU SOFA library).
+# ---------------------------------------------------------------------------
 
-    Shapes as :func:`teme_to_itrf`.  Accuracy is bounded by IAU-76/80 without the
-    celestial-pole corrections: about 0.05"-0.1" in the 2020s (a few metres in LEO).
+
+def _ut1_minus_utc_quiet(t: npt.NDArray[np.datetime64]) -> Any:
+    # The TEME -> GCRS rotation depends on UT1 only through GMST82 - ERA, which drifts
+    # by 7e-12 rad per second of UT1 error: outside the tables the nearest value is
+    # more than good enough, so no EOPRangeWarning here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EOPRangeWarning)
+        return ut1_minus_utc_s(t)
+
+
+def teme_to_gcrs_matrix(
+    t_utc: Any,
+    *,
+    eop: EarthOrientation | None = None,
+    dx_rad: Any = 0.0,
+    dy_rad: Any = 0.0,
+) -> FloatArray:
+    """M with ``r_GCRS = M r_TEME``, ``(*t.shape, 3, 3)``, IAU 2006/2000A (ERFA).
+
+    TEME is tied to the Earth by GMST82 (Vallado et al. 2006, App. C: ``r_PEF =
+    ROT3(GMST82) r_TEME``); PEF is the terrestrial intermediate frame of the IERS
+    Conventions (2010, ch. 5) up to the TIO locator s' (< 1 micro-arcsecond this
+    century).  Hence ``r_GCRS = Q R3(-ERA) R3(GMST82) r_TEME`` with the Earth rotation
+    angle ``ERA`` (``erfa.era00``, UT1) and the celestial-to-intermediate matrix
+    ``Q^T = erfa.c2ixys(X, Y, s)`` from the CIP coordinates of IAU 2006/2000A
+    (``erfa.xy06``, TT) plus the IERS celestial-pole offsets ``dx_rad``/``dy_rad``
+    (zero by default, as in Skyfield and astropy; IERS Bulletin A gives them, a few
+    tenths of a milliarcsecond, i.e. <= 1 cm in LEO) and ``s`` (``erfa.s06``).
+    Polar motion cancels out of TEME -> GCRS.  UT1 comes from ``eop`` or the installed
+    tables; an error of one second in UT1 moves the result by 7e-12 rad only.
     """
+    t = _times(t_utc)
+    dut = _ut1_minus_utc_quiet(t) if eop is None else np.asarray(eop.ut1_minus_utc_s, dtype=np.float64)
+    jd_u, fr_u = ut1_jd(t, dut)
+    jd_t, fr_t = tt_jd(t)
+    theta = gmst82_rad(jd_u, fr_u) - erfa.era00(jd_u, fr_u)
+    x, y = erfa.xy06(jd_t, fr_t)
+    x = x + dx_rad
+    y = y + dy_rad
+    c2i = erfa.c2ixys(x, y, erfa.s06(jd_t, fr_t, x, y))  # r_CIRS = c2i r_GCRS
+    return np.asarray(_transpose(c2i) @ _rot3(theta), dtype=np.float64)
+
+
+def teme_to_eme2000_matrix(
+    t_utc: Any,
+    *,
+    eop: EarthOrientation | None = None,
+    dx_rad: Any = 0.0,
+    dy_rad: Any = 0.0,
+) -> FloatArray:
+    """M with ``r_EME2000 = M r_TEME``: :func:`frame_bias_matrix` times
+    :func:`teme_to_gcrs_matrix` (EME2000 = mean equator and equinox of J2000.0, the
+    GCRS rotated by the IAU 2006 frame bias; the frame CCSDS CDMs and OEMs name
+    ``EME2000``).  Arguments and shape as :func:`teme_to_gcrs_matrix`."""
+    out: FloatArray = frame_bias_matrix() @ teme_to_gcrs_matrix(t_utc, eop=eop, dx_rad=dx_rad, dy_rad=dy_rad)
+    return out
+
+
+def teme_to_gcrs(
+    r_teme_km: npt.ArrayLike,
+    v_teme_km_s: npt.ArrayLike,
+    t_utc: Any,
+    *,
+    eop: EarthOrientation | None = None,
+    dx_rad: Any = 0.0,
+    dy_rad: Any = 0.0,
+) -> tuple[FloatArray, FloatArray]:
+    """TEME -> GCRS (IAU 2006/2000A, :func:`teme_to_gcrs_matrix`), shapes as
+    :func:`teme_to_itrf`.  The velocity is rotated with the same matrix (the rotation
+    rate of TEME against the GCRS is below 1e-11 rad/s, i.e. < 1e-7 km/s at GEO)."""
     t = _times(t_utc)
     r = _check_state(r_teme_km, "r_teme_km", t.shape)
     v = _check_state(v_teme_km_s, "v_teme_km_s", t.shape)
-    m = _transpose(frame_bias_matrix()) @ teme_to_eme2000_matrix(t)
+    m = teme_to_gcrs_matrix(t, eop=eop, dx_rad=dx_rad, dy_rad=dy_rad)
+    return _apply(m, r), _apply(m, v)
+
+
+def teme_to_eme2000(
+    r_teme_km: npt.ArrayLike,
+    v_teme_km_s: npt.ArrayLike,
+    t_utc: Any,
+    *,
+    eop: EarthOrientation | None = None,
+    dx_rad: Any = 0.0,
+    dy_rad: Any = 0.0,
+) -> tuple[FloatArray, FloatArray]:
+    """TEME -> EME2000 (IAU 2006/2000A plus the frame bias, :func:`teme_to_eme2000_matrix`),
+    shapes as :func:`teme_to_itrf`; velocity as in :func:`teme_to_gcrs`."""
+    t = _times(t_utc)
+    r = _check_state(r_teme_km, "r_teme_km", t.shape)
+    v = _check_state(v_teme_km_s, "v_teme_km_s", t.shape)
+    m = teme_to_eme2000_matrix(t, eop=eop, dx_rad=dx_rad, dy_rad=dy_rad)
+    return _apply(m, r), _apply(m, v)
+
+
+def gcrs_to_teme(
+    r_gcrs_km: npt.ArrayLike,
+    v_gcrs_km_s: npt.ArrayLike,
+    t_utc: Any,
+    *,
+    eop: EarthOrientation | None = None,
+    dx_rad: Any = 0.0,
+    dy_rad: Any = 0.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Inverse of :func:`teme_to_gcrs` (same shapes)."""
+    t = _times(t_utc)
+    r = _check_state(r_gcrs_km, "r_gcrs_km", t.shape)
+    v = _check_state(v_gcrs_km_s, "v_gcrs_km_s", t.shape)
+    m = _transpose(teme_to_gcrs_matrix(t, eop=eop, dx_rad=dx_rad, dy_rad=dy_rad))
+    return _apply(m, r), _apply(m, v)
+
+
+def eme2000_to_teme(
+    r_eme2000_km: npt.ArrayLike,
+    v_eme2000_km_s: npt.ArrayLike,
+    t_utc: Any,
+    *,
+    eop: EarthOrientation | None = None,
+    dx_rad: Any = 0.0,
+    dy_rad: Any = 0.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Inverse of :func:`teme_to_eme2000` (same shapes)."""
+    t = _times(t_utc)
+    r = _check_state(r_eme2000_km, "r_eme2000_km", t.shape)
+    v = _check_state(v_eme2000_km_s, "v_eme2000_km_s", t.shape)
+    m = _transpose(teme_to_eme2000_matrix(t, eop=eop, dx_rad=dx_rad, dy_rad=dy_rad))
     return _apply(m, r), _apply(m, v)
 
 

@@ -3,7 +3,8 @@
 Reference case: Iridium 33 / Cosmos 2251 (2009-02-10), screened from the last
 pre-event TLEs (``fragmentation/parent-objects-pre-event.tle``).  The expected values
 come from independent computations written here: the TCA states from the ``sgp4``
-package directly, the Pc as a scipy double integral of the bivariate normal over the
+package directly, rotated to EME2000 by Skyfield (its TEME rotation and its
+ICRS-to-J2000 frame bias: the exact frame, 1 cm), the Pc as a scipy double integral of the bivariate normal over the
 hard-body disk in the encounter plane (Foster 1992's definition), built from the same
 covariances with a separately written projection.
 """
@@ -18,7 +19,6 @@ from scipy import integrate
 from sgp4.api import Satrec
 
 from orbitwatch.errors import InputError
-from orbitwatch.frames import teme_to_eme2000
 from orbitwatch.risk.conjunctions import conjunction_risk
 from orbitwatch.screening import screen
 from orbitwatch.sources.files import read_catalog_files
@@ -45,8 +45,16 @@ def _independent_state(lines: list[str], norad: int, t: np.datetime64) -> np.nda
     jd, fr = jd_utc(t)
     e, r, v = sat.sgp4(float(jd), float(fr))
     assert e == 0
-    r_eme, v_eme = teme_to_eme2000(np.array([r]), np.array([v]), np.array([t]))
-    return np.concatenate([r_eme[0], v_eme[0]])
+    from skyfield.api import load
+    from skyfield.framelib import ICRS_to_J2000
+    from skyfield.sgp4lib import TEME
+
+    stamp = str(t)
+    ts = load.timescale(builtin=True)
+    tt = ts.utc(int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10]), int(stamp[11:13]), int(stamp[14:16]),
+                float(stamp[17:]))
+    m = ICRS_to_J2000 @ TEME.rotation_at(tt).T  # r_EME2000 = m r_TEME
+    return np.concatenate([m @ np.array(r), m @ np.array(v)])
 
 
 def _foster_by_quadrature(s1: np.ndarray, c1: np.ndarray, s2: np.ndarray, c2: np.ndarray, hbr_km: float) -> float:
@@ -73,10 +81,11 @@ def test_iridium_cosmos_pc_matches_an_independent_integral(collision: tuple) -> 
     table, c, lines = collision
     risk = conjunction_risk(table, [c.norad_1], [c.norad_2], [c.tca], method="foster")
     assert risk.sgp4_error.tolist() == [0]
-    # States at TCA: the sgp4 package directly, same frame transform; 1 mm.
+    # States at TCA: the sgp4 package directly, Skyfield's rotation to EME2000; 1 cm.
     for k, norad in enumerate((c.norad_1, c.norad_2)):
         expected = _independent_state(lines, norad, c.tca)
-        np.testing.assert_allclose(risk.states_km[0, k, :3], expected[:3], atol=1e-6)
+        assert np.linalg.norm(risk.states_km[0, k, :3] - expected[:3]) < 1e-5
+        assert np.linalg.norm(risk.states_km[0, k, 3:] - expected[3:]) < 1e-8
     # The Pc module and the screener see the same encounter: miss distance within 1 m.
     assert risk.pc.miss_distance_km[0] == pytest.approx(c.miss_distance_km, abs=1e-3)
     # Both payloads: 5 m + 5 m by default (risk/hbr.py DEFAULT_HBR_M).
