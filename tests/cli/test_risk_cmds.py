@@ -116,6 +116,9 @@ def test_pc_defaulted_hbr_is_shown_with_its_source(shared_data: Path, tmp_path: 
     assert rec["hbr_detail"] == "PAYLOAD 5 m + PAYLOAD 5 m"
     table = runner.invoke(app, ["pc", str(path)])
     assert "10 default" in table.stdout
+    # the message's own Pc (COLLISION_PROBABILITY = 0.004450713 in the CSpOC file) beside ours
+    assert "4.4507e-03" in table.stdout and "CDM Pc" in table.stdout
+    assert "HBR 'default'" in table.stderr and "--hbr-m" in table.stderr
     given = json.loads(runner.invoke(app, ["pc", str(shared_data / HST), "--json"]).stdout)[0]
     assert given["hbr_source"] == "cdm" and given["hbr_defaulted"] is False
     forced = json.loads(runner.invoke(app, ["pc", str(path), "--json", "--hbr-m", "7"]).stdout)[0]

@@ -45,7 +45,7 @@ from orbitwatch.access.exposure import exposure
 from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, PassTable, find_passes
 from orbitwatch.access.sites import Site, load_sites, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
-from orbitwatch.cli._app import app, console, handle_errors, print_json
+from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, JsonOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.times import format_utc, parse_utc
@@ -214,7 +214,7 @@ def passes_cmd(
         table.add_column(col, justify="right" if col not in ("site",) else "left")
     for r in records:
         rise = r["rise_utc"][5:19].replace("T", " ") + ("<" if r["rise_clipped"] else "")
-        table.add_row(str(r["norad"]), r["site"], rise,
+        table.add_row(str(r["norad"]), safe_text(r["site"]), rise,
                       r["culmination_utc"][11:19], r["set_utc"][11:19] + (">" if r["set_clipped"] else ""),
                       _f(r["max_elevation_deg"]), _f(r["rise_azimuth_deg"], 0), _f(r["set_azimuth_deg"], 0),
                       "" if r["sunlit_fraction"] is None else f"{100 * r['sunlit_fraction']:.0f}%")
@@ -376,18 +376,20 @@ def _dazzle(sites: Path, t0: np.datetime64, t1: np.datetime64, norad: list[int] 
                     "min_elevation_deg": min_el_deg, "day_sun_elevation_deg": rep.day_sun_elevation_deg,
                     "selection": info, "windows": rep.window_records(), "summary": rep.summary_records()})
         return
-    console.print(f"UCS selection: {info['selected']} ISR satellites (users {isr_users}), "
-                  f"{info['with_element_sets']} with element sets", markup=False, highlight=False)
+    console.print(safe_text(f"UCS selection: {info['selected']} ISR satellites (users {isr_users}), "
+                            f"{info['with_element_sets']} with element sets"), highlight=False)
     table_out = Table(title=f"dazzling windows: {len(rep.windows)} over {len(site_list)} sites, "
                             f"{format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
     for col in ("satellite", "class", "site", "start (UTC)", "dur s", "min off-nadir", "FoR", "el", "range km",
                 "sun el", "flags"):
         table_out.add_column(col, justify="left" if col in ("satellite", "class", "site", "flags") else "right")
     for r in rep.window_records()[:200]:
-        table_out.add_row(f"{r['name'][:22]} ({r['norad']})", r["sensor_class"], r["site"],
+        table_out.add_row(safe_text(f"{r['name'][:22]} ({r['norad']})"), safe_text(r["sensor_class"]),
+                          safe_text(r["site"]),
                           r["start_utc"][5:19].replace("T", " "), _f(r["duration_s"], 0),
                           _f(r["off_nadir_min_deg"], 2), _f(r["field_of_regard_deg"], 0), _f(r["elevation_deg"]),
-                          _f(r["slant_range_km"], 0), _f(r["site_sun_elevation_deg"]), ",".join(r["flags"]))
+                          _f(r["slant_range_km"], 0), _f(r["site_sun_elevation_deg"]),
+                          safe_text(",".join(r["flags"])))
     console.print(table_out)
 
 
@@ -477,6 +479,7 @@ def contacts_cmd(
         table.add_column(col, justify="left" if col in ("stations lost", "satellites losing contact") else "right")
     worst = sorted(res.scenarios, key=lambda o: (-len(o.satellites_losing_contact), -o.capacity_loss_s))
     for o in worst[:_MAX_ROWS]:
-        table.add_row(", ".join(o.stations), f"{o.capacity_s / 3600:.2f}", f"{o.capacity_loss_s / 60:.1f}",
-                      ", ".join(_label(n, names) for n in o.satellites_losing_contact) or "-")
+        table.add_row(safe_text(", ".join(o.stations)), f"{o.capacity_s / 3600:.2f}",
+                      f"{o.capacity_loss_s / 60:.1f}",
+                      safe_text(", ".join(_label(n, names) for n in o.satellites_losing_contact) or "-"))
     console.print(table)

@@ -34,7 +34,7 @@ import typer
 from rich.table import Table
 
 from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
-from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json
+from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     CO_MOVING_HELP,
     CatalogOption,
@@ -60,8 +60,8 @@ def _read_files(paths: list[Path], *, strict: bool, as_of: np.datetime64 | None 
     table, rejects = read_catalog_files(paths, lenient=not strict, as_of=as_of)
     if rejects:
         err_console.print(
-            f"[yellow]note[/] skipped {len(rejects)} bad record(s) in {', '.join(map(str, paths))} "
-            f"(first: {rejects[0].code} line {rejects[0].line})",
+            f"[yellow]note[/] skipped {len(rejects)} bad record(s) in {safe_text(', '.join(map(str, paths)))} "
+            f"(first: {safe_text(rejects[0].code)} line {rejects[0].line})",
             highlight=False,
         )
     return table
@@ -90,7 +90,7 @@ def _satcat_facts(path: Path | None, db: Path | None) -> dict[int, Any]:
             facts = {r.norad_id: ObjectFacts.from_satcat(r)
                      for r in iter_satcat(lines, source=str(path), lenient=True, rejects=rejects)}
         if rejects:
-            err_console.print(f"[yellow]note[/] skipped {len(rejects)} bad SATCAT record(s) in {path}",
+            err_console.print(f"[yellow]note[/] skipped {len(rejects)} bad SATCAT record(s) in {safe_text(path)}",
                               highlight=False)
         return facts
     if db is None:
@@ -193,16 +193,16 @@ def detect(
         table.add_column(col)
     for e in events[:top]:
         s = e.summary
-        table.add_row(
-            e.launch, e.kind, str(e.parent_norad or "-"), e.parent_name or "-", e.attribution, f"{e.pieces:,}",
+        table.add_row(*(safe_text(c) for c in (
+            e.launch, e.kind, e.parent_norad or "-", e.parent_name or "-", e.attribution, f"{e.pieces:,}",
             f"{s.inclination_deg_median:.2f}",
             f"{s.perigee_km_range[0]:.0f}..{s.apogee_km_range[1]:.0f}",
-            str(format_utc(s.median_epoch, digits=0)),
-        )
+            format_utc(s.median_epoch, digits=0),
+        )))
     console.print(table)
     if len(events) > top:
         console.print(f"... and {len(events) - top} more (all with --json)")
-    console.print(", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
+    console.print(safe_text(", ".join(f"{v} {k}" for k, v in counts.items())), highlight=False)
 
 
 # ----------------------------------------------------------------------------- reconstruct
@@ -286,11 +286,11 @@ def reconstruct(
         if as_json:
             print_json(d)
             return
-        t = Table(title=f"breakup epoch from nodal drift, launch {designator}", show_header=False)
+        t = Table(title=f"breakup epoch from nodal drift, launch {safe_text(designator)}", show_header=False)
         t.add_column("what")
         t.add_column("value")
         for k, v in d.items():
-            t.add_row(k, str(v))
+            t.add_row(safe_text(k), safe_text(v))
         console.print(t)
         return
     par: ElementSet | None = None
@@ -325,7 +325,7 @@ def reconstruct(
         return
     d = rec.to_dict()
     dv = d["delta_v_m_s"]
-    t = Table(title=f"breakup reconstruction, launch {designator}", show_header=False)
+    t = Table(title=f"breakup reconstruction, launch {safe_text(designator)}", show_header=False)
     t.add_column("what")
     t.add_column("value")
     for label, value in (
@@ -339,7 +339,7 @@ def reconstruct(
         ("revolution margin", f"{d['revolution_margin']}" + (" (AMBIGUOUS: the epoch may be off by whole orbits)"
                                                                if rec.revolution_ambiguous else "")),
     ):
-        t.add_row(label, value)
+        t.add_row(label, safe_text(value))
     console.print(t)
 
 
@@ -423,7 +423,7 @@ def simulate(
     t.add_column("what")
     t.add_column("value")
     for k, v in summary.items():
-        t.add_row(k, str(v))
+        t.add_row(k, safe_text(v))
     console.print(t)
 
 
@@ -468,15 +468,15 @@ def gabbard(
     if as_json:
         print_json({"designator": designator, "plot": str(plot), "catalogs": summaries})
         return
-    t = Table(title=f"launch {designator}")
+    t = Table(title=f"launch {safe_text(designator)}")
     for col in ("catalog", "objects", "incl median (deg)", "RAAN std (deg)", "perigee..apogee (km)"):
         t.add_column(col)
     for row in summaries:
-        t.add_row(Path(str(row["catalog"])).name, str(row["pieces"]), f"{row['inclination_deg_median']:.2f}",
+        t.add_row(safe_text(Path(str(row["catalog"])).name), str(row["pieces"]), f"{row['inclination_deg_median']:.2f}",
                   f"{row['raan_deg_circular_std']:.1f}",
                   f"{row['perigee_km_range'][0]:.0f}..{row['apogee_km_range'][1]:.0f}")
     console.print(t)
-    console.print(f"wrote {plot}")
+    console.print(f"wrote {safe_text(plot)}", highlight=False)
 
 
 # ----------------------------------------------------------------------------- risk
@@ -528,7 +528,7 @@ def risk(
         t.add_column(col)
     for a in res.assets:
         d = a.to_dict()
-        t.add_row(str(a.norad), a.name or "-", str(a.background_conjunctions), str(a.cloud_conjunctions),
+        t.add_row(str(a.norad), safe_text(a.name or "-"), str(a.background_conjunctions), str(a.cloud_conjunctions),
                   f"{d['background_per_day']} / {d['cloud_per_day']}",
                   "inf" if d["increase_factor"] is None else f"x{d['increase_factor']}")
     console.print(t)

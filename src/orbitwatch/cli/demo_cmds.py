@@ -57,7 +57,7 @@ def _ingest_demo_catalog(store: Store, *, offline: bool, now: np.datetime64) -> 
                 store.ingest([(fetched.url, iter(fetched.text.splitlines()))], now=now, progress=progress)
             return f"live CelesTrak 'active' group ({fetched.url})"
         except SourceError as exc:
-            err_console.print(f"[yellow]live source unavailable[/]: {exc.message}")
+            err_console.print(f"[yellow]live source unavailable[/]: {safe_text(exc.message)}", highlight=False)
     env = os.environ.get("ORBITWATCH_DEMO_CATALOG")
     if env:
         paths = [p for p in env.split(os.pathsep) if p]
@@ -94,13 +94,13 @@ def demo(
     console.rule("[bold]orbitwatch demo")
     with Store.open(path) as store:
         label = _ingest_demo_catalog(store, offline=offline, now=now)
-        console.print(f"catalog: {label}\nstore:   {path}")
+        console.print(f"catalog: {safe_text(label)}\nstore:   {safe_text(path)}", highlight=False)
         stats = store.stats()
         table = Table(title="Catalog statistics")
         table.add_column("object type")
         table.add_column("objects", justify="right")
         for kind, count in sorted(stats["by_type"].items(), key=lambda kv: -kv[1]):
-            table.add_row(kind, f"{count:,}")
+            table.add_row(safe_text(kind), f"{count:,}")
         table.add_row("[bold]all", f"[bold]{stats['objects']:,}")
         console.print(table)
         console.print(f"element sets: {stats['element_sets']:,}; epochs {stats['epoch_min_utc']} .. "
@@ -119,9 +119,9 @@ def demo(
     one = latest.take(np.array([i]))
     geo = ephemeris_in_frame(one, np.array([at]), "geodetic")
     assert geo.latitude_deg is not None and geo.longitude_deg is not None and geo.altitude_km is not None
-    name = one.names[0] or f"NORAD {int(one.norad_id[0])}"
+    name = safe_text(one.names[0] or f"NORAD {int(one.norad_id[0])}")
     if geo.err[0, 0]:
-        console.print(f"{name}: SGP4 error code {int(geo.err[0, 0])} at {format_utc(at, digits=0)}")
+        console.print(f"{name}: SGP4 error code {int(geo.err[0, 0])} at {format_utc(at, digits=0)}", highlight=False)
     else:
         console.print(
             f"[bold]{name}[/] (NORAD {int(one.norad_id[0])}) at {format_utc(at, digits=0)}: "

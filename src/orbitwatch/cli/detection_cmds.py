@@ -32,7 +32,7 @@ import typer
 from rich.table import Table
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json
+from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, progress_bar
 from orbitwatch.detection import elements as el
 from orbitwatch.detection.maneuvers import ManeuverReport, detect_maneuvers, sort_history
@@ -94,7 +94,8 @@ def load_owners(db: Path | None, catalogs: Sequence[Path] | None, norads: Sequen
 
 
 def _with_owner(name: str | None, owner: str | None) -> str:
-    return f"{name or ''} ({owner})" if owner else (name or "")
+    """``NAME (OWNER)`` made safe for the terminal (:func:`safe_text`)."""
+    return safe_text(f"{name or ''} ({owner})" if owner else (name or ""))
 
 
 # --------------------------------------------------------------------------- maneuvers
@@ -126,14 +127,15 @@ def maneuvers_cmd(
         table.add_column(col, justify="right" if col in ("NORAD", "± h", "Δv m/s", "conf.") else "left")
     for e in report.events:
         table.add_row(str(e.norad_id), _with_owner(e.name, owners[e.norad_id]), e.epoch_utc,
-                      f"{e.epoch_uncertainty_s / 3600:.1f}", e.kind,
+                      f"{e.epoch_uncertainty_s / 3600:.1f}", safe_text(e.kind),
                       f"{e.delta_v_m_s:.3f}", f"{e.confidence:.2f}")
     console.print(table)
     noise = Table(title="noise model per regime (median over objects of 1.4826·MAD)")
     for col in ("regime", "objects", "σ a m", "σ i deg", "σ node deg", "σ e", "σ R/I/C km", "median gap h"):
         noise.add_column(col)
     for reg, row in report.noise_by_regime().items():
-        noise.add_row(reg, str(int(row["objects"])), f"{row['sigma_a_km'] * 1000:.1f}", f"{row['sigma_i_deg']:.5f}",
+        noise.add_row(safe_text(reg), str(int(row["objects"])), f"{row['sigma_a_km'] * 1000:.1f}",
+                      f"{row['sigma_i_deg']:.5f}",
                       f"{row['sigma_node_deg']:.4f}", f"{max(row['sigma_ex'], row['sigma_ey']):.1e}",
                       f"{row['sigma_radial_km']:.2f}/{row['sigma_in_track_km']:.2f}/{row['sigma_cross_track_km']:.2f}",
                       f"{row['median_gap_s'] / 3600:.1f}")
@@ -241,10 +243,10 @@ def rpo_cmd(
         table.add_column(col, no_wrap=not wrap)
     for e in report.episodes:
         rng = f"{e.min_range_km:.1f}" if math.isfinite(e.min_range_km) else "-"
-        table.add_row(e.kind, f"{e.norad_1} {_with_owner(e.name_1, owners[e.norad_1])}\n"
+        table.add_row(safe_text(e.kind), f"{e.norad_1} {_with_owner(e.name_1, owners[e.norad_1])}\n"
                       f"{e.norad_2} {_with_owner(e.name_2, owners[e.norad_2])}",
                       f"{_short(e.start)}\n{_short(e.end)}", f"{rng}\n{_short(e.min_range_time)}", f"{e.score:.2f}",
-                      _key_figures(e))
+                      safe_text(_key_figures(e)))
     console.print(table)
 
 

@@ -80,7 +80,7 @@ def _write(fmt: str, db: Path | None, norad: list[int] | None, as_of: str | None
                              source=str(output)) from None
     err_console.print(f"{result.written} element set(s) written"
                       f"{f', {len(result.skipped)} left out' if result.skipped else ''}"
-                      f"{f' to {output}' if output else ''}", highlight=False)
+                      f"{f' to {safe_text(output)}' if output else ''}", highlight=False)
 
 
 @export_app.command("tle")

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from orbitwatch.cli._app import app, console, handle_errors, print_json
+from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import DbOption
 from orbitwatch.errors import InputError
 from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL, fetch_celestrak_group
@@ -71,9 +71,9 @@ def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
         return
     cached = f" (cached copy, {fetched.age_s / 60:.0f} min old)" if fetched.from_cache else ""
     console.print(
-        f"{fetched.url}{cached}: read {report.element_sets_read:,} element sets, stored {report.stored:,} new, "
-        f"{report.duplicates:,} already stored, {report.objects:,} objects",
-        markup=False, highlight=False,
+        f"{safe_text(fetched.url)}{cached}: read {report.element_sets_read:,} element sets, stored "
+        f"{report.stored:,} new, {report.duplicates:,} already stored, {report.objects:,} objects",
+        highlight=False,
     )
 
 

@@ -32,7 +32,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from orbitwatch.cli._app import app, err_console, handle_errors
+from orbitwatch.cli._app import app, dumps_strict, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.times import format_utc, now_utc, parse_utc, time_grid
@@ -175,9 +175,7 @@ def propagate_command(
         if fmt is Format.csv:
             text = _csv_text(header, rows, frame is Frame.geodetic)
         else:
-            import json
-
-            text = json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
+            text = dumps_strict([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
     _write(text, output)
 
 
@@ -185,8 +183,12 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
-        err_console.print(f"wrote {output}", highlight=False)
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}", code="INPUT_FILE",
+                             source=str(output)) from None
+        err_console.print(f"wrote {safe_text(output)}", highlight=False)
 
 
 def _histories(db: Path | None, catalog: list[Path] | None, norad: list[int]) -> dict[int, list[Any]]:
@@ -244,6 +246,4 @@ def _history_text(db: Path | None, catalog: list[Path] | None, norad: list[int],
         lines = text.splitlines()
         return "\n".join(f"{line},{e}" for line, e in
                          zip(lines, ["element_epoch_utc"] + [r[-1] for r in rows], strict=True)) + "\n"
-    import json
-
-    return json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
+    return dumps_strict([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"

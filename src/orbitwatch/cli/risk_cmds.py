@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from orbitwatch.ccsds.cdm import CDM, read_cdm, write_cdm_kvn, write_cdm_xml
-from orbitwatch.cli._app import app, console, err_console, exit_code_for, handle_errors, print_json
+from orbitwatch.cli._app import app, console, err_console, exit_code_for, handle_errors, print_error, print_json
+from orbitwatch.cli._app import safe_text as escape
+from orbitwatch.cli.screen_cmds import print_report
 from orbitwatch.errors import InputError, OrbitwatchError
 from orbitwatch.risk.hbr import HBRTable, read_hbr_table
 from orbitwatch.risk.pc import pc_from_cdm
@@ -116,19 +117,20 @@ def pc_command(
                 pc_from_cdm(_load(path), method=method.value, hbr_m=hbr_m, hbr_table=table, n_samples=samples)
             )
         except OrbitwatchError as exc:
-            err_console.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            print_error(exc)
             worst = max(worst, exit_code_for(exc))
             records.append({"file": str(path), "error_code": exc.code, "error": exc.message, "pc": None})
     if as_json:
         print_json(records)
     elif records:
         out = Table(title="Collision probability")
-        for col in ("file", "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "method", "remediated", "flags"):
-            out.add_column(col, overflow="fold", no_wrap=col in ("Pc", "miss km", "HBR m"))
+        for col in ("file", "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "CDM Pc", "method", "remediated",
+                    "flags"):
+            out.add_column(col, overflow="fold", no_wrap=col != "file")
         for r in records:
             if "error_code" in r:
                 blank = ("",) * 4
-                out.add_row(escape(Path(r["file"]).name), *blank, "n/a", "", "", escape(f"error {r['error_code']}"))
+                out.add_row(escape(Path(r["file"]).name), *blank, "n/a", "", "", "", escape(f"error {r['error_code']}"))
                 continue
             hbr_text = f"{r['hbr_m']:g}" + (" default" if r["hbr_defaulted"] else "")
             out.add_row(
@@ -138,11 +140,16 @@ def pc_command(
                 f"{r['relative_speed_km_s']:.4f}",
                 escape(hbr_text),
                 _fmt_pc(r["pc"]),
-                r["method"],
+                _fmt_pc(r.get("cdm_pc")),
+                escape(r["method"]),
                 "yes" if r["covariance_remediated"] else "no",
                 escape(",".join(r["usage_violations"]) or "-"),
             )
-        console.print(out)
+        print_report(out)
+        if any(r.get("hbr_defaulted") for r in records):
+            err_console.print("HBR 'default': the CDM states none; the screen --pc rule was used (CARA table radius "
+                              "with --hbr-table, else payload 5 m, rocket body 5 m, debris 1 m, unknown 2 m per "
+                              "object, summed); --hbr-m sets it", highlight=False, soft_wrap=True)
     if worst:
         raise typer.Exit(worst)
 
@@ -203,4 +210,4 @@ def cdm_convert(
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {output}: {exc}", code="INPUT_FILE", source=str(output)) from None
-        err_console.print(f"wrote {output}")
+        err_console.print(f"wrote {escape(output)}", highlight=False)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,7 +40,7 @@ from rich.table import Table
 
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.ccsds.cdm import build_cdm, write_cdm_kvn
-from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
+from orbitwatch.cli._app import app, console, dumps_strict, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import CO_MOVING_HELP, AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
 from orbitwatch.errors import InputError
 from orbitwatch.risk.conjunctions import ConjunctionRisk, conjunction_risk
@@ -169,7 +168,7 @@ def report_table(
     rows: list[dict[str, Any]], columns: list[tuple[str, str]], title: str, limit: int | None = None
 ) -> Table:
     """The SOCRATES-style terminal table of ``rows`` (already ordered) in ``columns``."""
-    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
+    table = Table(title=safe_text(title), box=box.SIMPLE_HEAD, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True)
     for key, heading in columns:
         left = key.startswith(("name", "hbr_source", "stale")) or key == "tca_utc"
@@ -355,7 +354,7 @@ def _write_cdms(directory: Path, result: ScreeningResult, risk: ConjunctionRisk,
                       f"({risk.covariance_source[k][0]}/{risk.covariance_source[k][1]})",),
         )
         (directory / f"{name}.cdm").write_text(write_cdm_kvn(cdm), encoding="utf-8")
-    err_console.print(f"CDMs written to {directory}", highlight=False)
+    err_console.print(f"CDMs written to {safe_text(directory)}", highlight=False)
 
 
 screen_app = typer.Typer(
@@ -496,7 +495,7 @@ def screen_command(
             params["pc_method"] = pc_method
         with Store.open(db, create=False) as store:
             run_id = save_run(store, result, params, now=now_utc())
-        err_console.print(f"stored as screening run {run_id} in {store.path}", highlight=False)
+        err_console.print(f"stored as screening run {run_id} in {safe_text(store.path)}", highlight=False)
     n_records = len(rows)
     if summary:
         rows = summarise_pairs(rows)
@@ -509,7 +508,7 @@ def screen_command(
         from orbitwatch.plots import plot_conjunctions
 
         written = plot_conjunctions(plot, table, rows[:MAX_PLOTS])
-        err_console.print(f"{len(written)} plot(s) written to {plot}", highlight=False)
+        err_console.print(f"{len(written)} plot(s) written to {safe_text(plot)}", highlight=False)
     if fmt is None:
         what = "pairs" if summary else "conjunctions"
         shown = f", first {len(rows)}" if len(rows) < n_listed else ""
@@ -521,14 +520,14 @@ def screen_command(
         err_console.print(f"{n_records} conjunction(s), {len(result.failures)} propagation failure(s)",
                           highlight=False)
         return
-    text = json.dumps(rows, indent=2) + "\n" if fmt == "json" else report_csv(rows, columns, _PC_EXTRA if pc_on else ())
+    text = dumps_strict(rows) + "\n" if fmt == "json" else report_csv(rows, columns, _PC_EXTRA if pc_on else ())
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {output}: {exc.strerror or exc}", code="INPUT_FILE",
                              source=str(output)) from None
-        err_console.print(f"{len(rows)} record(s) written to {output}", highlight=False)
+        err_console.print(f"{len(rows)} record(s) written to {safe_text(output)}", highlight=False)
     else:
         typer.echo(text, nl=False)
 
@@ -558,9 +557,9 @@ def runs_list(db: RunDb = None, as_json: RunJson = False) -> None:
         table.add_column(heading, justify="right" if heading not in ("created (UTC)",) else "left")
     for r in runs:
         excluded = r["params"].get("excluded", {}).get("records", "-")
-        table.add_row(str(r["id"]), r["created_utc"][:19], r["start_utc"][:19], r["end_utc"][:19],
-                      f"{r['threshold_km']:g}", str(r["objects"]), str(r["conjunctions"]), str(excluded),
-                      str(r["failures"]))
+        cells = (r["id"], str(r["created_utc"])[:19], str(r["start_utc"])[:19], str(r["end_utc"])[:19],
+                 f"{r['threshold_km']:g}", r["objects"], r["conjunctions"], excluded, r["failures"])
+        table.add_row(*(safe_text(c) for c in cells))
     console.print(table)
 
 
@@ -621,8 +620,8 @@ def runs_diff(
         print_json(diff.to_dict())
         return
     counts = diff.counts
-    console.print(f"run {after} against run {before}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
-                  highlight=False)
+    line = f"run {after} against run {before}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+    console.print(safe_text(line), highlight=False)
     shown = [i for i in diff.items if all_changes or i["change"] not in ("unchanged", "past")]
     table = Table(title=f"changes from run {before} to run {after}")
     for heading in ("change", "NORAD 1", "name 1", "NORAD 2", "name 2", "TCA (UTC)", "range km", "was km",

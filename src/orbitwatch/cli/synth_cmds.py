@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from orbitwatch.cli._app import app, console, handle_errors, print_json
+from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.errors import InputError
 from orbitwatch.times import parse_utc
 
@@ -49,9 +49,9 @@ def population(
     if as_json:
         print_json(summary.to_dict())
         return
-    console.print(f"wrote {summary.objects:,} objects to {output}", markup=False, highlight=False)
+    console.print(f"wrote {summary.objects:,} objects to {safe_text(output)}", highlight=False)
     console.print(f"  base catalog: {summary.base:,}", markup=False, highlight=False)
     for name, n in summary.shells.items():
-        console.print(f"  {name}: {n:,}", markup=False, highlight=False)
+        console.print(f"  {safe_text(name)}: {n:,}", highlight=False)
     console.print(f"  debris: {summary.debris:,} in {len(summary.debris_clouds)} SBM clouds",
                   markup=False, highlight=False)
