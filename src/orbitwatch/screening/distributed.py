@@ -203,10 +203,17 @@ def screen_on_cluster(
         if k < 1:
             raise InputError(f"partitions must be >= 1, not {partitions}", code="INPUT_INVALID", field="partitions")
         parts = time_partitions(t0, t1, k)
-        table = client.scatter(elements, broadcast=True)
+        # hash=False: a key of its own per call.  With the default content hash, a second
+        # call on the same client and table reuses the key that the first call's future is
+        # releasing, and the scheduler may forget the data under the new tasks ("lost
+        # dependencies", or tasks that wait for ever): seen with the test's three calls.
+        table = client.scatter(elements, broadcast=True, hash=False)
         futures = [client.submit(_screen_part, table, a, b, threshold_km, dict(screen_kwargs), pure=False)
                    for a, b in parts]
-        results = client.gather(futures)
+        try:
+            results = client.gather(futures)
+        finally:
+            client.cancel([*futures, table])
     merged = _merge(parts, results, t0, t1, float(threshold_km))
     merged.stats["cluster"] = spec.label if client is None or spec.address else f"local:{n_workers}"
     return merged
