@@ -26,6 +26,11 @@ Versions:
    ``ucs`` (the UCS Satellite Database rows, unique on a hash of the row and its occurrence
    in the file), and ``sources.kind`` (elements/satcat/ucs) with ``metadata_read`` /
    ``metadata_stored`` counts.
+5. The watch (:mod:`orbitwatch.store.events`): ``events`` (one row per event, with its
+   de-duplication key and time span), ``event_objects`` (NORAD ids per event, for queries
+   by object), ``watch_cycles`` (one row per completed cycle: its batch, the element-set
+   watermark it saw, its counts) and ``deliveries`` (the alert queue: one row per event
+   revision and sink, with attempts and outcome).
 """
 
 from __future__ import annotations
@@ -198,8 +203,61 @@ _V4 = (
     "CREATE INDEX ucs_norad ON ucs (norad_id)",
 )
 
+# Version 5: the watch's events, cycles and alert deliveries (orbitwatch.store.events).
+# Times are int64 unix microseconds; JSON columns hold strict JSON (no NaN).
+_V5 = (
+    """CREATE TABLE events (
+        id           TEXT PRIMARY KEY,
+        type         TEXT NOT NULL,
+        dedupe_key   TEXT NOT NULL,
+        severity     TEXT NOT NULL,
+        created_us   INTEGER NOT NULL,
+        updated_us   INTEGER NOT NULL,
+        time_us      INTEGER NOT NULL,
+        span_lo_us   INTEGER NOT NULL,
+        span_hi_us   INTEGER NOT NULL,
+        revision     INTEGER NOT NULL,
+        objects_json TEXT NOT NULL,
+        summary      TEXT NOT NULL,
+        details_json TEXT NOT NULL,
+        evidence_json TEXT NOT NULL
+    )""",
+    "CREATE INDEX events_dedupe ON events (type, dedupe_key, span_lo_us)",
+    "CREATE INDEX events_time ON events (time_us)",
+    "CREATE INDEX events_updated ON events (updated_us)",
+    """CREATE TABLE event_objects (
+        event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        norad_id INTEGER NOT NULL,
+        PRIMARY KEY (event_id, norad_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX event_objects_norad ON event_objects (norad_id)",
+    """CREATE TABLE watch_cycles (
+        seq            INTEGER PRIMARY KEY,
+        batch_key      TEXT NOT NULL UNIQUE,
+        t_us           INTEGER NOT NULL,
+        prev_watermark INTEGER NOT NULL,
+        watermark      INTEGER NOT NULL,
+        finished_us    INTEGER NOT NULL,
+        stats_json     TEXT NOT NULL
+    )""",
+    """CREATE TABLE deliveries (
+        id              TEXT PRIMARY KEY,
+        event_id        TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        revision        INTEGER NOT NULL,
+        sink            TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_us      INTEGER NOT NULL,
+        next_attempt_us INTEGER NOT NULL,
+        last_attempt_us INTEGER,
+        outcome         TEXT
+    )""",
+    "CREATE UNIQUE INDEX deliveries_identity ON deliveries (event_id, revision, sink)",
+    "CREATE INDEX deliveries_due ON deliveries (status, next_attempt_us)",
+)
+
 #: ``MIGRATIONS[k]``: the SQL statements that take version ``k`` to ``k + 1``.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
