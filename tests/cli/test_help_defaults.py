@@ -53,3 +53,14 @@ def test_one_minimum_relative_speed() -> None:
 def test_one_minimum_elevation(command: str) -> None:
     assert _option((command,), "--min-el-deg").default == DEFAULT_MIN_ELEVATION_DEG
     assert f"default {DEFAULT_MIN_ELEVATION_DEG:g} deg" in _help(command)
+
+
+def test_one_hard_body_radius_rule() -> None:
+    """``pc`` and ``screen --pc`` state the same default HBR rule, with the values of risk.hbr."""
+    from orbitwatch.risk.hbr import DEFAULT_HBR_M
+
+    assert dict(DEFAULT_HBR_M) == {"PAYLOAD": 5.0, "ROCKET BODY": 5.0, "DEBRIS": 1.0, "UNKNOWN": 2.0}
+    stated = "payload 5 m, rocket body 5 m, debris 1 m, unknown 2 m), summed; shown as 'default'"
+    for path in (("pc",), ("screen",)):
+        assert _option(path, "--hbr-m").default is None, path
+        assert stated in _help(*path), path

@@ -10,6 +10,7 @@ a terminal and never with ``--json``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
@@ -19,18 +20,22 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from orbitwatch.catalog.model import ElementTable
-from orbitwatch.cli._app import err_console
+from orbitwatch.cli._app import err_console, safe_text
 from orbitwatch.errors import InputError
+from orbitwatch.risk.hbr import DEFAULT_HBR_M
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.times import as_utc, format_utc, parse_utc
 
 __all__ = [
     "CO_MOVING_HELP",
+    "HBR_DEFAULT_HELP",
     "AsOfOption",
     "CatalogOption",
     "DbOption",
     "JsonOption",
     "LenientOption",
+    "SatcatOption",
+    "apply_satcat",
     "element_sets_at",
     "load_elements",
     "progress_bar",
@@ -68,6 +73,24 @@ CO_MOVING_HELP = (
     f"Leave out approaches slower than this: docked and co-moving pairs (default {CO_MOVING_MIN_SPEED_KM_S:g} "
     f"km/s = {CO_MOVING_MIN_SPEED_KM_S * 1000:g} m/s, the same in screen, demo and breakup risk)."
 )
+#: the default hard-body-radius rule, stated in the help of pc and screen --pc (one rule: risk.hbr.pair_hbr_m)
+HBR_DEFAULT_HELP = (
+    "Without --hbr-m (or, for pc, an HBR in the CDM): per object the CARA table's radius with --hbr-table, "
+    "else a default by object type ("
+    + ", ".join(f"{k.lower()} {v:g} m" for k, v in DEFAULT_HBR_M.items())
+    + "), summed; shown as 'default'."
+)
+SatcatOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--satcat",
+        help=(
+            "SATCAT file (Space-Track or CelesTrak, CSV or JSON, plain or .gz): names, international "
+            "designators and object types of the objects, the catalog of record (e.g. for two-line "
+            "catalogs without name lines)."
+        ),
+    ),
+]
 LenientOption = Annotated[
     bool, typer.Option("--lenient", help="Skip bad records and report them instead of stopping at the first.")
 ]
@@ -120,6 +143,43 @@ def load_elements(
     return table.take(np.array([index[n] for n in wanted], dtype=np.int64))
 
 
+def apply_satcat(table: ElementTable, path: Path) -> ElementTable:
+    """``table`` with names, COSPAR ids, object types and owners from the SATCAT file ``path``.
+
+    The SATCAT is the catalog of record: where it has a value for an object it replaces the
+    element set's; objects it lacks keep theirs.  Bad SATCAT rows are skipped and counted;
+    one line on stderr says how many objects were named.
+    """
+    from orbitwatch.catalog.model import Reject
+    from orbitwatch.catalog.satcat import SatcatRecord, iter_satcat
+    from orbitwatch.sources.files import open_lines
+
+    wanted = set(table.norad_id.tolist())
+    found: dict[int, SatcatRecord] = {}
+    rejects: list[Reject] = []
+    with open_lines(path) as lines:
+        for r in iter_satcat(lines, source=str(path), lenient=True, rejects=rejects):
+            if r.norad_id in wanted:
+                found[r.norad_id] = r
+    columns = {k: getattr(table, k).copy() for k in ("names", "cospar_ids", "object_types", "owners")}
+    for i, n in enumerate(table.norad_id.tolist()):
+        rec = found.get(n)
+        if rec is None:
+            continue
+        for key, attr in (("names", "name"), ("cospar_ids", "cospar_id"), ("object_types", "object_type"),
+                          ("owners", "owner")):
+            value = getattr(rec, attr)
+            if value:
+                columns[key][i] = value
+    skipped = f"; {len(rejects)} bad SATCAT row(s) skipped" if rejects else ""
+    err_console.print(
+        f"SATCAT {safe_text(path)}: {len(found):,} of {len(table):,} objects named{skipped}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return dataclasses.replace(table, **columns)
+
+
 def element_sets_at(
     db: Path | None,
     catalogs: Sequence[Path] | None,
@@ -151,6 +211,7 @@ def element_sets_at(
                 f"left out {int(far.sum())} object(s) whose element set in force is more than "
                 f"{MAX_SCREENING_AGE_DAYS:g} d from {format_utc(t, digits=0)} (decayed, lost or not yet catalogued)",
                 markup=False,
+                soft_wrap=True,
                 highlight=False,
             )
             table = table.take(~far)
@@ -181,6 +242,7 @@ def warn_element_ages(table: ElementTable, t: np.datetime64) -> dict[str, int]:
             f"or only a stale one), propagated backwards (flagged): {ids}",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     if n_stale:
         worst = float(np.abs(age).max())
@@ -189,6 +251,7 @@ def warn_element_ages(table: ElementTable, t: np.datetime64) -> dict[str, int]:
             f"(more than 14 d in LEO, 30 d above, from their epoch; up to {worst:.1f} d)",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     return {"after": n_after, "stale": n_stale}
 

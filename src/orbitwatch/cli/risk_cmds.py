@@ -33,6 +33,7 @@ from rich.table import Table
 from orbitwatch.ccsds.cdm import CDM, read_cdm, write_cdm_kvn, write_cdm_xml
 from orbitwatch.cli._app import app, console, err_console, exit_code_for, handle_errors, print_error, print_json
 from orbitwatch.cli._app import safe_text as escape
+from orbitwatch.cli._common import HBR_DEFAULT_HELP
 from orbitwatch.cli.screen_cmds import print_report
 from orbitwatch.errors import InputError, OrbitwatchError
 from orbitwatch.risk.hbr import HBRTable, read_hbr_table
@@ -93,7 +94,8 @@ def _fmt_pc(pc: Any) -> str:
 def pc_command(
     cdm_paths: Annotated[list[Path], typer.Argument(metavar="CDM_PATH...", help="CDM files (KVN or XML)")],
     method: Annotated[Method, typer.Option("--method", help="Pc method")] = Method.foster,
-    hbr_m: Annotated[float | None, typer.Option("--hbr-m", help="combined hard-body radius, m")] = None,
+    hbr_m: Annotated[float | None, typer.Option(
+        "--hbr-m", help=f"Combined hard-body radius (m). {HBR_DEFAULT_HELP}")] = None,
     hbr_table: Annotated[
         Path | None, typer.Option("--hbr-table", help="NASA CARA HBR/mass CSV (plain or .gz) for CDMs without an HBR")
     ] = None,

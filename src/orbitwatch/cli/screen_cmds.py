@@ -41,7 +41,17 @@ from rich.table import Table
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.ccsds.cdm import build_cdm, write_cdm_kvn
 from orbitwatch.cli._app import app, console, dumps_strict, err_console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import CO_MOVING_HELP, AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
+from orbitwatch.cli._common import (
+    CO_MOVING_HELP,
+    HBR_DEFAULT_HELP,
+    AsOfOption,
+    CatalogOption,
+    DbOption,
+    SatcatOption,
+    apply_satcat,
+    element_sets_at,
+    progress_bar,
+)
 from orbitwatch.errors import InputError
 from orbitwatch.risk.conjunctions import ConjunctionRisk, conjunction_risk
 from orbitwatch.risk.covariance import TLEUncertainty, estimate_tle_uncertainty
@@ -81,6 +91,8 @@ PC_FLOOR = 1e-10
 REPORT_WIDTH = 240
 #: most conjunction plots one run writes (--plot)
 MAX_PLOTS = 50
+#: propagation failures listed one per line on stderr (the rest are counted)
+FAILURES_LISTED = 10
 
 
 def format_pc(pc: float | None) -> str:
@@ -253,6 +265,32 @@ def ranked_table(
     return report_table(rows, columns, title, limit)
 
 
+def report_failures(result: ScreeningResult, listed: int = FAILURES_LISTED) -> None:
+    """The objects that failed to propagate, on stderr: one count line, then the first ``listed``.
+
+    A catalog-wide screen meets a few hundred decayed or hyperbolic element sets; the count
+    says how many failed at the window's start and how many during it, and each listed line
+    names the object, the time and the SGP4 code (a store run keeps the count).
+    """
+    failures = result.failures
+    if not failures:
+        return
+    at_start = sum(1 for f in failures if f.first_failure <= result.start)
+    more = f", the first {listed} listed" if len(failures) > listed else ""
+    err_console.print(
+        f"[yellow]warning[/] {len(failures):,} object(s) failed to propagate ({at_start:,} from the window's "
+        f"start, {len(failures) - at_start:,} during it) and are screened up to their failure{more}:",
+        highlight=False, soft_wrap=True,
+    )
+    for f in failures[:listed]:
+        name = f" {safe_text(f.name)}" if f.name else ""
+        err_console.print(
+            f"  {safe_text(f.norad)}{name}: from {safe_text(f.first_failure_utc)} "
+            f"(SGP4 code {f.code}: {safe_text(f.message)})",
+            highlight=False, soft_wrap=True,
+        )
+
+
 def _risk(
     result: ScreeningResult, table: ElementTable, db: Path | None, catalog: list[Path] | None, method: str,
     hbr_m: float | None, hbr_table_path: Path | None,
@@ -407,13 +445,14 @@ def screen_command(
     = False,
     pc_method: Annotated[str, typer.Option("--pc-method", help="foster, chan, alfano, hall3d, montecarlo, max, auto.")]
     = "foster",
-    hbr_m: Annotated[float | None, typer.Option("--hbr-m", help="Combined hard-body radius for every pair (m).")]
-    = None,
+    hbr_m: Annotated[float | None, typer.Option(
+        "--hbr-m", help=f"Combined hard-body radius for every pair (m). {HBR_DEFAULT_HELP}")] = None,
     hbr_table: Annotated[Path | None, typer.Option("--hbr-table", help="NASA CARA HBR/mass CSV (plain or .gz).")]
     = None,
     cdm_dir: Annotated[Path | None, typer.Option("--cdm-dir", help="With --pc: write one CCSDS CDM per conjunction.")]
     = None,
     as_of: AsOfOption = None,
+    satcat: SatcatOption = None,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help=f"Write one PNG per listed record (at most {MAX_PLOTS}, after --sort/--top) to this "
                        "directory: range and RIC over +-10 min around TCA.")] = None,
@@ -451,6 +490,8 @@ def screen_command(
     if primaries_file is not None:
         primaries += read_primaries_file(primaries_file)
     table = element_sets_at(db, catalog, t0, as_of=as_of, catalog_wide=True, keep=primaries)
+    if satcat is not None:
+        table = apply_satcat(table, satcat)
     with progress_bar("screening") as progress:
         result = screen(
             table, t0, t1, threshold_km, primaries=primaries or None,
@@ -458,12 +499,7 @@ def screen_command(
             exclude_co_moving=not include_co_moving, co_moving_min_speed_km_s=min_relative_speed_km_s,
             progress=progress,
         )
-    for f in result.failures:
-        err_console.print(
-            f"[yellow]warning[/] {safe_text(f.norad)} {safe_text(f.name or '')}: propagation failed from "
-            f"{f.first_failure_utc} (SGP4 code {f.code}: {safe_text(f.message)}); screened up to there",
-            highlight=False, soft_wrap=True,
-        )
+    report_failures(result)
     if include_co_moving:
         err_console.print("docked and co-moving pairs kept (--include-co-moving)", highlight=False)
     else:
