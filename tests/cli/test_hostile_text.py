@@ -101,3 +101,25 @@ def test_passes_shows_a_site_name_literally(hostile_tle: Path, tmp_path: Path) -
     _clean(res.stdout)
     assert "[red]Dundee[/red] [/x]" in res.stdout, res.stdout
 
+
+
+@pytest.mark.parametrize("command", [
+    ["ingest", "{f}", "--db", "{db}"],
+    ["screen", "--catalog", "{f}", *WINDOW],
+    ["propagate", "1", "--catalog", "{f}", "--start", "2009-02-10T16:00:00Z", "--end", "2009-02-10T17:00:00Z",
+     "--step-s", "60"],
+    ["pc", "{f}"],
+])
+def test_binary_input_is_one_coded_line_without_its_bytes(command: list[str], tmp_path: Path) -> None:
+    """Issue 19: a binary file (a PNG and ELF-like bytes) given as a catalog or a CDM is reported, not echoed."""
+    blob = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x1b[2J\x7fELF\x02\x01\x01\x00" + bytes(range(256))
+    path = tmp_path / "image.tle"
+    path.write_bytes(blob)
+    args = [a.format(f=path, db=tmp_path / "s.db") for a in command]
+    res = runner.invoke(app, args)
+    assert res.exit_code in (3, 4), res.output
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error [")]
+    assert len(errors) == 1, res.stderr
+    assert "Traceback" not in res.output
+    for text in (res.stdout, res.stderr):
+        assert all(c in "\n" or " " <= c <= "~" or c in "─━│┃┏┓┗┛┡┩└┘┌┐┳┻╇┴┬" for c in text), repr(text)
