@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from orbitwatch.cli import app
@@ -153,3 +155,42 @@ def test_contacts_resilience_json(shared_data: Path) -> None:
     res = _run(["contacts", *cat, "--stations", str(shared_data / "ground-stations" / "aws.geojson"), *win,
                 "--antennas", "Dubbo"])
     assert res.exit_code == 3 and "INPUT_INVALID" in res.stderr
+
+
+def test_results_carry_the_element_set_age(shared_data: Path) -> None:
+    """Issue 19: each pass / exposure window names the element set used, its age at the event and a stale flag.
+
+    Expected from the TLE text itself: the ISS set in force on 2026-05-30 is the latest of the
+    staged history with epoch <= the start (line 1, columns 19-32, read here), and the age is
+    culmination minus that epoch.
+    """
+    import gzip
+
+    from orbitwatch.times import parse_utc
+
+    start = "2026-05-30T00:00:00Z"
+    with gzip.open(shared_data / STATIONS, "rt") as f:
+        epochs = []
+        for line in f:
+            if line.startswith("1 25544"):
+                yy, doy = int(line[18:20]), float(line[20:32])
+                jan1 = np.datetime64(f"20{yy:02d}-01-01T00:00:00", "us")
+                t = jan1 + np.timedelta64(round((doy - 1) * 86400e6), "us")
+                epochs.append(t)
+    t0 = parse_utc(start).astype("datetime64[us]")
+    in_force = max(e for e in epochs if e <= t0)
+    res = _run(["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544", "--site", "56.4,-3.18",
+                "--start", start, "--end", "2026-05-31T00:00:00Z", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert rows
+    for r in rows:
+        assert abs(parse_utc(r["element_epoch_utc"]).astype("datetime64[us]") - in_force) <= np.timedelta64(1, "ms")
+        culm = parse_utc(r["culmination_utc"]).astype("datetime64[us]")
+        assert r["element_age_d"] == pytest.approx(float((culm - in_force).astype(np.int64)) / 86400e6, abs=1e-3)
+        assert r["element_stale"] is False
+    old = _run(["passes", "--catalog", str(shared_data / STATIONS), "--norad", "25544", "--site", "56.4,-3.18",
+                "--start", "2026-07-01T00:00:00Z", "--end", "2026-07-01T12:00:00Z", "--json"])
+    assert old.exit_code == 0, old.output
+    stale = json.loads(old.stdout)
+    assert stale and all(r["element_stale"] and r["element_age_d"] > 14 for r in stale)

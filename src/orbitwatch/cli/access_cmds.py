@@ -6,7 +6,9 @@ Output contract (fixed; users' scripts depend on it):
   PATH) --start ISO --end ISO [--min-el-deg E] [--sunlit] [--site-dark] [--json]
   [--plot PNG]``; ``--json`` prints a list of ``{norad, site, rise_utc,
   culmination_utc, set_utc, max_elevation_deg, rise_azimuth_deg, set_azimuth_deg,
-  sunlit_fraction}`` (plus ``culmination_range_km``, ``rise_clipped``, ``set_clipped``).
+  sunlit_fraction}`` (plus ``culmination_range_km``, ``rise_clipped``, ``set_clipped`` and
+  the element set's ``element_epoch_utc``, ``element_age_d`` at culmination, ``element_stale``;
+  exposure and contacts windows carry the same three, at the window's start).
 * ``exposure ... --sites PATH [--max-range-km R] [--min-el-deg E] [--sunlit]
   [--site-dark] [--json] [--plot PNG]``; ``--json`` prints ``{start_utc, end_utc,
   windows: [...], summary: [...]}``.
@@ -82,6 +84,31 @@ def _dark_threshold(text: str) -> float:
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a timeline (Gantt) PNG here.")]
 
 _MAX_ROWS = 40
+
+
+def _with_element_age(records: list[dict[str, Any]], elements: Any, time_key: str) -> list[dict[str, Any]]:
+    """Add to each record the epoch of the element set used, its age at ``record[time_key]`` and a stale flag.
+
+    ``element_age_d`` is time minus epoch in days (negative: a set from after the event);
+    ``element_stale`` when its magnitude exceeds the stale limit (14 d in LEO, 30 d above:
+    :func:`orbitwatch.catalog.history.stale_limit_days`).
+    """
+    from orbitwatch.catalog.history import stale_limit_days
+    from orbitwatch.times import days_between
+
+    if not records:
+        return records
+    row = {int(n): i for i, n in enumerate(elements.norad_id)}
+    limits = stale_limit_days(elements.mean_motion_rev_per_day)
+    idx = np.array([row[int(r["norad"])] for r in records], dtype=np.intp)
+    times = np.array([parse_utc(r[time_key]) for r in records], dtype=elements.epoch.dtype)
+    age = np.asarray(days_between(elements.epoch[idx], times), dtype=np.float64)
+    stamps = format_utc(elements.epoch[idx], digits=3)
+    for r, a, lim, e in zip(records, age.tolist(), limits[idx].tolist(), stamps, strict=True):
+        r["element_epoch_utc"] = str(e)
+        r["element_age_d"] = round(a, 3)
+        r["element_stale"] = bool(abs(a) > lim)
+    return records
 
 
 def _interval(start: str, end: str) -> tuple[np.datetime64, np.datetime64]:
@@ -204,20 +231,22 @@ def passes_cmd(
                         conditions=cond, progress=progress)
     order = np.lexsort((p.rise.astype(np.int64), p.norad_id))
     records = [p.to_records()[i] for i in order] if len(p) else []
+    _with_element_age(records, elements, "culmination_utc")
     if plot is not None:
         _plot_passes(plot, p, t0, t1, "passes", _names(elements))
     if as_json:
         print_json(records)
         return
     table = Table(title=f"{len(p)} passes {format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
-    for col in ("norad", "site", "rise (UTC)", "culm", "set", "max el", "rise az", "set az", "sunlit"):
+    for col in ("norad", "site", "rise (UTC)", "culm", "set", "max el", "rise az", "set az", "sunlit", "age d"):
         table.add_column(col, justify="right" if col not in ("site",) else "left")
     for r in records:
         rise = r["rise_utc"][5:19].replace("T", " ") + ("<" if r["rise_clipped"] else "")
         table.add_row(str(r["norad"]), safe_text(r["site"]), rise,
                       r["culmination_utc"][11:19], r["set_utc"][11:19] + (">" if r["set_clipped"] else ""),
                       _f(r["max_elevation_deg"]), _f(r["rise_azimuth_deg"], 0), _f(r["set_azimuth_deg"], 0),
-                      "" if r["sunlit_fraction"] is None else f"{100 * r['sunlit_fraction']:.0f}%")
+                      "" if r["sunlit_fraction"] is None else f"{100 * r['sunlit_fraction']:.0f}%",
+                      f"{r['element_age_d']:.1f}" + (" STALE" if r["element_stale"] else ""))
     console.print(table)
 
 
@@ -275,7 +304,8 @@ def exposure_cmd(
         _plot_passes(plot, rep.windows, t0, t1, "exposure", _names(elements))
     if as_json:
         print_json({"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)),
-                    "windows": rep.window_records(), "summary": rep.summary.to_records()})
+                    "windows": _with_element_age(rep.window_records(), elements, "start_utc"),
+                    "summary": rep.summary.to_records()})
         return
     table = Table(title=f"exposure to {len(site_list)} sites, {format_utc(t0, digits=0)} .. "
                         f"{format_utc(t1, digits=0)}")
@@ -463,6 +493,7 @@ def contacts_cmd(
         _plot_contacts(plot, rep, t0, t1, _names(elements))
     if as_json:
         out: dict[str, Any] = {"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)), **rep.to_dict()}
+        _with_element_age(out.get("windows", []), elements, "start_utc")
         print_json(out)
         return
     res = rep.resilience
