@@ -10,7 +10,11 @@ are left out and counted unless ``--include-co-moving``; issue 4's integration
 ``--pc [--pc-method M] [--hbr-m X | --hbr-table PATH] [--cdm-dir DIR]`` adds the
 collision probability to each record (:mod:`orbitwatch.risk.conjunctions`) and writes
 one CCSDS CDM per conjunction; ``--sort tca|miss|pc``, ``--top N`` and ``--summary``
-(closest approach per pair with its number of encounters) shape the report.
+(closest approach per pair with its number of encounters) shape the report;
+``--satcat FILE`` names the objects (and gives the CDMs their designators) from a SATCAT, for
+catalogs without name lines; ``--plot DIR`` draws each listed record (:mod:`orbitwatch.plots`).
+Objects that fail to propagate are counted on stderr and the first :data:`FAILURES_LISTED` listed.
+Columns and options: ``docs/screening-report.md``.
 
 The report (issue 19) is SOCRATES-like: the terminal table and the CSV have the same
 columns in the same order (:data:`COLUMNS`): both objects (NORAD id, name), TCA,
