@@ -48,3 +48,27 @@ def test_screen_pc_bad_hbr_is_an_input_error(shared_data: Path) -> None:
     out = CliRunner().invoke(app, [*ARGS, "--catalog", catalog, "--pc", "--hbr-m", "-1"])
     assert out.exit_code == 3
     assert "INPUT_HBR" in out.output
+
+
+def test_screen_pc_and_pc_apply_the_same_default_hbr(shared_data: Path, tmp_path: Path) -> None:
+    """Issue 19: one default HBR rule.  Debris pairs of the Iridium 33 / Cosmos 2251 clouds get
+    1 m + 1 m from ``screen --pc``; the CDMs it writes, with their HBR comment removed, get the
+    same from ``orbitwatch pc`` (type from the object name there too), flagged as defaulted."""
+    catalog = str(shared_data / "fragmentation/iridium-33-cosmos-2251-debris-2019-12-19.tle.gz")
+    cdm_dir = tmp_path / "cdm"
+    out = CliRunner().invoke(app, ["screen", "--catalog", catalog, "--start", "2019-12-19T00:00:00Z",
+                                   "--duration-h", "1", "--threshold-km", "10", "--pc", "--format", "json",
+                                   "--cdm-dir", str(cdm_dir)])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)
+    assert rows and all(r["hbr_m"] == 2.0 and r["hbr_source"] == "default" for r in rows)
+    stripped = []
+    for path in sorted(cdm_dir.glob("*.cdm"))[:5]:
+        text = "\n".join(line for line in path.read_text().splitlines() if not line.startswith("COMMENT HBR"))
+        target = tmp_path / path.name
+        target.write_text(text + "\n")
+        stripped.append(str(target))
+    assert stripped
+    recs = json.loads(CliRunner().invoke(app, ["pc", *stripped, "--json"]).stdout)
+    for r in recs:
+        assert r["hbr_m"] == 2.0 and r["hbr_defaulted"] is True and r["hbr_detail"] == "DEBRIS 1 m + DEBRIS 1 m"
