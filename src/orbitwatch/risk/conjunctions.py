@@ -10,7 +10,8 @@ module
    (:func:`orbitwatch.risk.covariance.estimate_tle_uncertainty`, in the spirit of
    Flohrer et al. 2008), else the documented default by regime
    (:func:`orbitwatch.risk.covariance.default_uncertainty`), grown to the age of the
-   element set at TCA;
+   element set at TCA and multiplied by the realism factor of its source, regime and age
+   (:data:`orbitwatch.risk.covariance.REALISM_SCALE`);
 3. takes the combined hard-body radius as the sum of the two objects' radii, from
    NASA CARA's HBR table when given, else the default by object type
    (:data:`orbitwatch.risk.hbr.DEFAULT_HBR_M`), unless a combined HBR is imposed;
@@ -95,7 +96,8 @@ def conjunction_risk(
     r_eme, v_eme = teme_to_eme2000(r.reshape(2, m, 3), v.reshape(2, m, 3), t)
 
     # TLE error model per object: the default on arrays, replaced where a fitted model is given.
-    sigma = default_sigma_ric_km(table.mean_motion_rev_per_day, np.abs(days_between(table.epoch, t2)))
+    sigma = default_sigma_ric_km(table.mean_motion_rev_per_day, np.abs(days_between(table.epoch, t2)),
+                                 table.eccentricity)
     source = ["default"] * (2 * m)
     models = uncertainties or {}
     for k in np.flatnonzero(np.isin(table.norad_id, list(models))):
