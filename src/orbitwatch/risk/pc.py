@@ -11,9 +11,12 @@ circle Pc by the fast compiled kernel of :mod:`orbitwatch.risk.elrod`), ``chan``
 simple-dynamics Monte Carlo with equinoctial sampling, :mod:`orbitwatch.risk.sdmc`), ``montecarlo``
 (two-body MC from TCA, 95 % Clopper-Pearson interval), ``max`` (worst case over
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
-``auto`` (after CARA's ``PcMultiStep``: ``foster`` when CARA's 2D usage tests pass, else
+``auto`` (after CARA's ``PcMultiStep``: ``foster`` when CARA's 2D usage tests pass, the
+rectilinear extended/offset tests and the curvilinear "inaccurate" test of
+``UsageViolationPc2D`` (:mod:`orbitwatch.risk.usage2d`, flag ``INACCURATE_2D``), else
 ``hall3d``; the 2D-Nc middle step of PcMultiStep is not implemented; the reason, with the
-extended/offset measures and their limits, is in ``extra["auto_reason"]``).
+measures and their limits, is in ``extra["auto_reason"]``, CARA's estimate of
+ln(Nc2D/Pc2D) in ``extra["log_pc_correction"]``).
 ``hall3d`` is CARA's equinoctial 3D-Nc (:mod:`orbitwatch.risk.hall3d`);
 its records carry ``converged`` and, when not, ``HALL3D_NOT_CONVERGED`` (Pc NaN).
 ``montecarlo`` records whose Cartesian covariance cannot follow the orbit's curvature at
@@ -38,7 +41,7 @@ from orbitwatch.ccsds.cdm import CDM
 from orbitwatch.errors import InputError
 from orbitwatch.risk.alfano import pc_alfano_plane
 from orbitwatch.risk.chan import pc_chan_plane
-from orbitwatch.risk.covariance import DEFAULT_LEO, tle_covariance_inertial
+from orbitwatch.risk.covariance import default_sigma_ric_km, tle_covariance_inertial
 from orbitwatch.risk.elrod import pc_elrod_plane
 from orbitwatch.risk.encounter import (
     USAGE_EXTENDED_LIMIT,
@@ -47,12 +50,14 @@ from orbitwatch.risk.encounter import (
     encounter_plane,
     usage_violations,
 )
+from orbitwatch.risk.equinoctial import CARA_MU_KM3_S2
 from orbitwatch.risk.foster import pc_foster_plane
 from orbitwatch.risk.hall3d import pc_hall3d
 from orbitwatch.risk.hbr import HBRTable, pair_hbr_m
 from orbitwatch.risk.maxpc import pc_max_isotropic, pc_max_scaled
 from orbitwatch.risk.montecarlo import pc_montecarlo
 from orbitwatch.risk.sdmc import pc_sdmc
+from orbitwatch.risk.usage2d import INACCURATE_CUTOFF, curvilinear_usage
 from orbitwatch.times import format_utc
 
 __all__ = ["METHODS", "PcResult", "pc_for_states", "pc_from_cdm"]
@@ -96,8 +101,15 @@ def _full6(cov: FloatArray) -> FloatArray:
 
 def _cov_or_default(cov: Any, r: FloatArray, v: FloatArray, age_days: FloatArray) -> tuple[FloatArray, str]:
     if cov is None:
-        a, b = np.array(DEFAULT_LEO[0]), np.array(DEFAULT_LEO[1])
-        sig = np.sqrt(a**2 + (b * age_days[:, None]) ** 2)
+        # the default TLE model of the object's regime (mean motion, eccentricity from the state)
+        mu = CARA_MU_KM3_S2
+        rn = np.linalg.norm(r, axis=1)
+        vv = np.sum(v * v, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sma = 1.0 / (2.0 / rn - vv / mu)
+            n_rev_day = np.sqrt(mu / np.abs(sma) ** 3) * 86400.0 / (2 * np.pi)
+        ecc_vec = ((vv - mu / rn)[:, None] * r - np.sum(r * v, axis=1)[:, None] * v) / mu
+        sig = default_sigma_ric_km(n_rev_day, age_days, np.linalg.norm(ecc_vec, axis=1))
         return tle_covariance_inertial(sig, r, v), "default"
     arr = np.asarray(cov, dtype=np.float64)
     if arr.ndim == 2:
@@ -164,16 +176,37 @@ def pc_for_states(
         codes[idx[neg_plane]] = "INPUT_NEGATIVE_VARIANCE"
         chosen = np.array([method] * idx.size, dtype=object)
         if method == "auto":
-            chosen = np.where(uv.invalid_2d, "hall3d", "foster").astype(object)
+            # CARA's PcMultiStep: the rectilinear tests first, then (where they pass) the
+            # curvilinear "inaccurate" test of UsageViolationPc2D (risk.usage2d)
+            inaccurate = np.zeros(idx.size, dtype=bool)
+            lpcf = np.full(idx.size, np.nan)
+            ind = np.full(idx.size, np.nan)
+            rest = np.flatnonzero(~uv.invalid_2d & ~neg_plane)
+            if rest.size:
+                ii = idx[rest]
+                cu = curvilinear_usage(np.concatenate([r1[ii], v1[ii]], axis=1), _full6(c1[ii]),
+                                       np.concatenate([r2[ii], v2[ii]], axis=1), _full6(c2[ii]), hbr[ii])
+                inaccurate[rest] = cu.inaccurate_2d
+                lpcf[rest] = cu.log_pc_correction
+                ind[rest] = cu.inaccurate
+            chosen = np.where(uv.invalid_2d | inaccurate, "hall3d", "foster").astype(object)
             reasons = extra.setdefault("auto_reason", np.full(m, "", dtype=object))
+            extra["log_pc_correction"] = np.full(m, np.nan)
+            extra["log_pc_correction"][idx] = lpcf
             for j, i in enumerate(idx):
                 measures = (f"extended {uv.extended[j]:.3g} (limit {USAGE_EXTENDED_LIMIT:g}), "
                             f"offset {uv.offset[j]:.3g} (limit {USAGE_OFFSET_LIMIT:g})")
                 if uv.invalid_2d[j]:
                     bad = [f for f in uv.flags[j] if f in ("EXTENDED_ENCOUNTER", "OFFSET_FROM_TCA")]
                     reasons[i] = f"3D-Nc: 2D assumptions fail ({', '.join(bad)}; {measures})"
+                elif inaccurate[j]:
+                    flags[i].append("INACCURATE_2D")
+                    reasons[i] = (f"3D-Nc: 2D inaccurate on the curved encounter (INACCURATE_2D; indicator "
+                                  f"{ind[j]:.3g}, limit {INACCURATE_CUTOFF:g}; ln(Nc2D/Pc2D) ~ {lpcf[j]:.3g}; "
+                                  f"{measures})")
                 else:
-                    reasons[i] = f"2D: CARA usage tests pass ({measures})"
+                    reasons[i] = f"2D: CARA usage tests pass ({measures}, inaccurate {ind[j]:.3g} " \
+                                 f"(limit {INACCURATE_CUTOFF:g}))"
         for name in sorted(set(chosen[~neg_plane].tolist())):
             sel = (chosen == name) & ~neg_plane
             ii = idx[sel]
