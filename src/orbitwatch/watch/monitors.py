@@ -57,6 +57,9 @@ __all__ = [
 ]
 
 _US_DAY = 86_400_000_000
+#: manoeuvre kinds raised before the detector's window after the gap is full (large changes
+#: of drift rate or orbit that an outlying set rarely mimics; the ones users act on)
+_ALERT_EARLY = ("relocation", "orbit-raising", "deorbit")
 PC_HIGH = 1e-4
 PC_MEDIUM = 1e-6
 MISS_MEDIUM_KM = 1.0
@@ -185,9 +188,11 @@ def maneuver_findings(
     store: Store, changed: dict[int, np.datetime64], t: np.datetime64, cfg: WatchConfig
 ) -> tuple[list[Finding], ManeuverReport | None, dict[str, Any]]:
     """Manoeuvres of the objects with new element sets (``changed``: NORAD id -> earliest
-    epoch among its new sets), from their histories over ``lookback_days``.  A detection
-    waits until the detector's ``window`` sets after its gap exist (at the end of a history
-    a lone outlying set looks like a step until the sets after it arrive); it becomes a
+    epoch among its new sets), from their histories over ``lookback_days``.  A small
+    manoeuvre (station-keeping, in-plane, out-of-plane) waits until the detector's
+    ``window`` sets after its gap exist (at the end of a history a lone outlying set looks
+    like a step until the sets after it arrive); a relocation, orbit raising or deorbit is
+    raised as soon as the detector sees it (:data:`_ALERT_EARLY`).  A detection becomes a
     finding when the new sets are among those it rests on (the cycle whose data first
     shows a manoeuvre raises it), or, flagged
     ``detected_late``, when it rests on older sets but no stored event has it yet (the
@@ -209,7 +214,7 @@ def maneuver_findings(
         epochs = us[rows]
         after_idx = int(np.searchsorted(epochs, int(e.epoch_after.astype(UTC_DTYPE).astype(np.int64))))
         first_new = int(np.searchsorted(epochs, int(changed[e.norad_id].astype(UTC_DTYPE).astype(np.int64))))
-        if after_idx + det_cfg.window > epochs.shape[0]:
+        if after_idx + det_cfg.window > epochs.shape[0] and e.kind not in _ALERT_EARLY:
             continue  # fewer than `window` sets after the gap yet: the next cycles decide
         late = after_idx + det_cfg.window - 1 < first_new
         if late and _known_maneuver(store, e.norad_id, e.epoch_before, e.epoch_after):
