@@ -31,8 +31,16 @@ import typer
 from rich.table import Table
 
 from orbitwatch.ccsds.cdm import CDM, read_cdm, write_cdm_kvn, write_cdm_xml
-from orbitwatch.cli._app import app, console, err_console, exit_code_for, handle_errors, print_error, print_json
-from orbitwatch.cli._app import safe_text as escape
+from orbitwatch.cli._app import (
+    app,
+    console,
+    err_console,
+    exit_code_for,
+    handle_errors,
+    print_error,
+    print_json,
+    safe_text,
+)
 from orbitwatch.cli._common import HBR_DEFAULT_HELP
 from orbitwatch.cli.screen_cmds import print_report
 from orbitwatch.errors import InputError, OrbitwatchError
@@ -132,20 +140,21 @@ def pc_command(
         for r in records:
             if "error_code" in r:
                 blank = ("",) * 4
-                out.add_row(escape(Path(r["file"]).name), *blank, "n/a", "", "", "", escape(f"error {r['error_code']}"))
+                out.add_row(safe_text(Path(r["file"]).name), *blank, "n/a", "", "", "",
+                            safe_text(f"error {r['error_code']}"))
                 continue
             hbr_text = f"{r['hbr_m']:g}" + (" default" if r["hbr_defaulted"] else "")
             out.add_row(
-                escape(Path(r["file"]).name),
+                safe_text(Path(r["file"]).name),
                 r["tca_utc"],
                 f"{r['miss_distance_km']:.4f}",
                 f"{r['relative_speed_km_s']:.4f}",
-                escape(hbr_text),
+                safe_text(hbr_text),
                 _fmt_pc(r["pc"]),
                 _fmt_pc(r.get("cdm_pc")),
-                escape(r["method"]),
+                safe_text(r["method"]),
                 "yes" if r["covariance_remediated"] else "no",
-                escape(",".join(r["usage_violations"]) or "-"),
+                safe_text(",".join(r["usage_violations"]) or "-"),
             )
         print_report(out)
         if any(r.get("hbr_defaulted") for r in records):
@@ -169,7 +178,7 @@ def cdm_show(path: Annotated[Path, typer.Argument(help="CDM file (KVN or XML)")]
     head.add_column("keyword", style="bold")
     head.add_column("value", overflow="fold")
     for it in (*cdm.header, *cdm.relative):
-        head.add_row(it.key, escape(f"{it.value} [{it.units}]" if it.units else it.value))
+        head.add_row(it.key, safe_text(f"{it.value} [{it.units}]" if it.units else it.value))
     console.print(head)
     objs = Table(title="Objects")
     objs.add_column("keyword", style="bold")
@@ -187,12 +196,12 @@ def cdm_show(path: Annotated[Path, typer.Argument(help="CDM file (KVN or XML)")]
             if item is None:
                 cells.append("")
             else:
-                cells.append(escape(f"{item.value} [{item.units}]" if item.units else item.value))
+                cells.append(safe_text(f"{item.value} [{item.units}]" if item.units else item.value))
         objs.add_row(key, *cells)
     console.print(objs)
     comments = cdm.comments()
     if comments:
-        console.print(escape("Comments: " + " | ".join(comments)), highlight=False, soft_wrap=True)
+        console.print(safe_text("Comments: " + " | ".join(comments)), highlight=False, soft_wrap=True)
 
 
 @cdm_app.command("convert")
@@ -212,4 +221,4 @@ def cdm_convert(
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {output}: {exc}", code="INPUT_FILE", source=str(output)) from None
-        err_console.print(f"wrote {escape(output)}", highlight=False)
+        err_console.print(f"wrote {safe_text(output)}", highlight=False)
