@@ -26,8 +26,33 @@ def _line1(path: Path) -> list[str]:
         return [line for line in f if line.startswith("1 ")]
 
 
+_ALPHA5 = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # Alpha-5 leading letters (no I, O) for 10..33
+
+
 def _norad(line1: str) -> int:
-    return int(line1[2:7])  # columns 3-7 (these two catalogs hold no Alpha-5 ids)
+    """Columns 3-7 of line 1; a leading letter is Alpha-5 (T0000 = 270000)."""
+    field = line1[2:7]
+    if field[0].isalpha():
+        return (_ALPHA5.index(field[0]) + 10) * 10_000 + int(field[1:])
+    return int(field)
+
+
+def _epoch_day(line1: str) -> float:
+    """Epoch of line 1 (columns 19-32, YYDDD.DDDDDDDD) as days since 1957-01-01, roughly
+    (years of 365.25 days; used only to compare against 14- and 30-day limits)."""
+    yy, ddd = int(line1[18:20]), float(line1[20:32])
+    return (1900 + yy if yy >= 57 else 2000 + yy) * 365.25 + ddd
+
+
+def _fresh_at_end(path: Path) -> set[int]:
+    """Objects whose element set is within the stale limit (14 d at mean motion > 11.25 rev/day,
+    else 30 d) of the file's newest epoch."""
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        lines = [ln for ln in f if ln.startswith(("1 ", "2 "))]
+    rows = [(lines[k], lines[k + 1]) for k in range(0, len(lines), 2)]
+    newest = max(_epoch_day(a) for a, _ in rows)
+    return {_norad(a) for a, b in rows
+            if newest - _epoch_day(a) <= (14.0 if float(b[52:63]) > 11.25 else 30.0) + 1e-3}
 
 
 def _new_launch_objects(before: Path, after: Path, designator: str) -> set[int]:
@@ -61,6 +86,13 @@ def test_cosmos_1408_cloud_is_one_fragmentation_event(shared_data: Path, tmp_pat
     keys = Counter((e.type, e.dedupe_key) for e in events if e.type in ("fragmentation", "decay", "new_object"))
     assert max(keys.values()) == 1
     assert len({e.id for e in events}) == len(events)
-    # no piece of the cloud is also announced as a plain new object
-    plain = {o.norad for e in events if e.type == "new_object" for o in e.objects}
-    assert not plain & new_pieces
+    # no piece of the cloud is also announced as a plain new object; every new object is announced once
+    plain = [o.norad for e in events if e.type == "new_object" for o in e.objects]
+    fragments = [n for e in events if e.type == "fragmentation" for n in e.details["members"]]
+    assert not set(plain) & new_pieces and len(set(plain)) == len(plain)
+    new_ids = {_norad(line) for line in _line1(files[1])} - {_norad(line) for line in _line1(files[0])}
+    assert sorted(plain + fragments) == sorted(new_ids)
+    # decays: objects fresh in the 2019 catalog that the 2022 catalog no longer lists stopped appearing
+    gone = _fresh_at_end(files[0]) - {_norad(line) for line in _line1(files[1])}
+    stopped = {e.objects[0].norad for e in events if e.type == "decay" and e.details["reason"] == "stopped_appearing"}
+    assert len(gone) > 500 and stopped == gone

@@ -24,8 +24,8 @@
     enabled
 
     [decay]
-    enabled, perigee_km = 150.0       perigee limit; objects that stop appearing (their latest set
-                                      turning stale: 14 d in LEO, 30 d above) are decays too
+    enabled, perigee_km = 150.0       perigee limit; objects that stop appearing (fresh at the previous
+                                      cycle, no set since, stale now: 14 d LEO, 30 d above) are decays too
 
     [alerts]
     sinks = ["file:PATH", ...]        where alerts go (a JSON-lines file per sink; webhooks later)

@@ -378,7 +378,9 @@ def decay_findings(
     cfg: WatchConfig,
 ) -> tuple[list[Finding], dict[str, Any]]:
     """Decays: an object whose new element set has its perigee below ``decay.perigee_km``, or
-    whose latest set turned stale (14 d LEO, 30 d above) between the previous cycle and this one."""
+    that stopped appearing: its latest set was fresh at the previous cycle (``t_prev``), no
+    set came since, and it is stale now (14 d LEO, 30 d above).  An object whose newest set
+    arrived already stale (a snapshot's rarely tracked objects) has not stopped appearing."""
     limit = cfg.decay.perigee_km
     _, perigee = apogee_perigee_altitude_km(after.mean_motion_rev_per_day, after.eccentricity, after.inclination_deg)
     stale = stale_limit_days(after.mean_motion_rev_per_day)
@@ -386,7 +388,9 @@ def decay_findings(
     low = np.array([int(n) in changed for n in after.norad_id], dtype=bool) & (perigee < limit)
     gone = np.zeros(len(after), dtype=bool)
     if t_prev is not None:
-        gone = (age > stale) & (element_age_days(after.epoch, t_prev) <= stale)
+        # fresh at the previous cycle, no set since, stale now: it stopped appearing in between
+        age_prev = element_age_days(after.epoch, t_prev)
+        gone = (age > stale) & (age_prev >= 0) & (age_prev <= stale)
     findings = []
     for k in np.flatnonzero(low | gone):
         n = int(after.norad_id[k])
