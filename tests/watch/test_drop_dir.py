@@ -115,3 +115,25 @@ def test_watch_command_replay_and_errors(shared_data: Path, tmp_path: Path) -> N
     config.write_text("[screening]\nthreshold = 5\n", encoding="utf-8")
     bad = runner.invoke(watch_app, args)
     assert bad.exit_code == 3 and "[INPUT_CONFIG]" in bad.output and "screening.threshold" in bad.output
+
+
+def test_default_config_runs_every_monitor(shared_data: Path, tmp_path: Path) -> None:
+    """The defaults (payloads vs all for 7 days at 5 km with Pc, manoeuvres, RPO, new objects,
+    decays) on a drop folder with two GEO histories: a servicing pair and a co-located pair."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    _small_geo(shared_data, drop / "geo-1.csv", {28358, 46113})
+    _small_geo(shared_data, drop / "geo-2.csv", {44476, 55841})
+    now = np.datetime64("2026-08-23T00:00:00", "us")
+    with Store.open(tmp_path / "w.db") as store:
+        first, second = drop_once(store, drop, parse_config({}), now=now)
+        events = list_events(store)
+    assert [first.skipped, second.skipped] == [False, False]
+    assert {"screening", "maneuvers", "rpo", "decay"} <= set(first.stats) and "new_objects" in second.stats
+    assert second.stats["new_objects"]["new_objects"] == 2  # the second file's two objects are new
+    kinds = {e.type for e in events}
+    assert {"maneuver", "rpo", "new_object"} <= kinds
+    rpo_pairs = {e.dedupe_key.split(":")[0] for e in events if e.type == "rpo"}
+    assert {"28358-46113", "44476-55841"} <= rpo_pairs
+    for e in events:
+        json.dumps(e.to_dict(), allow_nan=False)
