@@ -42,6 +42,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from orbitwatch.api import screen_on_cluster
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.ccsds.cdm import build_cdm, write_cdm_kvn
 from orbitwatch.cli._app import app, console, dumps_strict, err_console, handle_errors, print_json, safe_text
@@ -460,6 +461,11 @@ def screen_command(
     plot: Annotated[Path | None, typer.Option(
         "--plot", help=f"Write one PNG per listed record (at most {MAX_PLOTS}, after --sort/--top) to this "
                        "directory: range and RIC over +-10 min around TCA.")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Run on Dask: local (one worker per core), local:N, or a scheduler address "
+                          "tcp://HOST:PORT. The same conjunctions as without it.")] = None,
+    partitions: Annotated[int | None, typer.Option(
+        "--partitions", help="With --cluster: time partitions (default two per worker).", min=1)] = None,
 ) -> None:
     """Find every pair of objects closer than --threshold-km in the window (all-vs-all or vs primaries).
 
@@ -496,13 +502,18 @@ def screen_command(
     table = element_sets_at(db, catalog, t0, as_of=as_of, catalog_wide=True, keep=primaries)
     if satcat is not None:
         table = apply_satcat(table, satcat)
-    with progress_bar("screening") as progress:
-        result = screen(
-            table, t0, t1, threshold_km, primaries=primaries or None,
-            exclude_same_constellation=exclude_same_constellation,
-            exclude_co_moving=not include_co_moving, co_moving_min_speed_km_s=min_relative_speed_km_s,
-            progress=progress,
-        )
+    options: dict[str, Any] = {
+        "primaries": primaries or None, "exclude_same_constellation": exclude_same_constellation,
+        "exclude_co_moving": not include_co_moving, "co_moving_min_speed_km_s": min_relative_speed_km_s,
+    }
+    if cluster is not None:
+        err_console.print(f"screening on the Dask cluster {safe_text(cluster)}", highlight=False)
+        result = screen_on_cluster(table, t0, t1, threshold_km, cluster=cluster, partitions=partitions, **options)
+    else:
+        if partitions is not None:
+            raise InputError("--partitions needs --cluster", code="INPUT_INVALID", field="partitions")
+        with progress_bar("screening") as progress:
+            result = screen(table, t0, t1, threshold_km, progress=progress, **options)
     report_failures(result)
     if include_co_moving:
         err_console.print("docked and co-moving pairs kept (--include-co-moving)", highlight=False)
