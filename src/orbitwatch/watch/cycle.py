@@ -141,7 +141,10 @@ def run_cycle(
     lap("ingest")
     changed = new_set_objects(store, prev_wm, wm)
     after = snapshot(store, wm)
-    stats: dict[str, Any] = {"ingest": ingest, "objects_with_new_sets": len(changed), "catalog_objects": len(after)}
+    # "ingest" is what this run stored (0 when a restarted cycle finds its batch already in the
+    # store); "new_element_sets" is the cycle's batch itself, the same on every run.
+    stats: dict[str, Any] = {"ingest": ingest, "new_element_sets": wm - prev_wm, "objects_with_new_sets": len(changed),
+                             "catalog_objects": len(after)}
     findings: list[Finding] = []
     baseline = prev_wm == 0
     cfg = config
