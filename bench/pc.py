@@ -150,9 +150,11 @@ def cdm_ratios(data: Any = None) -> None:
           + f"; inside 0.5-2: {np.count_nonzero((r >= 0.5) & (r <= 2))}")
     rect = [o for o in outside if o[4] != ["-"]]
     inacc = [o for o in outside if o[4] == ["-"] and np.isfinite(o[3]) and o[3] > INACCURATE_CUTOFF]
-    rest = [o for o in outside if o not in rect and o not in inacc]
+    unconv = [o for o in outside if o[4] == ["-"] and not np.isfinite(o[3])]
+    rest = [o for o in outside if o not in rect and o not in inacc and o not in unconv]
     print(f"outside 0.5-2: {len(outside)}; with a rectilinear CARA violation {len(rect)}; with CARA's curvilinear "
-          f"'inaccurate' violation only {len(inacc)}; with neither {len(rest)}:")
+          f"'inaccurate' violation only {len(inacc)}; curvilinear analysis not converged (a violation for "
+          f"PcMultiStep) {len(unconv)}: {[o[0] for o in unconv]}; with none {len(rest)}:")
     for name, ratio, est, ind, flags in rest:
         print(f"  {name}: 3D/2D {ratio:.3g}, CARA estimate {est:.3g}, inaccurate {ind:.3g}, flags {flags}")
     same_side = [o for o in inacc if np.isfinite(o[2]) and (o[2] > 1) == (o[1] > 1)]

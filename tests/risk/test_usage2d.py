@@ -53,3 +53,16 @@ def test_2d_3d_disagreement_case_is_inaccurate(shared_data) -> None:
     assert "INACCURATE_2D" in out["usage_violations"]
     assert out["auto_reason"].startswith("3D-Nc: 2D inaccurate on the curved encounter (INACCURATE_2D")
     assert out["pc"] == pytest.approx(1.9271201e-5, rel=1e-3)
+
+
+def test_unconverged_usage_analysis_counts_as_a_violation(shared_data) -> None:
+    """``SingleCovTestCase1-11.cdm``: Q(t) curves downward at the three initial times, so the
+    curvilinear analysis does not converge (NaN indicators, as in ``UsageViolationPc2D``);
+    ``PcMultiStep`` then sets ``AllIndicatorsConverged = false`` and ``AnyPc2DViolations = true``,
+    so ``auto`` must not report the 2D Pc."""
+    cdm = read_cdm((shared_data / "cdm" / "cara-sample-cdms" / "SingleCovTestCase1-11.cdm").read_text())
+    u = curvilinear_usage(cdm.state(1), cdm.covariance_inertial_km(1)[:6, :6], cdm.state(2),
+                          cdm.covariance_inertial_km(2)[:6, :6], 0.007)
+    assert not u.converged[0] and np.isnan(u.inaccurate[0]) and not u.inaccurate_2d[0]
+    out = pc_from_cdm(cdm, method="auto", hbr_m=7.0)
+    assert out["method"] == "hall3d" and "USAGE_NOT_CONVERGED" in out["usage_violations"]

@@ -13,7 +13,9 @@ simple-dynamics Monte Carlo with equinoctial sampling, :mod:`orbitwatch.risk.sdm
 the covariance scale, Alfano/Frisbee; isotropic worst case when no covariance),
 ``auto`` (after CARA's ``PcMultiStep``: ``foster`` when CARA's 2D usage tests pass, the
 rectilinear extended/offset tests and the curvilinear "inaccurate" test of
-``UsageViolationPc2D`` (:mod:`orbitwatch.risk.usage2d`, flag ``INACCURATE_2D``), else
+``UsageViolationPc2D`` (:mod:`orbitwatch.risk.usage2d`, flag ``INACCURATE_2D``; an
+analysis that does not converge, ``USAGE_NOT_CONVERGED``, counts as a violation as in
+PcMultiStep), else
 ``hall3d``; the 2D-Nc middle step of PcMultiStep is not implemented; the reason, with the
 measures and their limits, is in ``extra["auto_reason"]``, CARA's estimate of
 ln(Nc2D/Pc2D) in ``extra["log_pc_correction"]``).
@@ -179,6 +181,7 @@ def pc_for_states(
             # CARA's PcMultiStep: the rectilinear tests first, then (where they pass) the
             # curvilinear "inaccurate" test of UsageViolationPc2D (risk.usage2d)
             inaccurate = np.zeros(idx.size, dtype=bool)
+            unconverged = np.zeros(idx.size, dtype=bool)
             lpcf = np.full(idx.size, np.nan)
             ind = np.full(idx.size, np.nan)
             rest = np.flatnonzero(~uv.invalid_2d & ~neg_plane)
@@ -187,9 +190,11 @@ def pc_for_states(
                 cu = curvilinear_usage(np.concatenate([r1[ii], v1[ii]], axis=1), _full6(c1[ii]),
                                        np.concatenate([r2[ii], v2[ii]], axis=1), _full6(c2[ii]), hbr[ii])
                 inaccurate[rest] = cu.inaccurate_2d
+                # PcMultiStep: indicators that did not converge count as a 2D usage violation
+                unconverged[rest] = ~cu.converged
                 lpcf[rest] = cu.log_pc_correction
                 ind[rest] = cu.inaccurate
-            chosen = np.where(uv.invalid_2d | inaccurate, "hall3d", "foster").astype(object)
+            chosen = np.where(uv.invalid_2d | inaccurate | unconverged, "hall3d", "foster").astype(object)
             reasons = extra.setdefault("auto_reason", np.full(m, "", dtype=object))
             extra["log_pc_correction"] = np.full(m, np.nan)
             extra["log_pc_correction"][idx] = lpcf
@@ -203,6 +208,10 @@ def pc_for_states(
                     flags[i].append("INACCURATE_2D")
                     reasons[i] = (f"3D-Nc: 2D inaccurate on the curved encounter (INACCURATE_2D; indicator "
                                   f"{ind[j]:.3g}, limit {INACCURATE_CUTOFF:g}; ln(Nc2D/Pc2D) ~ {lpcf[j]:.3g}; "
+                                  f"{measures})")
+                elif unconverged[j]:
+                    flags[i].append("USAGE_NOT_CONVERGED")
+                    reasons[i] = ("3D-Nc: CARA's curvilinear usage analysis did not converge (USAGE_NOT_CONVERGED; "
                                   f"{measures})")
                 else:
                     reasons[i] = f"2D: CARA usage tests pass ({measures}, inaccurate {ind[j]:.3g} " \

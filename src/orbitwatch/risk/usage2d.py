@@ -18,9 +18,12 @@ and the indicators ``Inaccurate = 1 - exp(-|LogPcCorrectionFactor|)`` (PcMultiSt
 cutoff 0.02), ``Extended = 2 dtau / P_min`` and ``Offset = max(|Ta|, |Tb|) / P_min`` with
 ``dtau = sigma_CL sqrt(2) erfcinv(1e-16)`` (cutoffs 0.02 and 0.01).  The refinement loop
 follows CARA's (re-evaluate ``Q_CL`` at the current minimum estimate, keep it only if it
-lowers the minimum, refit the three lowest points), except that CARA's bisection of a
-non-converging peak-overlap point is not done: such a conjunction is reported
-unconverged (NaN indicators).
+lowers the minimum, refit the three lowest points, bisect towards the evaluated points
+when the estimate lies outside them or, on the first refinement, when the peak-overlap
+iteration does not converge there); an unconverged analysis gives NaN indicators.  One
+deliberate difference: where CARA re-evaluates the fitted parabola at a bisected time
+with its coefficients in reverse order (``yy(1) + t (yy(2) + t yy(3))``), the parabola is
+evaluated as fitted; that value only steers the refinement.
 """
 
 from __future__ import annotations
@@ -175,12 +178,21 @@ def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: fl
     else:
         refine = True
     tt, qq = list(ts), list(qs)
+    converged = True
     while refine:
         level += 1
         i_min = int(np.argmin(qq))
         qn, vn = q_cl(np.array([t_cl]))
+        refine = False
         if not np.isfinite(qn[0]):
-            return fail(level)
+            # CARA: bisect towards the evaluated points, on the first refinement only
+            converged = False
+            lo_t, hi_t = min(tt), max(tt)
+            t_new = 0.5 * (t_cl + lo_t) if t_cl < lo_t else 0.5 * (t_cl + hi_t) if t_cl > hi_t else math.nan
+            if math.isfinite(t_new) and len(tt) == 3 and level < _MAX_REFINEMENTS:
+                t_cl, refine = t_new, True
+            continue
+        converged = True
         decreasing = qn[0] < np.sort(qq)[2]
         tt.append(t_cl)
         qq.append(float(qn[0]))
@@ -194,10 +206,19 @@ def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: fl
             q_min = yy[2] - yy[1] ** 2 / yy[0] / 4
             s_cl = math.sqrt(1.0 / yy[0])
         else:
-            t_cl, q_min = tt[i_min], qq[i_min]
+            # CARA: bisect an estimate outside the evaluated points, else keep the lowest point
+            lo_t, hi_t = min(tt[:-1]), max(tt[:-1])
+            if t_cl < lo_t or t_cl > hi_t:
+                t_cl = 0.5 * (t_cl + (lo_t if t_cl < lo_t else hi_t))
+                yy = _parabola(np.array(tt), np.array(qq))
+                q_min = float(yy[0] * t_cl**2 + yy[1] * t_cl + yy[2]) if yy is not None else qq[i_min]
+            else:
+                t_cl, q_min = tt[i_min], qq[i_min]
         refine = (level < _MAX_REFINEMENTS
                   and (abs(t_cl - tt[i_min]) >= _TIME_SIGMA_DIFF_LIMIT * s_cl
                        or abs(q_min - qq[i_min]) >= _Q_DIFF_LIMIT))
+    if not converged:
+        return fail(level, t_cl, s_cl)
     if not math.isfinite(s_cl):
         return fail(level, t_cl, s_cl)
     qn, vn = q_cl(np.array([t_cl]))
