@@ -75,7 +75,6 @@ __all__ = [
     "list_deliveries",
     "list_events",
     "new_set_objects",
-    "objects_up_to",
     "record_attempt",
     "snapshot",
     "strict_json_value",
@@ -526,16 +525,6 @@ def new_set_objects(store: Store, lo: int, hi: int) -> dict[int, np.datetime64]:
             "GROUP BY norad_id ORDER BY norad_id", (int(lo), int(hi))
         ).fetchall()
     return {int(r[0]): np.datetime64(int(r[1]), "us") for r in rows}
-
-
-def objects_up_to(store: Store, watermark: int) -> set[int]:
-    """NORAD ids that had at least one element set with id at or below ``watermark``."""
-    with _db_errors(store.path):
-        rows = store._conn.execute(
-            "SELECT norad_id FROM objects w WHERE EXISTS (SELECT 1 FROM element_sets e "
-            "WHERE e.norad_id = w.norad_id AND e.id <= ?)", (int(watermark),)
-        ).fetchall()
-    return {int(r[0]) for r in rows}
 
 
 _SNAPSHOT_TAIL = """
