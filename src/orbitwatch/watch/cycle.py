@@ -31,7 +31,7 @@ for a replay, so a replay is reproducible.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +53,7 @@ from orbitwatch.watch import monitors
 from orbitwatch.watch.alerts import deliver_due
 from orbitwatch.watch.config import WatchConfig
 
-__all__ = ["Batch", "CycleResult", "run_cycle", "run_cycles"]
+__all__ = ["Batch", "CycleResult", "run_cycle"]
 
 
 @dataclass(frozen=True)
@@ -190,16 +190,3 @@ def _cycle_before(store: Store, cycle: CycleRecord) -> CycleRecord | None:
 
     earlier = [c for c in list_cycles(store) if c.watermark <= cycle.prev_watermark and c.batch_key != cycle.batch_key]
     return max(earlier, key=lambda c: (c.watermark, c.seq or 0)) if earlier else None
-
-
-def run_cycles(
-    store: Store,
-    batches: Iterable[Batch],
-    config: WatchConfig,
-    *,
-    clock: Callable[[Batch], np.datetime64],
-    sender: Callable[[str, dict[str, Any]], None] | None = None,
-) -> Iterator[CycleResult]:
-    """:func:`run_cycle` on each batch in order; ``clock(batch)`` gives each cycle's ``now``."""
-    for batch in batches:
-        yield run_cycle(store, batch, config, now=clock(batch), sender=sender)
