@@ -267,6 +267,8 @@ def test_old_collision_place_in_orbit_but_not_epoch(shared_data: Path) -> None:
     assert abs(rec.altitude_km - 789.0) < 15.0
     assert 70.0 < rec.latitude_deg < 78.0
     assert rec.revolution_ambiguous
+    # ... and the verdict says the epoch is not established (issue 11): 10.9-year-old sets.
+    assert rec.verdict == "failed" and rec.to_dict()["event_epoch_utc"] is None
 
 
 def test_early_cloud_revolution_is_clear(rec_1408: fr.EventReconstruction) -> None:

@@ -142,6 +142,11 @@ def plot_convergence(rec: EventReconstruction, path: str | Path, *, title: str |
     """Two panels: the cloud's spread over the whole search window (stage 1), and the
     distance of the reference to the fragments' orbits around the event (stage 2),
     with the estimated epoch and its uncertainty."""
+    if rec.coarse_times.size == 0 or rec.fine_times.size == 0:
+        from orbitwatch.errors import InputError
+
+        raise InputError(f"no convergence search was run ({rec.verdict}: {rec.verdict_reason}); nothing to plot",
+                         code="INPUT_EMPTY")
     plt = _pyplot()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12.5, 4.8))
     t0 = rec.event_epoch
