@@ -50,8 +50,9 @@ Foundation (2024), sec. 2.1 (co-orbital ASAT and RPO indicators).
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,14 +65,17 @@ from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
 from orbitwatch.constants import EARTH_ROTATION_RAD_S, WGS72_MU_KM3_S2
 from orbitwatch.detection import elements as el
 from orbitwatch.detection.maneuvers import ManeuverEvent, ManeuverReport, sort_history
+from orbitwatch.detection.rpo_pairs import PAIR_CLASSES, RangeSigma, RPOPair, name_family, release_epoch, same_elements
 from orbitwatch.errors import InputError
 from orbitwatch.propagation import satrec_from_elements
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc, jd_utc
 
 __all__ = [
     "EPISODE_KINDS",
+    "PAIR_CLASSES",
     "ProximityConfig",
     "RPOEpisode",
+    "RPOPair",
     "RPOReport",
     "coplanar_pairs",
     "monitor_rpo",
@@ -141,6 +145,8 @@ class RPOEpisode:
     score: float
     components: dict[str, float]
     evidence: dict[str, Any]
+    min_range_sigma_km: float = math.nan
+    min_range_sigma_model: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI ``--json`` record."""
@@ -148,6 +154,10 @@ class RPOEpisode:
         ev["name_1"], ev["name_2"] = self.name_1, self.name_2
         ev["score_components"] = {k: round(v, 3) for k, v in self.components.items()}
         ev["maneuvers"] = [m.to_dict() for m in self.maneuvers]
+        # One sigma of min_range_km (TLE error model; in the evidence so the record's keys stay fixed).
+        ev["min_range_uncertainty_km"] = (round(self.min_range_sigma_km, 3) if math.isfinite(self.min_range_sigma_km)
+                                          else None)
+        ev["min_range_uncertainty_model"] = self.min_range_sigma_model or None
         return {
             "norad_1": self.norad_1,
             "norad_2": self.norad_2,
@@ -163,9 +173,126 @@ class RPOEpisode:
 
 @dataclass(frozen=True)
 class RPOReport:
+    """Episodes (every one, or those of the kept pairs with ``top_per_class``) and the pairs,
+    each reported once with its class (:data:`PAIR_CLASSES`) and its episodes."""
+
     episodes: list[RPOEpisode]
     candidate_pairs: int
     objects: int
+    pairs: list[RPOPair] = field(default_factory=list)
+    pairs_per_class: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "objects": self.objects,
+            "candidate_pairs": self.candidate_pairs,
+            "pairs_per_class": dict(self.pairs_per_class),
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+def _launch(cospar: str | None) -> str | None:
+    s = str(cospar or "").strip().upper()
+    return s[:8] if len(s) >= 8 and s[4] == "-" else None
+
+
+def _owner(facts: Mapping[int, Any] | None, nid: int) -> str | None:
+    f = None if facts is None else facts.get(nid)
+    return None if f is None else getattr(f, "owner", None)
+
+
+def _classify(table: ElementTable, a: int, b: int, facts: Mapping[int, Any] | None, geo: bool,
+              episodes: Sequence[RPOEpisode] = ()) -> tuple[str, str]:
+    """The pair's class (:mod:`orbitwatch.detection.rpo_pairs`) from rows ``a``, ``b`` (latest sets)."""
+    if same_elements(table, a, b):
+        return "docked", "identical element sets"
+    if any(e.kind == "sustained-proximity" and e.evidence.get("mean_range_km", math.inf) < 1.0 for e in episodes):
+        return "docked", "sustained stay with mean range under 1 km"
+    if any(e.kind == "co-planar" and e.min_range_km < 1.0
+           and abs(e.evidence.get("delta_semi_major_axis_km", math.inf)) < 1.0 for e in episodes):
+        return "docked", "same orbit, within 1 km (co-planar, semi-major axes within 1 km)"
+    la, lb = _launch(table.cospar_ids[a]), _launch(table.cospar_ids[b])
+    if la is not None and la == lb:
+        return "same_launch", f"both of launch {la}"
+    oa, ob = _owner(facts, int(table.norad_id[a])), _owner(facts, int(table.norad_id[b]))
+    same_owner = oa is not None and oa == ob
+    fa, fb = name_family(table.names[a]), name_family(table.names[b])
+    family = fa is not None and fa == fb
+    if geo and same_owner:
+        return "same_owner_colocation", f"same owner {oa} (SATCAT)"
+    if family and not geo:
+        return "constellation", f"same name family {fa}"
+    if same_owner:
+        return "same_owner_colocation", f"same owner {oa} (SATCAT)"
+    return "other", "different launch, owner and name family" if oa and ob else "different launch and name family"
+
+
+def _rank_key(table: ElementTable, a: int, b: int, cls: str, score: float) -> tuple[int, float]:
+    """Order within a class: a same-launch pair whose second object was catalogued later (a
+    possible release) first, then by score."""
+    first = 0 if cls == "same_launch" and _released_later(table, a, b) else 1
+    return first, -score
+
+
+def _released_later(table: ElementTable, a: int, b: int) -> bool:
+    """A possible release: the lower-id object is piece A of the launch (the payload, or the
+    station, that can carry another) and the other was catalogued after objects of *later*
+    launches (its NORAD id is above theirs): it appeared after the launch, not with it."""
+    (lo_row, lo), (hi_row, hi) = sorted(((a, int(table.norad_id[a])), (b, int(table.norad_id[b]))),
+                                        key=lambda x: x[1])
+    carrier = str(table.cospar_ids[lo_row] or "").strip().upper()
+    la = _launch(carrier)
+    if la is None or carrier[8:] != "A" or infer_object_type(table.names[lo_row]) == "ROCKET BODY":
+        return False
+    del hi_row
+    before = (table.norad_id < hi) & (table.norad_id > lo)
+    later = [c for c in table.cospar_ids[before] if (lc := _launch(c)) is not None and lc > la]
+    return bool(later)
+
+
+def _pairs_of(table: ElementTable, rows: Mapping[int, int], episodes: list[RPOEpisode],
+              facts: Mapping[int, Any] | None, top_per_class: int | None,
+              regimes: Mapping[int, str]) -> tuple[list[RPOPair], dict[str, int]]:
+    """Group episodes by pair, classify each pair once, rank within each class by the best
+    episode score, keep ``top_per_class`` per class (all with None)."""
+    by_pair: dict[tuple[int, int], list[RPOEpisode]] = {}
+    for e in episodes:
+        by_pair.setdefault((e.norad_1, e.norad_2), []).append(e)
+    pairs: list[RPOPair] = []
+    for (n1, n2), eps in by_pair.items():
+        a, b = rows[n1], rows[n2]
+        geo = regimes.get(n1) == "geo" and regimes.get(n2) == "geo"
+        cls, detail = _classify(table, a, b, facts, geo, eps)
+        release = None
+        if cls == "same_launch" and not geo and _released_later(table, a, b):
+            lo_row, hi_row = (a, b) if n1 < n2 else (b, a)
+            f = None if facts is None else facts.get(int(table.norad_id[lo_row]))
+            launch = None if f is None else getattr(f, "launch_date", None)
+            release = release_epoch(table, lo_row, hi_row, not_before=launch)
+            detail += "; release: the later-catalogued object left the other"
+        eps_sorted = tuple(sorted(eps, key=lambda e: (-e.score, str(e.start))))
+        pairs.append(RPOPair(n1, n2, table.names[a], table.names[b], _owner(facts, n1), _owner(facts, n2), cls,
+                             detail, max(e.score for e in eps), eps_sorted, release))
+    pairs.sort(key=lambda p: (PAIR_CLASSES.index(p.classification), p.release is None, -p.score, p.norad_1,
+                              p.norad_2))
+    counts = {c: sum(p.classification == c for p in pairs) for c in PAIR_CLASSES}
+    if top_per_class is not None:
+        kept: list[RPOPair] = []
+        for c in PAIR_CLASSES:
+            kept.extend([p for p in pairs if p.classification == c][:top_per_class])
+        pairs = kept
+    return pairs, counts
+
+
+def _with_sigma(episodes: list[RPOEpisode], sigma: RangeSigma) -> list[RPOEpisode]:
+    """Each episode with the one-sigma uncertainty of its minimum range (rpo_pairs.RangeSigma)."""
+    out = []
+    for e in episodes:
+        if math.isfinite(e.min_range_km):
+            s, model = sigma.sigma_km(e.norad_1, e.norad_2, e.min_range_time)
+            e = dataclasses.replace(e, min_range_sigma_km=s, min_range_sigma_model=model)
+        out.append(e)
+    return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -354,12 +481,18 @@ def coplanar_pairs(
     config: ProximityConfig | None = None,
     norad: Sequence[int] | None = None,
     maneuvers: ManeuverReport | None = None,
+    satcat: Mapping[int, Any] | None = None,
 ) -> list[RPOEpisode]:
     """Co-planar, co-altitude (co-orbital shadowing) pairs among single element sets.
 
     ``latest``: one element set per object (the latest); with ``norad`` only pairs that
     involve one of those objects.  Geometry is evaluated at the latest epoch of the pair's
     two sets (RAAN, argument of perigee and mean anomaly carried by their secular rates).
+    Without ``norad`` every candidate is classified first (:data:`PAIR_CLASSES`, owners from
+    ``satcat``: NORAD id -> record with ``owner``) and the best ``config.max_coplanar`` of
+    each class are kept, so a same-launch release is not crowded out by a constellation.
+    Each minimum range carries its one-sigma uncertainty (default TLE error model: one set
+    per object).
     """
     cfg = config or ProximityConfig()
     table = latest if isinstance(latest, ElementTable) else ElementTable.from_element_sets(latest)
@@ -403,10 +536,26 @@ def coplanar_pairs(
             out.append(episode)
     # The score is geometric; the (costly) minimum range is computed for the kept pairs only.
     out.sort(key=lambda ep: -ep.score)
-    keep = out if norad else out[: cfg.max_coplanar]
     row_of = {int(t): k for k, t in enumerate(table.norad_id)}
-    return [_coplanar_episode(table, row_of[ep.norad_1], row_of[ep.norad_2], cfg, maneuvers, mdot, argpdot, nodedot)
+    if norad:
+        keep = out
+    else:
+        per: dict[str, int] = {}
+        keep = []
+        ranked = []
+        for ep in out:
+            a_, b_ = row_of[ep.norad_1], row_of[ep.norad_2]
+            c, _ = _classify(table, a_, b_, satcat, False, (ep,))
+            ranked.append((_rank_key(table, a_, b_, c, ep.score), c, ep))
+        ranked.sort(key=lambda x: x[0])
+        for _, c, ep in ranked:
+            if per.get(c, 0) < cfg.max_coplanar:
+                per[c] = per.get(c, 0) + 1
+                keep.append(ep)
+    full = [_coplanar_episode(table, row_of[ep.norad_1], row_of[ep.norad_2], cfg, maneuvers, mdot, argpdot, nodedot)
             for ep in keep]
+    sigma = RangeSigma(table, {int(t): slice(k, k + 1) for k, t in enumerate(table.norad_id)})
+    return _with_sigma(full, sigma)
 
 
 def _coplanar_episode(
@@ -691,13 +840,20 @@ def monitor_rpo(
     regime: str = "all",
     maneuvers: ManeuverReport | None = None,
     progress: Progress | None = None,
+    satcat: Mapping[int, Any] | None = None,
+    top_per_class: int | None = None,
 ) -> RPOReport:
-    """All RPO episodes in a (multi-object) element-set history.
+    """All RPO episodes in a (multi-object) element-set history, and the pairs, each once.
 
     ``norad``: only pairs involving these objects; ``regime``: ``leo``/``meo``/``geo``/``all``
     (both objects' latest sets in that regime; ``meo`` includes HEO); ``maneuvers``: a
     :func:`~orbitwatch.detection.maneuvers.detect_maneuvers` report for the same history, used
-    for the approach-after-manoeuvre test and the manoeuvre score component.
+    for the approach-after-manoeuvre test and the manoeuvre score component.  ``satcat``:
+    NORAD id -> a record with ``owner`` and ``launch_date`` (e.g.
+    :class:`~orbitwatch.detection.fragmentation.ObjectFacts`), for the pair classes only.
+    ``top_per_class``: keep the best N pairs of each class (ranked by their best episode's
+    score) and only their episodes.  Every minimum range carries a one-sigma uncertainty from
+    the TLE error model of each object's history (:mod:`orbitwatch.detection.rpo_pairs`).
     """
     cfg = config or ProximityConfig()
     if regime not in ("leo", "meo", "geo", "all"):
@@ -717,9 +873,10 @@ def monitor_rpo(
     # (a) co-planar shadowing on the latest set of each object.
     last_rows = np.array([slices[nid].stop - 1 for nid in ids], dtype=np.int64)
     if last_rows.size >= 2:
-        episodes.extend(coplanar_pairs(table.take(last_rows), config=cfg, norad=norad, maneuvers=maneuvers))
+        episodes.extend(coplanar_pairs(table.take(last_rows), config=cfg, norad=norad, maneuvers=maneuvers,
+                                       satcat=satcat))
     if len(ids) < 2:
-        return RPOReport(episodes=episodes, candidate_pairs=0, objects=len(ids))
+        return _report(table, slices, regimes, episodes, 0, len(ids), satcat, top_per_class)
     # (b), (c) from the histories.
     eph = _Ephemerides(table)
     hits, grid, pos = _candidate_pairs(table, slices, ids, regimes, cfg, wanted, progress, eph)
@@ -746,8 +903,20 @@ def monitor_rpo(
         if maneuvers is not None:
             episodes.extend(_approaches(table, grid, pos[a], pos[b], n1, n2, name1, name2, thr, cfg, maneuvers,
                                         eph, s1, s2, geo))
+    return _report(table, slices, regimes, episodes, len(hits), len(ids), satcat, top_per_class)
+
+
+def _report(table: ElementTable, slices: dict[int, slice], regimes: dict[int, str], episodes: list[RPOEpisode],
+            candidates: int, objects: int, satcat: Mapping[int, Any] | None,
+            top_per_class: int | None) -> RPOReport:
+    episodes = _with_sigma(episodes, RangeSigma(table, slices))
+    rows = {nid: sl.stop - 1 for nid, sl in slices.items()}
+    pairs, counts = _pairs_of(table, rows, episodes, satcat, top_per_class, regimes)
+    if top_per_class is not None:
+        episodes = [e for p in pairs for e in p.episodes]
     episodes.sort(key=lambda ep: (-ep.score, ep.norad_1, ep.norad_2))
-    return RPOReport(episodes=episodes, candidate_pairs=len(hits), objects=len(ids))
+    return RPOReport(episodes=episodes, candidate_pairs=candidates, objects=objects, pairs=pairs,
+                     pairs_per_class=counts)
 
 
 def _stays(
