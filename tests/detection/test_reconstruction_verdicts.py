@@ -164,6 +164,9 @@ def test_old_clouds_give_no_precise_wrong_answer(shared_data: Path, name: str, f
     assert k["parent_launch"] == designator
     assert abs(k["inclination_deg_median"] - float(np.median(cloud.inclination_deg))) < 1e-3
     assert d["verdict_reason"]
+    rows = dict(rec.summary_rows())  # the table the CLI prints: verdict first, '-' for nulls
+    assert next(iter(rows)) == "verdict" and rows["verdict"].startswith(rec.verdict)
+    assert not any("None" in v or "nan" in v for v in rows.values())
 
 
 def test_long_windows_are_not_searched_with_multi_hour_steps(shared_data: Path) -> None:

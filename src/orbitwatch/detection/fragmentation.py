@@ -739,6 +739,36 @@ class EventReconstruction:
             return dict.fromkeys(keys, math.nan)
         return dict(zip(keys, (float(x) for x in np.percentile(dvt, [10, 25, 50, 75, 90])), strict=True))
 
+    def summary_rows(self) -> list[tuple[str, str]]:
+        """(label, text) rows for a human-readable table: the verdict first, ``-`` where
+        the verdict supports no value (the shell prints them as they are)."""
+        d = self.to_dict()
+
+        def f(x: Any, fmt: str = "", unit: str = "") -> str:
+            return "-" if x is None else f"{format(x, fmt)}{unit}"
+
+        iv = d["epoch_interval_utc"]
+        deg = "\u00b0"
+        dv, at = d["delta_v_m_s"], d["along_track_delta_v_m_s"]
+        search = d["search"]
+        return [
+            ("verdict", f"{d['verdict']}: {d['verdict_reason']}"),
+            ("parent", f"{self.parent_norad or '-'} (reference: {self.reference})"),
+            ("event epoch (UTC)", f"{d['event_epoch_utc'] or '-'} \u00b1 {f(d['epoch_uncertainty_s'], '', ' s')}"),
+            ("epoch interval (UTC)", f"{iv['start'] or 'unbounded'} .. {iv['end'] or 'unbounded'}"),
+            ("latitude, longitude", f"{f(d['latitude_deg'], '.2f', deg)}, {f(d['longitude_deg'], '.2f', deg)}"),
+            ("altitude", f"{f(d['altitude_km'], '', ' km')} (\u00b1{f(d['position_uncertainty_km'], '', ' km')} "
+                         "along-track)"),
+            ("fragments", str(self.fragments)),
+            ("residual spread", f(d["min_spread_km"], "", " km")),
+            ("delta-v median / p90 / max", f"{f(dv['median'])} / {f(dv['p90'])} / {f(dv['max'])} m/s"),
+            ("along-track delta-v p10 / median / p90", f"{f(at['p10'])} / {f(at['median'])} / {f(at['p90'])} m/s"),
+            ("posigrade fraction", f(d["posigrade_fraction"])),
+            ("revolution margin", f(d["revolution_margin"])),
+            ("search", f"{search['window_start_utc'] or '-'} .. {search['window_end_utc'] or '-'}, steps "
+                       f"{f(search['coarse_step_s'], '', ' s')} / {f(search['fine_step_s'], '', ' s')}"),
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         """The CLI's ``--json`` record (JSON-ready: null where the verdict supports no value)."""
         ok = self.verdict != "failed"
