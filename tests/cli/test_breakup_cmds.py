@@ -145,3 +145,17 @@ def test_risk_json_contract(frag: Path) -> None:
     bad = runner.invoke(app, ["breakup", "risk", "--catalog", str(frag / "cosmos-1408-debris-2022-01-22.tle.gz"),
                               "--asset", "13552", "--start", "2022-01-22T00:00:00Z", "--end", "2022-01-22T01:00:00Z"])
     assert bad.exit_code == 3
+
+
+def test_reconstruct_table_of_a_failed_verdict(frag: Path, tmp_path: Path) -> None:
+    """Cosmos 2251 debris of 2019 against its 2009-02-09 set: a ``failed`` verdict (issue 11,
+    acceptance 2) prints its table with '-' for the values it cannot give, its interval
+    holding the collision of 2009-02-10 16:56 UTC (NASA ODPO), and no convergence plot."""
+    plot = tmp_path / "conv.png"
+    res = runner.invoke(app, ["breakup", "reconstruct", "--catalog",
+                              str(frag / "iridium-33-cosmos-2251-debris-2019-12-19.tle.gz"),
+                              "--fragments-designator", "1993-036", "--parent", "22675",
+                              "--parent-elements", str(frag / "parent-objects-pre-event.tle"), "--plot", str(plot)])
+    assert res.exit_code == 0, res.output
+    assert "failed" in res.stdout and "2009-02-09T11:57:37Z" in res.stdout
+    assert not plot.exists() and "no convergence plot" in res.stderr

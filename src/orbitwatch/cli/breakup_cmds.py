@@ -310,10 +310,12 @@ def reconstruct(
             par = rows.element_set(0)
     with progress_bar("reconstructing", enabled=not as_json) as progress:
         rec = reconstruct_event(frag, par, window_start=window_start, window_end=window_end, progress=progress)
-    if plot is not None:
+    if plot is not None and rec.coarse_times.size:  # a failed verdict may have run no search
         from orbitwatch.detection.gabbard import plot_convergence
 
         plot_convergence(rec, plot)
+    elif plot is not None:
+        err_console.print(f"no convergence plot: {safe_text(rec.verdict_reason)}", highlight=False)
     if gabbard is not None:
         from orbitwatch.detection.gabbard import plot_gabbard
 
@@ -323,22 +325,10 @@ def reconstruct(
     if as_json:
         print_json(rec.to_dict())
         return
-    d = rec.to_dict()
-    dv = d["delta_v_m_s"]
     t = Table(title=f"breakup reconstruction, launch {safe_text(designator)}", show_header=False)
     t.add_column("what")
     t.add_column("value")
-    for label, value in (
-        ("parent", f"{rec.parent_norad or '-'} (reference: {rec.reference})"),
-        ("event epoch (UTC)", f"{d['event_epoch_utc']} \u00b1 {d['epoch_uncertainty_s']} s"),
-        ("latitude, longitude", f"{d['latitude_deg']:.2f}\u00b0, {d['longitude_deg']:.2f}\u00b0"),
-        ("altitude", f"{d['altitude_km']} km (\u00b1{d['position_uncertainty_km']} km along-track)"),
-        ("fragments", str(rec.fragments)),
-        ("residual spread", f"{d['min_spread_km']} km"),
-        ("delta-v median / p90 / max", f"{dv['median']} / {dv['p90']} / {dv['max']} m/s"),
-        ("revolution margin", f"{d['revolution_margin']}" + (" (AMBIGUOUS: the epoch may be off by whole orbits)"
-                                                               if rec.revolution_ambiguous else "")),
-    ):
+    for label, value in rec.summary_rows():
         t.add_row(label, safe_text(value))
     console.print(t)
 
