@@ -11,8 +11,8 @@ Sun position
     geometry; DE421 costs one 17 MB package and is exact at this scale.
 
 GCRS -> TEME
-    The transpose of :mod:`orbitwatch.frames`' TEME -> GCRS rotation (IAU-76 precession,
-    IAU-80 nutation, equation of the equinoxes, frame bias).  Measured against
+    The transpose of :mod:`orbitwatch.frames`' TEME -> GCRS rotation (IAU 2006/2000A
+    through pyerfa, the TEME equinox from the equation of the equinoxes).  Measured against
     Skyfield's ``TEME`` frame (IAU 2000A) in ``tests/access/test_sun.py``: < 0.5" on the
     Sun's direction, i.e. < 0.01 s of eclipse timing for a LEO satellite (whose shadow
     edge moves by ~0.06 deg/s).
@@ -120,8 +120,8 @@ def sun_gcrs_km(times: npt.ArrayLike) -> FloatArray:
 def gcrs_to_teme_matrix(times: npt.ArrayLike) -> FloatArray:
     """Rotation matrices ``(T, 3, 3)`` with ``r_teme = M @ r_gcrs``.
 
-    The transpose of :func:`orbitwatch.frames.teme_to_gcrs`'s rotation (IAU-76/80 with
-    the frame bias).
+    The transpose of :func:`orbitwatch.frames.teme_to_gcrs`'s rotation (IAU 2006/2000A
+    via pyerfa; EME2000 undone by the frame bias).
     """
     t = np.atleast_1d(np.asarray(times, dtype=UTC_DTYPE))
     m = np.swapaxes(frame_bias_matrix(), -1, -2) @ teme_to_eme2000_matrix(t)  # r_gcrs = m r_teme
