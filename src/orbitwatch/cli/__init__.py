@@ -31,6 +31,10 @@ COMMAND_MODULES = (
 for _name in COMMAND_MODULES:
     importlib.import_module(f"orbitwatch.cli.{_name}")
 
+from orbitwatch.cli.watch_cmds import watch_command  # noqa: E402 - after the other commands, last in --help
+
+app.command("watch")(watch_command)
+
 
 def main() -> None:
     app()
