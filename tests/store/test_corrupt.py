@@ -129,3 +129,73 @@ def test_check_store(good_bytes: bytes, tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         check_store(tmp_path / "missing.db")
     assert info.value.code == "STORE_NOT_FOUND"
+
+
+@pytest.mark.parametrize(("column", "value"), [("eccentricity", "'garbage'"), ("epoch_us", "X'00ff'"),
+                                               ("mean_motion_rev_per_day", "1e999")])
+def test_values_orbitwatch_never_writes_are_store_corrupt(
+    good_bytes: bytes, tmp_path: Path, column: str, value: str
+) -> None:
+    """Damage inside a cell that SQLite reads without complaint (text, a blob or infinity in a
+    number column of a table without type enforcement) is ``STORE_CORRUPT`` where it is read:
+    the store API and the CLI, never a ValueError traceback (exit 70, as before)."""
+    from typer.testing import CliRunner
+
+    from orbitwatch.cli import app
+
+    db = tmp_path / "odd.db"
+    db.write_bytes(good_bytes)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(f"UPDATE element_sets SET {column} = {value} WHERE norad_id = 31797")
+    conn.close()
+    assert _sqlite_verdict(db)  # SQLite's own check sees nothing wrong
+    with Store.open(db, create=False) as store:
+        reads = [lambda: store.in_force(NOW), lambda: store.history(31797), lambda: list(store.iter_history([31797]))]
+        if column != "epoch_us":  # a blob sorts after every number: latest() never picks that row
+            reads.append(lambda: store.latest())
+        for read in reads:
+            with pytest.raises(StoreError) as info:
+                read()
+            assert info.value.code == "STORE_CORRUPT" and "store check" in info.value.message
+        assert len(store.history(39088)) == 24  # the other objects still read
+    prop = CliRunner().invoke(app, ["propagate", "31797", "--db", str(db), "--start", "2026-05-28T00:00:00Z",
+                                    "--end", "2026-05-28T01:00:00Z", "--step-s", "600", "--frame", "teme"])
+    assert prop.exit_code == 5 and "STORE_CORRUPT" in prop.stderr, prop.output
+
+
+def test_pages_overwritten_in_place_give_coded_errors_or_results(
+    good_bytes: bytes, tmp_path: Path, shared_data: Path
+) -> None:
+    """16 KiB of random bytes over pages of the store, size and header intact (only the full
+    check finds it up front; opening does not run it).  Whatever page is hit, the commands end
+    with a result or a coded store/input error, never a traceback, and ``store check`` reports
+    the damage; the damaged pages that ingest, stats and propagate read are ``STORE_CORRUPT``."""
+    from typer.testing import CliRunner
+
+    from orbitwatch.cli import app
+
+    runner = CliRunner()
+    stations = shared_data / GROUPS / "stations-history-2026-05-24_30.tle.gz"
+    commands = {
+        "ingest": ["ingest", str(stations)],
+        "stats": ["catalog", "stats", "--json"],
+        "propagate": ["propagate", "31797", "39088", "--start", "2026-05-28T00:00:00Z",
+                      "--end", "2026-05-28T01:00:00Z", "--step-s", "600", "--frame", "teme"],
+    }
+    n_pages = len(good_bytes) // 4096
+    corrupt = 0
+    for page in range(1, n_pages - 4, max(1, n_pages // 10)):
+        damaged = bytearray(good_bytes)
+        damaged[page * 4096:(page + 4) * 4096] = random.Random(page).randbytes(4 * 4096)
+        for name, args in commands.items():
+            db = tmp_path / f"p{page}-{name}.db"
+            db.write_bytes(damaged)
+            assert not check_store(db).ok
+            result = runner.invoke(app, [*args, "--db", str(db)])
+            assert result.exit_code in (0, 3, 5), (page, name, result.output)
+            assert "Traceback" not in result.output and "INTERNAL" not in result.output
+            if result.exit_code == 5:
+                assert "STORE_CORRUPT" in result.stderr or "STORE_NOT_ORBITWATCH" in result.stderr, result.stderr
+                corrupt += "STORE_CORRUPT" in result.stderr
+    assert corrupt >= 3

@@ -128,6 +128,14 @@ def _bounded_lines(
         yield report(ln + 1)
 
 
+def _blank_pieces(n_chars: int) -> Iterator[str]:
+    """``n_chars`` blanks as :class:`LinePiece` items of at most :data:`MAX_LINE_CHARS`."""
+    while n_chars > 0:
+        k = min(n_chars, MAX_LINE_CHARS)
+        yield LinePiece(" " * k)
+        n_chars -= k
+
+
 def read_element_sets(
     lines: Iterable[str],
     *,
@@ -146,9 +154,10 @@ def read_element_sets(
         raise ParseError(f"unknown catalog format {fmt!r}; use one of {', '.join(FORMATS)} or 'auto'",
                          code="FORMAT_UNKNOWN", source=source)
     it = _text_lines(lines)
-    # Leading blank lines are counted, not kept (a stream of a billion newlines is not held);
-    # the first non-blank item decides the format.
+    # Leading blank lines are counted, not kept (a stream of a billion newlines, or gigabytes
+    # of blanks without one, is not held); the first non-blank item decides the format.
     n_blank = 0
+    pending = 0  # characters of blank pieces of the line that the first non-blank item ends
     first: str | None = None
     for k, line in enumerate(it):
         if k == 0:
@@ -156,8 +165,11 @@ def read_element_sets(
         if line.strip():
             first = line
             break
-        if type(line) is not LinePiece:  # a blank piece is part of the blank line that ends later
+        if type(line) is LinePiece:  # a blank piece is part of the blank line that ends later
+            pending += len(line)
+        else:
             n_blank += 1
+            pending = 0
     if first is None:
         message = "the input holds no data (empty or blank)"
         if not lenient:
@@ -167,7 +179,9 @@ def read_element_sets(
         return
     if fmt == "auto":
         fmt = detect_format([first])
-    stream: Iterator[str] = itertools.chain(itertools.repeat("\n", n_blank), (first,), it)
+    # The blanks go back as read: blank lines as "\n", the blank start of the first line as
+    # pieces of its length (so a too-long first line is still LINE_TOO_LONG).
+    stream: Iterator[str] = itertools.chain(itertools.repeat("\n", n_blank), _blank_pieces(pending), (first,), it)
     if fmt in _LINE_FORMATS:
         stream = _bounded_lines(stream, source, lenient, rejects, MAX_LINE_CHARS)
     if fmt == "tle":

@@ -32,7 +32,12 @@ size, reserved fields, and the in-header page count against the file size, see
 https://sqlite.org/fileformat2.html sec. 1.3); when anything looks wrong it runs
 ``PRAGMA quick_check`` and refuses a damaged store with ``STORE_CORRUPT`` instead of
 writing into it.  :func:`check_store` (``orbitwatch store check``) runs the full
-``PRAGMA integrity_check`` on demand.
+``PRAGMA integrity_check`` on demand; opening never does (it reads the whole file).
+Damage that leaves the header and size intact (pages overwritten in place) is found where
+a command reads it, cheaply: ``PRAGMA cell_size_check`` sanity-checks every b-tree page as
+it is read, SQLite's own "malformed" errors become ``STORE_CORRUPT``, and so does a row
+that does not decode as orbitwatch wrote it (a NULL, text, blob or infinity in a number
+column), each naming ``orbitwatch store check``.
 
 Time convention: epochs and ingest times are int64 unix microseconds, the column form
 of the UTC ``datetime64[us]`` of :mod:`orbitwatch.times`.
@@ -314,11 +319,35 @@ def _db_errors(path: Path) -> Iterator[None]:
             code = "STORE_LOCKED"
         elif "not a database" in text or "malformed" in text:
             code = "STORE_CORRUPT"
+            text = f"{text}: {_CHECK_HINT.format(db=path)}"
         elif "unable to open" in text or "readonly" in text:
             code = "STORE_OPEN"
         else:
             code = "STORE"
         raise StoreError(text, code=code, source=str(path)) from exc
+
+
+_CHECK_HINT = (
+    "the store is damaged; run 'orbitwatch store check --db {db}', then restore it from a backup "
+    "or re-ingest into a new store"
+)
+
+
+def _corrupt(path: Path | str | None, what: str) -> StoreError:
+    """``STORE_CORRUPT`` for a value SQLite returned without complaint but orbitwatch never writes."""
+    where = "?" if path is None else str(path)
+    return StoreError(f"{what}: {_CHECK_HINT.format(db=where)}", code="STORE_CORRUPT",
+                      source=None if path is None else str(path))
+
+
+@contextlib.contextmanager
+def _decoding(path: Path | str | None, what: str) -> Iterator[None]:
+    """Rows that do not decode (a NULL, text or blob where orbitwatch writes a number: damage
+    inside a page that SQLite's own checks do not see) are ``STORE_CORRUPT``, not a traceback."""
+    try:
+        yield
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _corrupt(path, f"the store holds a value orbitwatch never writes in {what} ({exc})") from None
 
 
 def _us(t: Any) -> int:
@@ -556,28 +585,88 @@ def check_store(path: Path | str | None = None, *, max_problems: int = 100) -> I
     )
 
 
-class _HashedLines:
-    """Pass lines through while hashing their UTF-8 text (the source's sha256)."""
+def _head(lines: Iterable[str], sniff_chars: int) -> tuple[list[str], Iterator[str]]:
+    """The start of an input for format sniffing, and the whole input again as a stream.
 
-    _FLUSH = 256  # lines hashed per update (one encode per chunk, not per line)
+    ``head`` is the first non-blank item and, when it opens JSON (``[`` or ``{``), the
+    items after it up to the first ``}`` or about ``sniff_chars`` characters.  Leading
+    blank lines are counted, not kept (an input of a billion newlines, or of gigabytes of
+    blanks without one, is never held): the stream gives them back as ``"\n"`` lines and
+    blank :class:`~orbitwatch.catalog.reader.LinePiece` runs of the same length, so line
+    numbers and line lengths are as read.
+    """
+    from orbitwatch.catalog.reader import LinePiece
+
+    it = iter(lines)
+    n_blank = 0  # whole blank lines before the first non-blank item
+    pending = 0  # characters of blank pieces of the line the first non-blank item ends
+    head: list[str] = []
+    for line in it:
+        if line.strip():
+            head.append(line)
+            break
+        if type(line) is LinePiece:
+            pending += len(line)
+        else:
+            n_blank += 1
+            pending = 0
+    if head and head[0].lstrip("\ufeff \t\r\n")[:1] in ("[", "{"):
+        # JSON may open with a bare '[': read on to the first object's keys
+        size = len(head[0])
+        for line in it:
+            head.append(line)
+            size += len(line)
+            if size >= sniff_chars or "}" in line:
+                break
+
+    def blanks() -> Iterator[str]:
+        yield from itertools.repeat("\n", n_blank)
+        left = pending
+        while left > 0:
+            k = min(left, 1 << 20)
+            yield LinePiece(" " * k)
+            left -= k
+
+    return head, itertools.chain(blanks(), head, it)
+
+
+class _HashedLines:
+    """Pass lines through while hashing their UTF-8 text (the source's sha256).
+
+    Lines are hashed in chunks of about :attr:`_FLUSH_CHARS` characters (one encode per
+    chunk, not per line); the chunk is bounded by characters, not by a count of items,
+    because an item may be a 1 MiB :class:`~orbitwatch.catalog.reader.LinePiece`.
+    """
+
+    _FLUSH_CHARS = 1 << 14  # about 230 TLE lines
 
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = lines
         self.sha256 = hashlib.sha256()
 
+    def _update(self, buf: list[str]) -> None:
+        self.sha256.update("".join(buf).encode("utf-8", "surrogatepass"))
+        buf.clear()
+
     def __iter__(self) -> Iterator[str]:
         buf: list[str] = []
         append = buf.append
-        n = 0
+        size = 0
+        limit = self._FLUSH_CHARS
         for line in self._lines:
-            append(line)
-            n += 1
-            if n == self._FLUSH:
-                self.sha256.update("".join(buf).encode("utf-8", "surrogatepass"))
-                buf.clear()
-                n = 0
+            if len(line) >= limit:  # a long piece: hash it alone, never copied into a chunk
+                if buf:
+                    self._update(buf)
+                    size = 0
+                self.sha256.update(line.encode("utf-8", "surrogatepass"))
+            else:
+                append(line)
+                size += len(line)
+                if size >= limit:
+                    self._update(buf)
+                    size = 0
             yield line
-        self.sha256.update("".join(buf).encode("utf-8", "surrogatepass"))
+        self._update(buf)
 
 
 class Store:
@@ -639,6 +728,10 @@ class Store:
             if suspicious:
                 _refuse_if_damaged(conn, db, suspicious)
             with _db_errors(db):
+                # Sanity-check every b-tree page as it is read (https://sqlite.org/pragma.html#pragma_cell_size_check):
+                # damage in a page a command touches is found there (STORE_CORRUPT) and not spread
+                # by writing next to it, at a small cost per page read.
+                conn.execute("PRAGMA cell_size_check = ON")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -715,21 +808,7 @@ class Store:
         self._tallies = {}
 
         def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
-            it = iter(lines)
-            head: list[str] = []
-            for line in it:
-                head.append(line)
-                if line.strip():
-                    break
-            first = head[-1].lstrip("\ufeff \t\r\n")[:1] if head else ""
-            if first and first in "[{":  # JSON may open with a bare '[': read on to the first object's keys
-                size = len(head[-1])
-                for line in it:
-                    head.append(line)
-                    size += len(line)
-                    if size >= SNIFF_CHARS or "}" in line:
-                        break
-            stream = itertools.chain(head, it)
+            head, stream = _head(lines, SNIFF_CHARS)
             what = kind
             if what == "auto":
                 text = "".join(head)
@@ -992,7 +1071,7 @@ class Store:
                     f"{_LATEST_TAIL}"
                 )
                 rows = self._conn.execute(sql, (ids, cutoff)).fetchall()
-        return _table(rows)
+        return _table(rows, self.path)
 
     def in_force(self, t: np.datetime64, norad_ids: Iterable[int] | None = None) -> ElementTable:
         """Per object, the element set in force at ``t`` (:mod:`orbitwatch.catalog.history`).
@@ -1018,7 +1097,7 @@ class Store:
                 )
                 rows_after = self._conn.execute(sql, (ids, cutoff)).fetchall()
         before = self.latest(t, norad_ids=norad_ids)
-        return merge_in_force(before, _table(rows_after), t)
+        return merge_in_force(before, _table(rows_after, self.path), t)
 
     def history(self, norad_id: int) -> list[ElementSet]:
         """Every stored element set of one object, by epoch (then ingest order)."""
@@ -1026,7 +1105,7 @@ class Store:
             rows = self._conn.execute(
                 _HISTORY_SQL + " WHERE e.norad_id = ? ORDER BY e.epoch_us, e.id", (int(norad_id),)
             )
-            return [_element_set(r) for r in rows]
+            return [_element_set(r, self.path) for r in rows]
 
     def iter_history(self, norad_ids: Iterable[int] | None = None) -> Iterator[tuple[int, list[ElementSet]]]:
         """``(norad_id, element sets by epoch)`` for each object, in NORAD order.
@@ -1044,7 +1123,7 @@ class Store:
                     (ids,),
                 )
             for norad, group in itertools.groupby(cur, key=lambda r: r[0]):
-                yield int(norad), [_element_set(r) for r in group]
+                yield int(norad), [_element_set(r, self.path) for r in group]
 
     def object_info(self, norad_id: int) -> ObjectInfo | None:
         """The object's catalog data and element-set count/epoch span; ``None`` if unknown."""
@@ -1060,20 +1139,8 @@ class Store:
             ).fetchone()
         if row is None:
             return None
-        return ObjectInfo(
-            norad_id=int(row[0]),
-            name=row[1],
-            cospar_id=row[2],
-            object_type=row[3],
-            type_source=row[4],
-            owner=row[5],
-            launch_date=row[6],
-            decay_date=row[7],
-            rcs_m2=row[8],
-            element_sets=int(row[9]),
-            first_epoch=_utc(row[10]),
-            last_epoch=_utc(row[11]),
-        )
+        with _decoding(self.path, "objects"):
+            return _object_info(row)
 
     # -- object metadata (SATCAT, UCS; SQL in orbitwatch.store.metadata) ---------
 
@@ -1117,13 +1184,14 @@ class Store:
                 "GROUP BY o.object_type"
             ):
                 by_type[otype] = by_type.get(otype, 0) + int(n)
-        return {
-            "objects": sum(by_type.values()),
-            "element_sets": int(n_sets),
-            "by_type": by_type,
-            "epoch_min_utc": None if lo is None else format_utc(np.datetime64(int(lo), "us"), digits=6),
-            "epoch_max_utc": None if hi is None else format_utc(np.datetime64(int(hi), "us"), digits=6),
-        }
+        with _decoding(self.path, "element_sets"):
+            return {
+                "objects": sum(by_type.values()),
+                "element_sets": int(n_sets),
+                "by_type": by_type,
+                "epoch_min_utc": None if lo is None else format_utc(np.datetime64(int(lo), "us"), digits=6),
+                "epoch_max_utc": None if hi is None else format_utc(np.datetime64(int(hi), "us"), digits=6),
+            }
 
     def sources(self) -> list[dict[str, Any]]:
         """The ingest log: one dict per ingested input, oldest first."""
@@ -1134,12 +1202,14 @@ class Store:
             )
             out = []
             for sid, name, sha, at, n_read, n_stored, n_dup, n_rej in cur:
+                with _decoding(self.path, "sources"):
+                    at_utc = format_utc(np.datetime64(int(at), "us"), digits=6)
                 out.append(
                     {
                         "source_id": sid,
                         "name": name,
                         "sha256": sha,
-                        "ingested_at_utc": format_utc(np.datetime64(int(at), "us"), digits=6),
+                        "ingested_at_utc": at_utc,
                         "element_sets_read": n_read,
                         "stored": n_stored,
                         "duplicates": n_dup,
@@ -1168,6 +1238,23 @@ class Store:
             )
 
 
+def _object_info(row: Sequence[Any]) -> ObjectInfo:
+    return ObjectInfo(
+        norad_id=int(row[0]),
+        name=row[1],
+        cospar_id=row[2],
+        object_type=row[3],
+        type_source=row[4],
+        owner=row[5],
+        launch_date=row[6],
+        decay_date=row[7],
+        rcs_m2=row[8],
+        element_sets=int(row[9]),
+        first_epoch=_utc(row[10]),
+        last_epoch=_utc(row[11]),
+    )
+
+
 _HISTORY_SQL = (
     "SELECT e.norad_id, e.epoch_us, "
     + ", ".join(f"e.{c}" for c in _ES_COLUMNS[2:])
@@ -1175,7 +1262,14 @@ _HISTORY_SQL = (
 )
 
 
-def _element_set(r: Sequence[Any]) -> ElementSet:
+def _element_set(r: Sequence[Any], path: Path | str | None = None) -> ElementSet:
+    """An :class:`ElementSet` from a row of :data:`_HISTORY_SQL`; ``STORE_CORRUPT`` when the row
+    holds what orbitwatch never writes (a NULL, text or blob in a number column)."""
+    if not (
+        all(type(r[k]) is int for k in (0, 1, 14, 15, 16))
+        and all(type(r[k]) is float and math.isfinite(r[k]) for k in range(2, 11))
+    ):
+        raise _corrupt(path, f"the store returned an element set row that does not decode ({r[:11]!r:.200})")
     return ElementSet(
         norad_id=int(r[0]),
         epoch=np.datetime64(int(r[1]), "us"),
@@ -1199,9 +1293,23 @@ def _element_set(r: Sequence[Any]) -> ElementSet:
     )
 
 
-def _table(rows: list[Any]) -> ElementTable:
+def _table(rows: list[Any], path: Path | str | None = None) -> ElementTable:
+    """An :class:`ElementTable` from rows of :data:`_LATEST_COLUMNS`; a row that does not
+    decode as orbitwatch wrote it (NULL or text in a number column) is ``STORE_CORRUPT``."""
+    with _decoding(path, "element_sets"):
+        table = _decode_table(rows)
+    if len(table) and not all(np.isfinite(getattr(table, name)).all() for name in _FLOATS):
+        # SQLite stores no NaN (it becomes NULL) and the columns are NOT NULL: only damage reads so.
+        raise _corrupt(path, "the store returned an element set without its mean elements")
+    return table
+
+
+def _decode_table(rows: list[Any]) -> ElementTable:
     n = len(rows)
     cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if n else [()] * 15
+    for k in (0, 1):
+        if not all(type(v) is int for v in cols[k]):
+            raise TypeError(f"{'norad_id' if k == 0 else 'epoch_us'} is not an integer")
     floats = {name: np.array(cols[2 + k], dtype=np.float64).reshape(n) for k, name in enumerate(_FLOATS)}
     names = np.empty(n, dtype=object)
     names[:] = cols[11]
