@@ -469,3 +469,32 @@ def test_data_labelled_text_html_is_still_data(server: lb.Loopback, tmp_path: Pa
     _spacetrack_routes(server, lb.ok(b'""', "text/html; charset=UTF-8", {"Set-Cookie": "chocolatechip=x; path=/"}),
                        lb.ok(DATA, "text/html; charset=UTF-8"))
     assert _spacetrack(server, tmp_path / "st").text == DATA.decode()
+
+
+def test_a_cached_body_reaches_ingest_in_bounded_pieces(tmp_path: Path, tle: str) -> None:
+    """A Space-Track JSON reply is one line (tens of MB, up to the download cap): the ingest
+    stream gives it in pieces of at most 1 MiB (it used to be one string the size of the
+    body), line ends kept, and the pieces are the body exactly; the store reads both the same."""
+    import numpy as np
+
+    from orbitwatch.store import Store
+
+    record = json.dumps({"OBJECT_NAME": "ISS (ZARYA)", "OBJECT_ID": "1998-067A", "EPOCH": "2026-05-23T19:25:57.298080",
+                         "MEAN_MOTION": 15.4933465, "ECCENTRICITY": 0.000752, "INCLINATION": 51.6325,
+                         "RA_OF_ASC_NODE": 60.7811, "ARG_OF_PERICENTER": 90.7634, "MEAN_ANOMALY": 269.4217,
+                         "NORAD_CAT_ID": 25544, "BSTAR": 0.00013771, "MEAN_MOTION_DOT": 7.235e-05,
+                         "MEAN_MOTION_DDOT": 0})
+    text = "[" + record + "," + " " * (3 << 20) + record.replace("25544", "25545") + "]\n" + "\n"
+    path = tmp_path / "cached.json"
+    path.write_text(text, encoding="utf-8")
+    cached = Fetched("https://example.invalid/gp", True, 0.0, path.stat().st_size, path=path)
+    items = list(cached.lines())
+    assert max(len(i) for i in items) <= 1 << 20
+    assert "".join(items) == text
+    held = Fetched("https://example.invalid/gp", False, 0.0, len(text), body=text)
+    assert "".join(held.lines()) == text
+    now = np.datetime64("2026-09-01T00:00:00", "us")
+    for name, doc in (("cached", cached), ("held", held)):
+        with Store.open(tmp_path / f"{name}.db") as store:
+            report = store.ingest([(doc.url, doc.lines())], now=now)
+        assert (report.element_sets_read, report.stored, report.rejected) == (2, 2, 0), name

@@ -40,7 +40,7 @@ def test_celestrak_url_and_cache(server: lb.Loopback, tmp_path: Path) -> None:
     first = fetch_celestrak_group("stations", client=client, base_url=server.url("/gp.php"))
     again = fetch_celestrak_group("stations", client=client, base_url=server.url("/gp.php"))
     assert not first.from_cache and again.from_cache
-    assert first.text == again.text and list(again.lines()) == first.text.splitlines()
+    assert first.text == again.text and list(again.lines()) == first.text.splitlines(keepends=True)
     assert server.hits == ["GET /gp.php?GROUP=stations&FORMAT=3le"]
     assert celestrak_gp_url("geo", "csv").endswith("gp.php?GROUP=geo&FORMAT=csv")
 

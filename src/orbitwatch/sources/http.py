@@ -172,14 +172,22 @@ class Fetched:
         return self.path.read_text(encoding="utf-8")
 
     def lines(self) -> Iterator[str]:
-        """The document's lines without line ends, streamed from disk when cached."""
+        """The document's lines, line ends kept, for :meth:`orbitwatch.store.Store.ingest`.
+
+        A cached body is streamed from disk in bounded pieces
+        (:func:`orbitwatch.sources.files.open_lines`: a line longer than 1 MiB, such as a
+        Space-Track JSON reply of one 200 MB line, comes as
+        :class:`~orbitwatch.catalog.reader.LinePiece` items), so memory does not follow the
+        body's size up to the download cap.
+        """
         if self.body is not None:
-            yield from self.body.splitlines()
+            yield from self.body.splitlines(keepends=True)
             return
         assert self.path is not None
-        with open(self.path, encoding="utf-8", newline=None) as f:
-            for line in f:
-                yield line.rstrip("\n")
+        from orbitwatch.sources.files import open_lines
+
+        with open_lines(self.path) as lines:
+            yield from lines
 
 
 # --------------------------------------------------------------------------- transport
