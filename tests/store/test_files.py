@@ -121,3 +121,19 @@ def test_read_catalog_files_lenient_and_strict(shared_data: Path, tmp_path: Path
     table, rejects = read_catalog_files([bad], lenient=True)
     assert [r.line for r in rejects] == [i + 1]
     assert len(table) == 23  # MANIFEST: 23 objects; the others' sets still count
+
+
+def test_lenient_read_catalog_files_keeps_a_bounded_reject_list(tmp_path: Path) -> None:
+    """5,000 bad records and one good one: every reject counted, the first 1,000 kept
+    (``breakup detect`` reads files leniently; a garbage file must not grow a list of millions)."""
+    from orbitwatch.sources.files import MAX_REJECTS_KEPT, RejectList
+
+    iss = ("ISS (ZARYA)\n1 25544U 98067A   26143.80969095  .00007235  00000+0  13771-3 0  9990\n"
+           "2 25544  51.6325  60.7811 0007520  90.7634 269.4217 15.49334650567975\n")
+    bad = tmp_path / "bad.tle"
+    bad.write_text(iss + "".join(f"1 {i:05d}U garbage\n2 {i:05d} garbage\n" for i in range(1, 5001)))
+    table, rejects = read_catalog_files([bad], lenient=True)
+    assert table.norad_id.tolist() == [25544]
+    assert isinstance(rejects, RejectList)
+    assert rejects.total == 5000 and len(rejects) == MAX_REJECTS_KEPT == 1000
+    assert rejects[0].line == 4 and rejects[-1].line is not None and rejects[-1].line > rejects[0].line

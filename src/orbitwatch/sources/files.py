@@ -21,7 +21,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -29,9 +29,12 @@ from orbitwatch.catalog.model import ElementSet, ElementTable, Reject
 from orbitwatch.errors import InputError
 from orbitwatch.times import as_utc
 
-__all__ = ["TextLines", "iter_file_inputs", "open_lines", "read_catalog_files"]
+__all__ = ["MAX_REJECTS_KEPT", "RejectList", "TextLines", "iter_file_inputs", "open_lines", "read_catalog_files"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+
+#: Rejects a lenient :func:`read_catalog_files` keeps (every one is counted in ``total``).
+MAX_REJECTS_KEPT = 1_000
 _PROGRESS_EVERY = 4096  # lines between progress reports
 
 
@@ -91,6 +94,31 @@ class TextLines:
 
     def __next__(self) -> str:
         return next(self._lines)
+
+
+class RejectList(list[Reject]):
+    """The rejects of a lenient read: the first :data:`MAX_REJECTS_KEPT` kept, every one
+    counted in :attr:`total`, so a huge garbage file does not grow a list of millions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, item: Reject) -> None:
+        self.total += 1
+        if len(self) < MAX_REJECTS_KEPT:
+            super().append(item)
+
+    def extend(self, items: Iterable[Reject]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[Reject]) -> RejectList:  # type: ignore[override,misc]
+        self.extend(items)
+        return self
+
+    def insert(self, index: Any, item: Reject) -> None:
+        self.append(item)
 
 
 def _input_error(path: Path, exc: OSError) -> InputError:
@@ -185,7 +213,9 @@ def read_catalog_files(
     :meth:`orbitwatch.store.Store.in_force`).  Ties on epoch go to the set read last.
     An object whose latest set has no name (2-line TLE) takes the newest name another
     file gives it, as the store does.  Rows are sorted by NORAD id.  Strict by default
-    (the first bad record raises); ``lenient`` returns the rejects.  Memory: one element set per object.
+    (the first bad record raises); ``lenient`` returns the rejects as a :class:`RejectList`
+    (the first :data:`MAX_REJECTS_KEPT`; ``.total`` counts them all).  Memory: one element
+    set per object (two with ``at``).
     """
     from orbitwatch.catalog.history import InForce
     from orbitwatch.catalog.reader import read_element_sets
@@ -196,7 +226,7 @@ def read_catalog_files(
     in_force = None if at is None else InForce(as_utc(at))
     best: dict[int, ElementSet] = {}
     names: dict[int, tuple[np.datetime64, str]] = {}
-    rejects: list[Reject] = []
+    rejects = RejectList()
     for source, lines in iter_file_inputs(paths):
         for es in read_element_sets(lines, source=source, lenient=lenient, rejects=rejects):
             if cutoff is not None and es.epoch > cutoff:
