@@ -1,5 +1,15 @@
 """What CLI commands share: loading element sets (``--db`` or ``--catalog``), options, progress.
 
+The one CLI vocabulary (docs/design.md §12) is parsed here, once:
+
+* :func:`norad_ids`: every option or argument that takes NORAD ids accepts repeats and
+  comma-separated lists (``--norad 25544,43013`` == ``--norad 25544 --norad 43013``);
+  a bad id is :class:`InputError` ``INPUT_NORAD`` naming the option.
+* :func:`time_window`: a window is ``--start ISO`` with ``--end ISO`` or ``--duration-h H``.
+* :func:`output_format`: ``--format table|json|csv`` (:data:`OUTPUT_FORMATS`), ``--json``
+  being the alias of ``--format json``; :func:`print_csv` writes records as CSV.
+* :func:`alias`: an old spelling kept as a hidden option for one release.
+
 :func:`load_elements` is the one way a command gets an :class:`ElementTable`: from the
 store (latest element set per object, optionally as of a time) or straight from
 catalog files without a store.  :func:`progress_bar` turns the core's
@@ -10,10 +20,12 @@ a terminal and never with ``--json``.
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -28,19 +40,167 @@ from orbitwatch.times import as_utc, format_utc, parse_utc
 
 __all__ = [
     "CO_MOVING_HELP",
+    "DURATION_HELP",
     "HBR_DEFAULT_HELP",
+    "NORAD_METAVAR",
+    "OUTPUT_FORMATS",
     "AsOfOption",
     "CatalogOption",
     "DbOption",
+    "DurationOption",
+    "FormatOption",
     "JsonOption",
     "LenientOption",
+    "NoradOption",
     "SatcatOption",
+    "TableJsonFormatOption",
+    "alias",
     "apply_satcat",
+    "choice",
     "element_sets_at",
     "load_elements",
+    "norad_ids",
+    "output_format",
+    "print_csv",
     "progress_bar",
+    "time_window",
     "warn_element_ages",
 ]
+
+#: the output formats of the CLI vocabulary: ``--format table|json|csv`` (``--json`` = ``json``)
+OUTPUT_FORMATS: tuple[str, ...] = ("table", "json", "csv")
+#: the metavar of every option that takes NORAD ids
+NORAD_METAVAR = "NORAD[,NORAD...]"
+DURATION_HELP = "Window length in hours (instead of --end)."
+
+
+def choice(values: Sequence[str]) -> dict[str, Any]:
+    """``typer.Option`` keywords for an option whose value is one of the library's tuple ``values``.
+
+    E.g. ``typer.Option("--method", **choice(risk.METHODS))``: the help shows
+    ``[foster|elrod|...]`` and another value is a usage error (exit 2), as a click choice
+    is; the values are never re-declared in ``cli/``.
+    """
+    allowed = tuple(values)
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    return {"parser": parse, "metavar": "[" + "|".join(allowed) + "]"}
+
+
+def norad_ids(values: Sequence[str | int] | None, option: str = "--norad") -> list[int]:
+    """NORAD ids from repeats and comma-separated lists, in the order given (duplicates kept once).
+
+    ``["25544,43013", "48274"]`` -> ``[25544, 43013, 48274]``.  An id that is not a positive
+    integer raises :class:`InputError` ``INPUT_NORAD`` naming ``option``.  ``None`` or an
+    empty list give ``[]``.
+    """
+    out: list[int] = []
+    for value in values or ():
+        for item in str(value).split(","):
+            text = item.strip()
+            if not text.isdigit() or int(text) <= 0:
+                raise InputError(
+                    f"{option} {str(value)!r}: {text!r} is not a NORAD id (a positive integer; "
+                    "repeat the option or separate ids with commas)",
+                    code="INPUT_NORAD",
+                    field=option.lstrip("-").replace("-", "_"),
+                )
+            out.append(int(text))
+    return list(dict.fromkeys(out))
+
+
+def alias(new: Any, old: Any, new_name: str, old_name: str, *, unset: Any = None) -> Any:
+    """The value of option ``new_name``, or of its old spelling ``old_name`` (a hidden alias).
+
+    Giving both (with different values) is :class:`InputError` ``INPUT_INVALID``.
+    ``unset`` is the value an option has when not given (``None``, ``False``, ``[]``).
+    """
+    if old == unset or old is None:
+        return new
+    if new is None or new in (unset, old):
+        return old
+    raise InputError(f"give {new_name} (or its old spelling {old_name}), not both", code="INPUT_INVALID",
+                     field=new_name.lstrip("-").replace("-", "_"))
+
+
+def time_window(
+    start: str | None,
+    end: str | None,
+    duration_h: float | None,
+    *,
+    need_end: bool = True,
+    start_name: str = "--start",
+) -> tuple[np.datetime64 | None, np.datetime64 | None]:
+    """``(t0, t1)`` of ``--start ISO`` with ``--end ISO`` or ``--duration-h H``.
+
+    ``t1 = t0 + H hours`` with ``--duration-h``.  Both ``--end`` and ``--duration-h`` is
+    :class:`InputError` ``INPUT_WINDOW``; neither is too when ``need_end`` (else ``t1`` is
+    ``None``); ``--duration-h`` without ``--start`` is ``INPUT_WINDOW``.  Commands keep their
+    own check that the window is not empty (its code is part of their contract).
+    """
+    if end is not None and duration_h is not None:
+        raise InputError("give exactly one of --end and --duration-h", code="INPUT_WINDOW", field="end")
+    if need_end and end is None and duration_h is None:
+        raise InputError("give --end ISO or --duration-h H", code="INPUT_WINDOW", field="end")
+    t0 = None if start is None else parse_utc(start, what=start_name)
+    if duration_h is not None:
+        if t0 is None:
+            raise InputError(f"--duration-h needs {start_name}", code="INPUT_WINDOW", field="duration_h")
+        if not np.isfinite(duration_h):
+            raise InputError(f"--duration-h {duration_h} is not a number", code="INPUT_WINDOW", field="duration_h")
+        return t0, t0 + np.timedelta64(round(duration_h * 3600e6), "us")
+    return t0, None if end is None else parse_utc(end, what="--end")
+
+
+def output_format(fmt: str | None, as_json: bool, *, default: str = "table",
+                  allowed: Sequence[str] = OUTPUT_FORMATS) -> str:
+    """The output format of ``--format FMT`` and its alias ``--json`` (``--format json``).
+
+    ``--json`` with another ``--format`` is :class:`InputError` ``INPUT_FORMAT``, as is a
+    format not in ``allowed``.
+    """
+    if as_json:
+        if fmt not in (None, "json"):
+            raise InputError(f"--json is --format json: it cannot go with --format {fmt}", code="INPUT_FORMAT",
+                             field="format")
+        fmt = "json"
+    fmt = default if fmt is None else fmt
+    if fmt not in allowed:
+        raise InputError(f"--format must be one of {', '.join(allowed)}, not {fmt!r}", code="INPUT_FORMAT",
+                         field="format")
+    return fmt
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list | tuple):
+        from orbitwatch.cli._app import dumps_strict
+
+        return dumps_strict(value, indent=None)
+    if isinstance(value, float) and not np.isfinite(value):
+        return ""
+    return value
+
+
+def print_csv(records: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
+    """``records`` as CSV on stdout: a header of the keys (first seen first), one row per record.
+
+    ``None`` and non-finite numbers are empty cells, booleans ``true``/``false``, nested
+    values (lists, dicts) compact JSON; the keys are the ``--json`` keys.
+    """
+    if columns is None:
+        columns = list(dict.fromkeys(k for r in records for k in r))
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(columns)
+    for r in records:
+        w.writerow([_csv_cell(r.get(c)) for c in columns])
 
 DbOption = Annotated[
     Path | None,
@@ -67,7 +227,24 @@ AsOfOption = Annotated[
         ),
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout (= --format json).")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", **choice(OUTPUT_FORMATS), show_default=False,
+                 help="Output: table (default), json (= --json) or csv (the JSON keys as columns)."),
+]
+NoradOption = Annotated[
+    list[str] | None,
+    typer.Option("--norad", metavar=NORAD_METAVAR, show_default=False,
+                 help="NORAD id(s): repeat the option or separate ids with commas."),
+]
+DurationOption = Annotated[float | None, typer.Option("--duration-h", help=DURATION_HELP, show_default=False)]
+#: --format of commands whose output nests (no CSV): table or json
+TableJsonFormatOption = Annotated[
+    str | None,
+    typer.Option("--format", **choice(OUTPUT_FORMATS[:2]), show_default=False,
+                 help="Output: table (default) or json (= --json)."),
+]
 #: the --min-relative-speed-km-s help of every command that screens (one default: 10 m/s)
 CO_MOVING_HELP = (
     f"Leave out approaches slower than this: docked and co-moving pairs (default {CO_MOVING_MIN_SPEED_KM_S:g} "

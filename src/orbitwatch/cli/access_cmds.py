@@ -48,13 +48,29 @@ from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, Pass
 from orbitwatch.access.sites import Site, load_sites, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, JsonOption, element_sets_at, progress_bar
+from orbitwatch.cli._common import (
+    AsOfOption,
+    CatalogOption,
+    DbOption,
+    DurationOption,
+    FormatOption,
+    JsonOption,
+    NoradOption,
+    TableJsonFormatOption,
+    element_sets_at,
+    norad_ids,
+    output_format,
+    print_csv,
+    progress_bar,
+    time_window,
+)
 from orbitwatch.errors import InputError
 from orbitwatch.times import format_utc, parse_utc
 
-NoradOption = Annotated[list[int] | None, typer.Option("--norad", help="NORAD id; repeat for several.")]
 StartOption = Annotated[str, typer.Option("--start", help="Start of the interval, ISO 8601 UTC (…Z).")]
-EndOption = Annotated[str, typer.Option("--end", help="End of the interval, ISO 8601 UTC (…Z).")]
+EndOption = Annotated[
+    str | None, typer.Option("--end", help="End of the interval, ISO 8601 UTC (…Z); or --duration-h.")
+]
 MinElOption = Annotated[
     float,
     typer.Option("--min-el-deg", help=f"Minimum elevation (deg), a floor on each site's own mask; default "
@@ -111,10 +127,12 @@ def _with_element_age(records: list[dict[str, Any]], elements: Any, time_key: st
     return records
 
 
-def _interval(start: str, end: str) -> tuple[np.datetime64, np.datetime64]:
-    t0, t1 = parse_utc(start, what="--start"), parse_utc(end, what="--end")
+def _interval(start: str, end: str | None, duration_h: float | None) -> tuple[np.datetime64, np.datetime64]:
+    t0, t1 = time_window(start, end, duration_h)
+    assert t0 is not None and t1 is not None
     if not t1 > t0:
-        raise InputError(f"--end {end} is not after --start {start}", code="ACCESS_EMPTY_WINDOW", field="end")
+        what = f"--end {end}" if end is not None else f"--duration-h {duration_h:g}"
+        raise InputError(f"{what} is not after --start {start}", code="ACCESS_EMPTY_WINDOW", field="end")
     return t0, t1
 
 
@@ -204,7 +222,8 @@ def _plot_passes(path: Path, p: PassTable, t0: np.datetime64, t1: np.datetime64,
 @handle_errors
 def passes_cmd(
     start: StartOption,
-    end: EndOption,
+    end: EndOption = None,
+    duration_h: DurationOption = None,
     norad: NoradOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
@@ -215,15 +234,19 @@ def passes_cmd(
     sunlit: SunlitOption = False,
     site_dark: DarkOption = False,
     dark_sun_el_deg: DarkSunOption = "civil",
+    fmt: FormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
     """Rise, culmination and set of satellites over sites (vectorised over satellites x sites)."""
-    if not norad:
+    out = output_format(fmt, as_json)
+    as_json = out != "table"
+    ids = norad_ids(norad)
+    if not ids:
         raise InputError("give at least one --norad", code="INPUT_INVALID", field="norad")
-    t0, t1 = _interval(start, end)
+    t0, t1 = _interval(start, end, duration_h)
     site_list = _sites(site, sites)
-    elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
+    elements = element_sets_at(db, catalog, t0, norad=ids, as_of=as_of)
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("passes", enabled=not as_json) as progress:
         p = find_passes(elements, site_list, t0, t1,
@@ -234,6 +257,9 @@ def passes_cmd(
     _with_element_age(records, elements, "culmination_utc")
     if plot is not None:
         _plot_passes(plot, p, t0, t1, "passes", _names(elements))
+    if out == "csv":
+        print_csv(records)
+        return
     if as_json:
         print_json(records)
         return
@@ -255,7 +281,8 @@ def passes_cmd(
 def exposure_cmd(
     sites: Annotated[Path, typer.Option("--sites", help="Sites file (.csv or .geojson).")],
     start: StartOption,
-    end: EndOption,
+    end: EndOption = None,
+    duration_h: DurationOption = None,
     norad: NoradOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
@@ -277,6 +304,7 @@ def exposure_cmd(
                             "selection does not classify: optical, infrared or radar.")] = "optical",
     history: Annotated[bool, typer.Option("--history", help="With --isr: use each object's element set in force "
                        "at each time (all stored / given sets), not only the one at --start.")] = False,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
@@ -285,16 +313,18 @@ def exposure_cmd(
     With --isr: dazzling windows of imaging satellites (off-nadir angle, field of regard,
     site solar elevation, satellite sunlit, slant range, look angles, named flags).
     """
-    t0, t1 = _interval(start, end)
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    ids = norad_ids(norad) or None
+    t0, t1 = _interval(start, end, duration_h)
     if isr:
-        _dazzle(sites, t0, t1, norad, db, catalog, as_of, max_range_km, min_el_deg, ucs, isr_users, for_csv,
+        _dazzle(sites, t0, t1, ids, db, catalog, as_of, max_range_km, min_el_deg, ucs, isr_users, for_csv,
                 sensor_class, history, as_json, plot)
         return
     if max_range_km is not None and not max_range_km > 0:
         raise InputError(f"--max-range-km {max_range_km} must be positive", code="INPUT_INVALID",
                          field="max_range_km")
     site_list = load_sites(sites)
-    elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
+    elements = element_sets_at(db, catalog, t0, norad=ids, as_of=as_of)
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
     with progress_bar("exposure", enabled=not as_json) as progress:
         rep = exposure(elements, site_list, t0, t1, min_elevation_deg=min_el_deg,
@@ -461,7 +491,8 @@ def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.dat
 def contacts_cmd(
     stations: Annotated[Path, typer.Option("--stations", help="Ground-station network (.csv or .geojson).")],
     start: StartOption,
-    end: EndOption,
+    end: EndOption = None,
+    duration_h: DurationOption = None,
     norad: NoradOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
@@ -472,12 +503,15 @@ def contacts_cmd(
     antennas: Annotated[list[str] | None, typer.Option("--antennas", help="NAME=N antennas at a station "
                         "(overrides the file's; 1 by default); repeat for several.")] = None,
     min_el_deg: MinElOption = DEFAULT_MIN_ELEVATION_DEG,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
     """Contact windows, a greedy schedule, and resilience: visibility single points of failure and the
     optimal (max-flow) capacity lost when stations are lost (never negative)."""
-    t0, t1 = _interval(start, end)
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    ids = norad_ids(norad) or None
+    t0, t1 = _interval(start, end, duration_h)
     per: dict[str, int] = {}
     for item in antennas or []:
         name, sep, num = item.rpartition("=")
@@ -485,7 +519,7 @@ def contacts_cmd(
             raise InputError(f"--antennas {item!r}: give NAME=N", code="INPUT_INVALID", field="antennas")
         per[name.strip()] = int(num)
     network = load_sites(stations)
-    elements = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
+    elements = element_sets_at(db, catalog, t0, norad=ids, as_of=as_of)
     with progress_bar("contacts", enabled=not as_json) as progress:
         rep = contacts(elements, network, t0, t1, drop=drop or (), k=k,
                        min_elevation_deg=min_el_deg, progress=progress, antennas=per)

@@ -3,21 +3,25 @@
 Thin shells over :mod:`orbitwatch.detection.fragmentation`,
 :mod:`orbitwatch.detection.breakup_model` and :mod:`orbitwatch.detection.gabbard`.
 
-Which catalogue is "before" and which "after" (``detect``):
+Which catalog is "before" and which "after" (``detect``):
 
 * ``--before PATH... --after PATH...``: explicit;
-* ``--catalog A [--catalog B ...] --catalog Z``: every catalogue but the last is
+* ``--catalog A [--catalog B ...] --catalog Z``: every catalog but the last is
   "before" (combined, latest element set per object), the last one is "after";
-* ``--db DB --since ISO``: "before" is the store as of ``--since`` (latest element set per
+* ``--db DB --start ISO``: "before" is the store as of ``--start`` (latest element set per
   object at or before it), "after" is the store now.
 
-With catalogues, ``--since`` additionally keeps only new objects whose element-set
+With catalogs, ``--start`` additionally keeps only new objects whose element-set
 epoch is at or after it.  Catalogue files are read leniently (bad records are counted on
-stderr and skipped; full public catalogues hold a few malformed designators); ``--strict``
+stderr and skipped; full public catalogs hold a few malformed designators); ``--strict``
 stops at the first.
 
 ``reconstruct --nodal-drift`` (clouds years old) prints the epoch at which the pieces'
 nodes line up instead (:func:`orbitwatch.detection.fragmentation.nodal_drift_epoch`).
+
+Vocabulary (docs/design.md §12): ``detect --start`` (old spelling ``--since``, hidden),
+``reconstruct --start/--end|--duration-h`` (old ``--window-start/--window-end``, hidden),
+``risk --start (--end | --duration-h) --asset N[,N...]``; ``--json`` is ``--format json``.
 
 ``reconstruct --json`` prints ``{parent_norad, event_epoch_utc, epoch_uncertainty_s,
 latitude_deg, longitude_deg, altitude_km, fragments, delta_v_m_s: {median, p90, max}}``
@@ -37,11 +41,18 @@ from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     CO_MOVING_HELP,
+    NORAD_METAVAR,
     CatalogOption,
     DbOption,
+    DurationOption,
     JsonOption,
+    TableJsonFormatOption,
+    alias,
     load_elements,
+    norad_ids,
+    output_format,
     progress_bar,
+    time_window,
 )
 from orbitwatch.errors import InputError
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
@@ -50,7 +61,7 @@ from orbitwatch.times import as_utc, format_utc
 breakup_app = typer.Typer(help="Fragmentation events: detect, reconstruct, simulate.", no_args_is_help=True)
 app.add_typer(breakup_app, name="breakup")
 
-StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first bad record in a catalogue file.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first bad record in a catalog file.")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a PNG figure here.")]
 
 
@@ -116,9 +127,11 @@ def _satcat_facts(path: Path | None, db: Path | None) -> dict[int, Any]:
 def detect(
     db: DbOption = None,
     catalog: CatalogOption = None,
-    before: Annotated[list[Path] | None, typer.Option("--before", help="'Before' catalogue file(s).")] = None,
-    after: Annotated[list[Path] | None, typer.Option("--after", help="'After' catalogue file(s).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="ISO time: with --db, the 'before' state.")] = None,
+    before: Annotated[list[Path] | None, typer.Option("--before", help="'Before' catalog file(s).")] = None,
+    after: Annotated[list[Path] | None, typer.Option("--after", help="'After' catalog file(s).")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", help="ISO time: with --db, the 'before' state; with catalogs, new objects from it.")] = None,
+    since: Annotated[str | None, typer.Option("--since", hidden=True, help="Old spelling of --start.")] = None,
     min_pieces: Annotated[int, typer.Option("--min-pieces", help="Smallest cloud reported.")] = 5,
     associate: Annotated[
         bool, typer.Option("--associate", help="Also list new objects of other launches matching a cloud's orbit.")
@@ -129,18 +142,20 @@ def detect(
                                   "types, names and launch dates as attribution evidence (with --db the "
                                   "store's SATCAT is used).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[str | None, typer.Option("--format", help="table (default) or json (= --json).")] = None,
     strict: StrictOption = False,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """New-object clusters between two catalogue states: kind, parent (and why), members."""
-    if fmt not in ("table", "json"):
+    """New-object clusters between two catalog states: kind, parent (and why), members."""
+    if fmt not in (None, "table", "json"):
         raise InputError(f"--format must be table or json, not {fmt!r}", field="format")
     as_json = as_json or fmt == "json"
     from orbitwatch.detection.fragmentation import detect_fragmentations
 
-    since_t = None if since is None else as_utc(since, what="--since")
+    first = alias(start, since, "--start", "--since")
+    since_t, _ = time_window(first, None, None, need_end=False,
+                             start_name="--since" if since and not start else "--start")
     if before or after:
         if not (before and after) or catalog or db is not None:
             raise InputError("use --before and --after together, without --catalog/--db", field="before")
@@ -158,7 +173,7 @@ def detect(
         filter_since = since_t
     else:
         if since_t is None:
-            raise InputError("with --db, --since gives the 'before' state", code="INPUT_MISSING", field="since")
+            raise InputError("with --db, --start gives the 'before' state", code="INPUT_MISSING", field="start")
         t_before = load_elements(db, None, as_of=since_t)
         t_after = load_elements(db, None)
         filter_since = None
@@ -251,8 +266,11 @@ def reconstruct(
         typer.Option("--parent-elements", help="File with the parent's pre-event element sets "
                      "(the latest one before the first fragment epoch is used)."),
     ] = None,
-    window_start: Annotated[str | None, typer.Option("--window-start", help="ISO start of the search.")] = None,
-    window_end: Annotated[str | None, typer.Option("--window-end", help="ISO end of the search.")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="ISO start of the search.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="ISO end of the search (or --duration-h).")] = None,
+    duration_h: DurationOption = None,
+    window_start: Annotated[str | None, typer.Option("--window-start", hidden=True, help="= --start.")] = None,
+    window_end: Annotated[str | None, typer.Option("--window-end", hidden=True, help="= --end.")] = None,
     include_all: Annotated[
         bool, typer.Option("--include-all", help="Keep payloads/rocket bodies of the launch as fragments.")
     ] = False,
@@ -261,12 +279,18 @@ def reconstruct(
                            "of the pieces' nodes instead.")
     ] = False,
     strict: StrictOption = False,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
     gabbard: Annotated[Path | None, typer.Option("--gabbard", help="Also write a Gabbard diagram PNG.")] = None,
 ) -> None:
     """Breakup epoch, place, altitude and delta-v from the fragments (and the parent)."""
     from orbitwatch.detection.fragmentation import launch_prefix, nodal_drift_epoch, reconstruct_event
+
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    search_start, search_end = time_window(
+        alias(start, window_start, "--start", "--window-start"), alias(end, window_end, "--end", "--window-end"),
+        duration_h, need_end=False, start_name="--window-start" if window_start and not start else "--start")
 
     table = _load(db, catalog, strict=strict)
     designator = fragments_designator
@@ -275,7 +299,7 @@ def reconstruct(
             raise InputError("give --parent or --fragments-designator", code="INPUT_MISSING", field="parent")
         rows = table.take(table.norad_id == parent)
         if len(rows) == 0 or launch_prefix(rows.cospar_ids[0]) is None:
-            raise InputError(f"parent {parent} (with a designator) is not in the catalogue; "
+            raise InputError(f"parent {parent} (with a designator) is not in the catalog; "
                              "give --fragments-designator", code="INPUT_UNKNOWN_NORAD", record=parent)
         designator = str(launch_prefix(rows.cospar_ids[0]))
     frag = _fragments_of(table, designator, parent, include_all)
@@ -305,11 +329,12 @@ def reconstruct(
         else:
             rows = table.take(table.norad_id == parent)
             if len(rows) == 0:
-                raise InputError(f"parent {parent} is not in the catalogue", code="INPUT_UNKNOWN_NORAD",
+                raise InputError(f"parent {parent} is not in the catalog", code="INPUT_UNKNOWN_NORAD",
                                  record=parent)
             par = rows.element_set(0)
     with progress_bar("reconstructing", enabled=not as_json) as progress:
-        rec = reconstruct_event(frag, par, window_start=window_start, window_end=window_end, progress=progress)
+        rec = reconstruct_event(frag, par, window_start=search_start, window_end=search_end,
+                                progress=progress)
     if plot is not None and rec.coarse_times.size:  # a failed verdict may have run no search
         from orbitwatch.detection.gabbard import plot_convergence
 
@@ -343,7 +368,7 @@ def simulate(
     kind: Annotated[str, typer.Option("--kind", help="collision or explosion.")] = "collision",
     db: DbOption = None,
     catalog: CatalogOption = None,
-    output: Annotated[Path | None, typer.Option("--output", help="Write the synthetic catalogue here.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the synthetic catalog here.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="tle (3LE) or omm (OMM KVN).")] = "tle",
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same cloud).")] = 0,
     lc_min_m: Annotated[float, typer.Option("--lc-min-m", help="Smallest fragment size (m).")] = 0.1,
@@ -352,7 +377,7 @@ def simulate(
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """Synthetic debris catalogue from the NASA Standard Breakup Model (Johnson et al. 2001)."""
+    """Synthetic debris catalog from the NASA Standard Breakup Model (Johnson et al. 2001)."""
     from orbitwatch.detection.breakup_model import simulate_breakup
 
     if fmt not in ("tle", "omm"):
@@ -369,7 +394,7 @@ def simulate(
         table = _load(db, catalog, strict=strict)
         rows = table.take(table.norad_id == parent)
     if len(rows) == 0:
-        raise InputError(f"parent {parent} is not in the catalogue", code="INPUT_UNKNOWN_NORAD", record=parent)
+        raise InputError(f"parent {parent} is not in the catalog", code="INPUT_UNKNOWN_NORAD", record=parent)
     es = rows.element_set(0)
     cloud = simulate_breakup(es, t0, mass_kg, kind, seed=seed, lc_min_m=lc_min_m,  # type: ignore[arg-type]
                              parent_type=parent_type)
@@ -421,7 +446,7 @@ def simulate(
 @breakup_app.command("gabbard")
 @handle_errors
 def gabbard(
-    catalog: Annotated[list[Path], typer.Option("--catalog", help="One catalogue per panel (evolution in time).")],
+    catalog: Annotated[list[Path], typer.Option("--catalog", help="One catalog per panel (evolution in time).")],
     designator: Annotated[str, typer.Option("--designator", help="Launch of the cloud, e.g. 1982-092.")],
     plot: Annotated[Path, typer.Option("--plot", help="PNG to write.")],
     label: Annotated[
@@ -433,7 +458,7 @@ def gabbard(
     strict: StrictOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Gabbard diagram of one launch's objects in each catalogue, side by side."""
+    """Gabbard diagram of one launch's objects in each catalog, side by side."""
     from orbitwatch.detection.fragmentation import cloud_summary, select_launch
     from orbitwatch.detection.gabbard import plot_gabbard
 
@@ -473,13 +498,15 @@ def gabbard(
 @breakup_app.command("risk")
 @handle_errors
 def risk(
-    asset: Annotated[list[int], typer.Option("--asset", help="NORAD id of a protected asset (repeat).")],
+    asset: Annotated[list[str], typer.Option("--asset", metavar=NORAD_METAVAR, show_default=False,
+                                             help="NORAD id(s) of protected assets: repeat or comma-separate.")],
     start: Annotated[str, typer.Option("--start", help="ISO UTC start of the window.")],
-    end: Annotated[str, typer.Option("--end", help="ISO UTC end of the window.")],
+    end: Annotated[str | None, typer.Option("--end", help="ISO UTC end of the window (or --duration-h).")] = None,
+    duration_h: DurationOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
     cloud_designator: Annotated[
-        str | None, typer.Option("--cloud-designator", help="The cloud is this launch's objects in the catalogue.")
+        str | None, typer.Option("--cloud-designator", help="The cloud is this launch's objects in the catalog.")
     ] = None,
     cloud: Annotated[
         Path | None, typer.Option("--cloud", help="The cloud is this file (e.g. from 'breakup simulate').")
@@ -489,10 +516,15 @@ def risk(
         float, typer.Option("--min-relative-speed-km-s", help=CO_MOVING_HELP)
     ] = CO_MOVING_MIN_SPEED_KM_S,
     strict: StrictOption = False,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Change in the assets' conjunction rate caused by a real or simulated debris cloud."""
     from orbitwatch.detection.fragmentation import cloud_conjunction_rates, concat_tables, select_launch
+
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    assets = norad_ids(asset, "--asset")
+    t0, t1 = time_window(start, end, duration_h)
 
     if (cloud_designator is None) == (cloud is None):
         raise InputError("give one of --cloud-designator and --cloud", field="cloud")
@@ -504,10 +536,10 @@ def risk(
     else:
         ids = select_launch(table, str(cloud_designator)).norad_id
         if ids.size == 0:
-            raise InputError(f"no object of launch {cloud_designator} in the catalogue", code="INPUT_EMPTY",
+            raise InputError(f"no object of launch {cloud_designator} in the catalog", code="INPUT_EMPTY",
                              field="cloud_designator")
     with progress_bar("screening", enabled=not as_json) as progress:
-        res = cloud_conjunction_rates(table, ids, asset, start, end, threshold_km,
+        res = cloud_conjunction_rates(table, ids, assets, t0, t1, threshold_km,
                                       min_relative_speed_km_s=min_speed, progress=progress)
     if as_json:
         print_json(res.to_dict())

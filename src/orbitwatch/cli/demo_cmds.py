@@ -24,7 +24,7 @@ from rich.table import Table
 
 from orbitwatch.catalog.synthetic import synthetic_population
 from orbitwatch.cli._app import app, console, err_console, handle_errors, safe_text
-from orbitwatch.cli._common import progress_bar
+from orbitwatch.cli._common import alias, progress_bar
 from orbitwatch.cli.screen_cmds import ranked_table
 from orbitwatch.errors import SourceError
 from orbitwatch.propagation import ephemeris_in_frame
@@ -80,10 +80,13 @@ def demo(
                                                          "rebuilt on every run).")]
     = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not try the live CelesTrak source.")] = False,
-    hours: Annotated[float, typer.Option("--hours", help="Screening window for the closest approaches (0: skip).")]
-    = 6.0,
+    duration_h: Annotated[float, typer.Option(
+        "--duration-h", help="Screening window for the closest approaches, hours (0: skip).")] = 6.0,
+    hours: Annotated[float | None, typer.Option("--hours", hidden=True, help="Old spelling of --duration-h.")]
+    = None,
 ) -> None:
     """Ingest a catalog, show its statistics, where the ISS is and the closest approaches ahead."""
+    hours = alias(duration_h, hours, "--duration-h", "--hours", unset=6.0)
     now = now_utc()
     path = db or default_demo_db()
     if db is None:

@@ -2,11 +2,13 @@
 
 Fixed contract:
 
-* ``maneuvers (--db DB | --catalog PATH...) [--norad N...] [--since ISO] [--json] [--plot PATH]``;
+* ``maneuvers (--db DB | --catalog PATH...) [--norad N[,N...]...] [--start ISO] [--format table|json|csv]
+  [--json] [--plot PATH]`` (``--since`` is the old spelling of ``--start``);
   ``--json`` prints a list of ``{norad, name, epoch_utc, epoch_uncertainty_s, kind,
   delta_v_m_s, confidence}`` plus ``owner``.
-* ``rpo (--db DB | --catalog PATH...) [--norad N...] [--regime leo|meo|geo|all] [--json]
-  [--plot PATH]``; ``--json`` prints a list of ``{norad_1, norad_2, kind, start_utc,
+* ``rpo (--db DB | --catalog PATH...) [--norad N[,N...]...] [--regime leo|meo|geo|all]
+  [--format table|json|csv] [--json] [--plot PATH]`` (CSV: ``evidence`` as compact JSON);
+  ``--json`` prints a list of ``{norad_1, norad_2, kind, start_utc,
   end_utc, min_range_km, min_range_utc, score, evidence}`` plus ``owner_1``, ``owner_2``.
 
 The owner (SATCAT ``OWNER``, e.g. ``PRC``, ``CIS``, ``US``) is read from the store's
@@ -33,14 +35,27 @@ from rich.table import Table
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import CatalogOption, DbOption, JsonOption, progress_bar
+from orbitwatch.cli._common import (
+    CatalogOption,
+    DbOption,
+    FormatOption,
+    JsonOption,
+    NoradOption,
+    alias,
+    norad_ids,
+    output_format,
+    print_csv,
+    progress_bar,
+    time_window,
+)
 from orbitwatch.detection import elements as el
 from orbitwatch.detection.maneuvers import ManeuverReport, detect_maneuvers, sort_history
 from orbitwatch.detection.proximity import RPOEpisode, monitor_rpo, pair_range_series
 from orbitwatch.errors import InputError
-from orbitwatch.times import as_utc, format_utc
+from orbitwatch.times import format_utc
 
-NoradOption = Annotated[list[int] | None, typer.Option("--norad", help="NORAD id; repeat for several.")]
+#: the --regime values of rpo
+REGIMES = ("leo", "meo", "geo", "all")
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a PNG figure to this path.")]
 
 
@@ -107,22 +122,32 @@ def maneuvers_cmd(
     db: DbOption = None,
     catalog: CatalogOption = None,
     norad: NoradOption = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only events from this UTC time (ISO 8601, Z).")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="Only events from this UTC time (ISO 8601, Z).")] = None,
+    since: Annotated[str | None, typer.Option("--since", hidden=True, help="Old spelling of --start.")] = None,
+    fmt: FormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """Detect manoeuvres in element-set histories (robust per-object noise, SGP4 residuals)."""
-    t_since = as_utc(since, what="--since") if since else None
-    history = load_history(db, catalog, norad)
-    with progress_bar("manoeuvres", enabled=not as_json) as progress:
+    """Detect maneuvers in element-set histories (robust per-object noise, SGP4 residuals)."""
+    out = output_format(fmt, as_json)
+    first = alias(start, since, "--start", "--since")
+    t_since, _ = time_window(first or None, None, None, need_end=False,
+                             start_name="--since" if since and not start else "--start")
+    ids = norad_ids(norad) or None
+    history = load_history(db, catalog, ids)
+    with progress_bar("maneuvers", enabled=out == "table") as progress:
         report = detect_maneuvers(history, since=t_since, progress=progress)
     if plot is not None:
-        _plot_maneuvers(history, report, plot, norad)
+        _plot_maneuvers(history, report, plot, ids)
     owners = load_owners(db, catalog, sorted({e.norad_id for e in report.events}))
-    if as_json:
-        print_json([{**e.to_dict(), "owner": owners[e.norad_id]} for e in report.events])
+    if out != "table":
+        records = [{**e.to_dict(), "owner": owners[e.norad_id]} for e in report.events]
+        if out == "csv":
+            print_csv(records)
+        else:
+            print_json(records)
         return
-    table = Table(title=f"{len(report.events)} manoeuvres in {len(report.noise)} objects")
+    table = Table(title=f"{len(report.events)} maneuvers in {len(report.noise)} objects")
     for col in ("NORAD", "name", "epoch (UTC)", "± h", "kind", "Δv m/s", "conf."):
         table.add_column(col, justify="right" if col in ("NORAD", "± h", "Δv m/s", "conf.") else "left")
     for e in report.events:
@@ -192,7 +217,7 @@ def _plot_maneuvers(history: ElementTable, report: ManeuverReport, path: Path, n
                        else None)
         seen.add(e.kind)
     name = sub.names[-1] or ""
-    axes[0].set_title(f"{target} {name}: {len(events)} manoeuvres detected (lines, coloured by kind)")
+    axes[0].set_title(f"{target} {name}: {len(events)} maneuvers detected (lines, coloured by kind)")
     if seen:
         axes[0].legend(loc="best", fontsize=8)
     axes[-1].set_xlabel("UTC")
@@ -212,29 +237,37 @@ def rpo_cmd(
     catalog: CatalogOption = None,
     norad: NoradOption = None,
     regime: Annotated[str, typer.Option("--regime", help="leo, meo, geo or all.")] = "all",
+    fmt: FormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
     """Rendezvous and proximity operations: co-planar shadowing, sustained proximity, approach after a burn."""
-    if regime not in ("leo", "meo", "geo", "all"):
+    out = output_format(fmt, as_json)
+    as_json = out != "table"
+    if regime not in REGIMES:
         raise InputError(f"--regime must be leo, meo, geo or all, not {regime!r}", code="INPUT_INVALID",
                          field="regime")
+    ids = norad_ids(norad) or None
     history = load_history(db, catalog, None)
-    if norad:
+    if ids:
         present = set(history.norad_id.tolist())
-        missing = [n for n in norad if n not in present]
+        missing = [n for n in ids if n not in present]
         if missing:
             raise InputError(f"unknown NORAD id(s) {', '.join(map(str, missing))}: no element sets found",
                              code="INPUT_UNKNOWN_NORAD", record=",".join(map(str, missing)))
     with progress_bar("rpo", enabled=not as_json) as progress:
         maneuvers = detect_maneuvers(history, progress=progress)
-        report = monitor_rpo(history, norad=norad, regime=regime, maneuvers=maneuvers, progress=progress)
+        report = monitor_rpo(history, norad=ids, regime=regime, maneuvers=maneuvers, progress=progress)
     if plot is not None:
         _plot_rpo(history, report.episodes, plot)
     owners = load_owners(db, catalog, sorted({n for e in report.episodes for n in (e.norad_1, e.norad_2)}))
     if as_json:
-        print_json([{**e.to_dict(), "owner_1": owners[e.norad_1], "owner_2": owners[e.norad_2]}
-                    for e in report.episodes])
+        records = [{**e.to_dict(), "owner_1": owners[e.norad_1], "owner_2": owners[e.norad_2]}
+                   for e in report.episodes]
+        if out == "csv":
+            print_csv(records)
+        else:
+            print_json(records)
         return
     table = Table(title=f"{len(report.episodes)} RPO episodes ({report.candidate_pairs} candidate pairs, "
                         f"{report.objects} objects)")
@@ -293,7 +326,7 @@ def _plot_rpo(history: ElementTable, episodes: list[RPOEpisode], path: Path) -> 
             ax.axhline(thr, color="tab:red", ls="--", lw=1, label=f"threshold {thr:.0f} km")
         for m in ep.maneuvers:
             ax.axvline(m.epoch.astype("datetime64[ms]").astype(object), color="tab:orange", lw=1,
-                       label=f"manoeuvre of {m.norad_id}")
+                       label=f"maneuver of {m.norad_id}")
         ax.plot([ep.min_range_time.astype("datetime64[ms]").astype(object)], [ep.min_range_km], "v",
                 color="black", label=f"min {ep.min_range_km:.1f} km")
         ax.set_yscale("log" if np.nanmax(rng) / max(np.nanmin(rng), 1e-3) > 50 else "linear")

@@ -17,9 +17,10 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.catalog.export import EXPORT_FORMATS
 from orbitwatch.catalog.model import ElementSet
 from orbitwatch.cli._app import app, err_console, handle_errors, safe_text
-from orbitwatch.cli._common import DbOption
+from orbitwatch.cli._common import NORAD_METAVAR, DbOption, norad_ids
 from orbitwatch.errors import InputError
 from orbitwatch.times import now_utc, parse_utc
 
@@ -28,7 +29,10 @@ __all__ = ["export_app", "select_element_sets"]
 export_app = typer.Typer(help="Write element sets from the store as TLE or CCSDS OMM.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-NoradOpt = Annotated[list[int] | None, typer.Option("--norad", help="NORAD id (repeat); default: every object.")]
+NoradOpt = Annotated[list[str] | None, typer.Option(
+    "--norad", metavar=NORAD_METAVAR, help="NORAD id(s): repeat or comma-separate; default: every object.")]
+#: the --omm-format values: the library's OMM export formats without their "omm-" prefix
+OMM_FORMATS = tuple(f.removeprefix("omm-") for f in EXPORT_FORMATS if f.startswith("omm-"))
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Each object's element set in force at this UTC time (ISO 8601 with a zone), not its newest.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.")]
@@ -63,10 +67,10 @@ def select_element_sets(db: Path | None, norad: list[int] | None, as_of: str | N
     return [chosen[n] for n in sorted(chosen)]
 
 
-def _write(fmt: str, db: Path | None, norad: list[int] | None, as_of: str | None, output: Path | None) -> None:
+def _write(fmt: str, db: Path | None, norad: list[str] | None, as_of: str | None, output: Path | None) -> None:
     from orbitwatch.catalog.export import export_element_sets
 
-    sets = select_element_sets(db, norad, as_of)
+    sets = select_element_sets(db, norad_ids(norad) or None, as_of)
     result = export_element_sets(sets, fmt, creation_date=now_utc())
     for n, why in result.skipped:
         err_console.print(f"warning: NORAD {n} left out: {safe_text(why)}", highlight=False, soft_wrap=True)
@@ -94,10 +98,11 @@ def export_tle(db: DbOption = None, norad: NoradOpt = None, as_of: AsOfOpt = Non
 @handle_errors
 def export_omm(
     db: DbOption = None, norad: NoradOpt = None, as_of: AsOfOpt = None, output: OutputOpt = None,
-    omm_format: Annotated[str, typer.Option("--omm-format", help="kvn, xml, json (CelesTrak GP) or csv.")] = "kvn",
+    omm_format: Annotated[str, typer.Option(
+        "--omm-format", help=", ".join(OMM_FORMATS) + " (json and csv: CelesTrak GP).")] = "kvn",
 ) -> None:
     """CCSDS OMM of each object: KVN, XML (one <ndm>), or CelesTrak's GP JSON / CSV."""
-    if omm_format not in ("kvn", "xml", "json", "csv"):
-        raise InputError(f"--omm-format must be kvn, xml, json or csv, not {omm_format!r}", code="INPUT_FORMAT",
-                         field="omm_format")
+    if omm_format not in OMM_FORMATS:
+        raise InputError(f"--omm-format must be one of {', '.join(OMM_FORMATS)}, not {omm_format!r}",
+                         code="INPUT_FORMAT", field="omm_format")
     _write(f"omm-{omm_format}", db, norad, as_of, output)

@@ -17,9 +17,10 @@ from typing import Annotated
 import typer
 
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import DbOption
+from orbitwatch.cli._common import NORAD_METAVAR, DbOption, norad_ids
 from orbitwatch.errors import InputError
 from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL, fetch_celestrak_group
+from orbitwatch.sources.celestrak import FORMATS as CELESTRAK_FORMATS
 from orbitwatch.sources.http import DEFAULT_DEADLINE_S, MAX_BODY_BYTES, Deadline, Fetched, HttpClient
 from orbitwatch.sources.spacetrack import MIN_INTERVAL_S, SPACETRACK_BASE_URL, fetch_spacetrack_gp
 from orbitwatch.times import now_utc
@@ -82,7 +83,8 @@ def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
 def fetch_celestrak(
     group: Annotated[str, typer.Option("--group", help="CelesTrak GP group, e.g. stations, active, geo.")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="Download format: 3le, tle, csv, json, xml, kvn.")] = "3le",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="Download format: " + ", ".join(CELESTRAK_FORMATS) + ".")] = "3le",
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 2.0,
     deadline_s: DeadlineOpt = DEFAULT_DEADLINE_S,
     max_mb: MaxMbOpt = MAX_BODY_MB,
@@ -100,7 +102,8 @@ def fetch_celestrak(
 @fetch_app.command("spacetrack")
 @handle_errors
 def fetch_spacetrack(
-    norad: Annotated[list[int] | None, typer.Option("--norad", help="Objects to fetch (default: all on orbit).")]
+    norad: Annotated[list[str] | None, typer.Option(
+        "--norad", metavar=NORAD_METAVAR, help="Objects to fetch: repeat or comma-separate (default: all on orbit).")]
     = None,
     db: DbOption = None,
     max_age_h: Annotated[float, typer.Option("--max-age-h", help="Reuse a cached download this young.")] = 1.0,
@@ -113,6 +116,6 @@ def fetch_spacetrack(
     SPACETRACK_PASSWORD) and ingest them."""
     deadline = _deadline(deadline_s)
     client = HttpClient(deadline_s=deadline_s, max_bytes=_max_bytes(max_mb), min_interval_s=MIN_INTERVAL_S)
-    fetched = fetch_spacetrack_gp(norad, fmt="json", client=client, max_age_s=_max_age_s(max_age_h),
+    fetched = fetch_spacetrack_gp(norad_ids(norad) or None, fmt="json", client=client, max_age_s=_max_age_s(max_age_h),
                                   base_url=base_url, deadline=deadline)
     _ingest(fetched, db, as_json)

@@ -2,8 +2,11 @@
 
 Contract (fixed, users' scripts depend on it)::
 
-    orbitwatch propagate NORAD... (--db DB | --catalog PATH...) --start ISO --end ISO --step-s S
-        [--frame teme|itrf|gcrs|geodetic] [--format csv|json|oem] [--output PATH]
+    orbitwatch propagate NORAD[,NORAD...]... (--db DB | --catalog PATH...) --start ISO
+        (--end ISO | --duration-h H) --step-s S
+        [--frame teme|itrf|gcrs|geodetic] [--format csv|json|oem] [--json] [--output PATH]
+
+(``--frame`` takes :data:`orbitwatch.propagation.FRAMES`; ``--json`` is ``--format json``.)
 
 * ``json``: a list of ``{norad, time_utc, x_km, y_km, z_km, vx_km_s, vy_km_s, vz_km_s}``
   (geodetic: ``{norad, time_utc, latitude_deg, longitude_deg, altitude_km}``);
@@ -23,7 +26,6 @@ stderr with their SGP4 error code.  Times are ISO 8601 UTC with a zone (``...Z``
 from __future__ import annotations
 
 import csv
-import enum
 import io
 import sys
 from pathlib import Path
@@ -33,25 +35,29 @@ import numpy as np
 import typer
 
 from orbitwatch.cli._app import app, dumps_strict, err_console, handle_errors, safe_text
-from orbitwatch.cli._common import AsOfOption, CatalogOption, DbOption, element_sets_at, progress_bar
+from orbitwatch.cli._common import (
+    NORAD_METAVAR,
+    AsOfOption,
+    CatalogOption,
+    DbOption,
+    DurationOption,
+    choice,
+    element_sets_at,
+    norad_ids,
+    output_format,
+    progress_bar,
+    time_window,
+)
 from orbitwatch.errors import InputError
-from orbitwatch.times import format_utc, now_utc, parse_utc, time_grid
+from orbitwatch.propagation import FRAMES
+from orbitwatch.times import format_utc, now_utc, time_grid
 
 # Refuse outputs larger than this many object-times (a typo in --step-s should not fill a disk).
 MAX_ROWS = 20_000_000
 
 
-class Frame(enum.StrEnum):
-    teme = "teme"
-    itrf = "itrf"
-    gcrs = "gcrs"
-    geodetic = "geodetic"
-
-
-class Format(enum.StrEnum):
-    csv = "csv"
-    json = "json"
-    oem = "oem"
+#: the output formats of propagate (an ephemeris has no table form; ``--json`` is ``json``)
+FORMATS = ("csv", "json", "oem")
 
 
 CARTESIAN_KEYS: tuple[str, ...] = ("x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s")
@@ -123,15 +129,20 @@ def _report_failures(norad: np.ndarray, err: np.ndarray) -> None:
 @app.command("propagate")
 @handle_errors
 def propagate_command(
-    norad: Annotated[list[int], typer.Argument(help="NORAD catalog numbers.", show_default=False)],
+    norad: Annotated[list[str], typer.Argument(metavar=NORAD_METAVAR + "...", show_default=False,
+                                               help="NORAD catalog numbers (separate or comma-separated).")],
     start: Annotated[str, typer.Option("--start", help="First time, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).",
                                        show_default=False)],
-    end: Annotated[str, typer.Option("--end", help="Last time, ISO 8601 UTC.", show_default=False)],
     step_s: Annotated[float, typer.Option("--step-s", help="Step in seconds.", show_default=False)],
+    end: Annotated[str | None, typer.Option("--end", help="Last time, ISO 8601 UTC (or --duration-h).",
+                                            show_default=False)] = None,
+    duration_h: DurationOption = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
-    frame: Annotated[Frame, typer.Option("--frame", help="Output frame.")] = Frame.teme,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
+    frame: Annotated[str, typer.Option("--frame", **choice(FRAMES), help="Output frame.")] = "teme",
+    fmt: Annotated[str | None, typer.Option("--format", **choice(FORMATS), show_default=False,
+                                            help="Output format (default csv).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="= --format json.")] = False,
     output: Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.")] = None,
     as_of: AsOfOption = None,
     history: Annotated[bool, typer.Option(
@@ -141,39 +152,41 @@ def propagate_command(
     """SGP4 ephemeris of the given objects (TEME, ITRF, GCRS or geodetic WGS-84)."""
     from orbitwatch.propagation import ephemeris_in_frame
 
-    t0 = parse_utc(start, what="--start")
-    t1 = parse_utc(end, what="--end")
+    fmt = output_format(fmt, as_json, default="csv", allowed=FORMATS)
+    ids = norad_ids(norad, "NORAD")
+    t0, t1 = time_window(start, end, duration_h)
+    assert t0 is not None and t1 is not None
     times = time_grid(t0, t1, step_s)
-    if fmt is Format.oem and frame is Frame.geodetic:
+    if fmt == "oem" and frame == "geodetic":
         raise InputError("an OEM holds Cartesian states: use --frame teme, itrf or gcrs", field="frame")
     if history:
         if as_of is not None:
             raise InputError("--history picks the set in force at each time: it takes no --as-of",
                              code="INPUT_INVALID", field="as_of")
-        if fmt is Format.oem:
+        if fmt == "oem":
             raise InputError("--history writes csv or json (an OEM segment holds one element set)",
                              code="INPUT_INVALID", field="format")
-        if len(norad) * len(times) > MAX_ROWS:
-            raise InputError(f"{len(norad)} objects x {len(times)} times is more than {MAX_ROWS:,} rows; "
+        if len(ids) * len(times) > MAX_ROWS:
+            raise InputError(f"{len(ids)} objects x {len(times)} times is more than {MAX_ROWS:,} rows; "
                              "use a larger --step-s", field="step_s")
-        text = _history_text(db, catalog, norad, times, frame, fmt)
+        text = _history_text(db, catalog, ids, times, frame, fmt)
         _write(text, output)
         return
-    table = element_sets_at(db, catalog, t0, norad=norad, as_of=as_of)
+    table = element_sets_at(db, catalog, t0, norad=ids, as_of=as_of)
     if len(table) * len(times) > MAX_ROWS:
         raise InputError(
             f"{len(table)} objects x {len(times)} times is more than {MAX_ROWS:,} rows; use a larger --step-s",
             field="step_s",
         )
     with progress_bar("propagating", enabled=output is not None) as progress:
-        eph = ephemeris_in_frame(table, times, frame.value, progress=progress)
+        eph = ephemeris_in_frame(table, times, frame, progress=progress)
     _report_failures(table.norad_id, eph.err)
-    if fmt is Format.oem:
+    if fmt == "oem":
         text = _oem_text(table, eph)
     else:
         header, rows = _rows(eph, table.norad_id)
-        if fmt is Format.csv:
-            text = _csv_text(header, rows, frame is Frame.geodetic)
+        if fmt == "csv":
+            text = _csv_text(header, rows, frame == "geodetic")
         else:
             text = dumps_strict([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
     _write(text, output)
@@ -219,14 +232,14 @@ def _histories(db: Path | None, catalog: list[Path] | None, norad: list[int]) ->
 
 
 def _history_text(db: Path | None, catalog: list[Path] | None, norad: list[int], times: np.ndarray,
-                  frame: Frame, fmt: Format) -> str:
+                  frame: str, fmt: str) -> str:
     from orbitwatch.catalog.history import ephemeris_over_history, stale_limit_days
     from orbitwatch.times import days_between
 
     header: list[str] = []
     rows: list[list[Any]] = []
     for n, sets in _histories(db, catalog, norad).items():
-        eph, idx = ephemeris_over_history(sets, times, frame.value)
+        eph, idx = ephemeris_over_history(sets, times, frame)
         _report_failures(np.array([n]), eph.err)
         epochs = np.array([sets[k].epoch for k in idx.tolist()], dtype="datetime64[us]")
         age = np.abs(days_between(epochs, times))
@@ -241,8 +254,8 @@ def _history_text(db: Path | None, catalog: list[Path] | None, norad: list[int],
         stamps = format_utc(epochs[ok], digits=6)
         rows += [[*row, str(e)] for row, e in zip(part, stamps, strict=True)]
     header = [*header, "element_epoch_utc"]
-    if fmt is Format.csv:
-        text = _csv_text(header[:-1], [r[:-1] for r in rows], frame is Frame.geodetic)
+    if fmt == "csv":
+        text = _csv_text(header[:-1], [r[:-1] for r in rows], frame == "geodetic")
         lines = text.splitlines()
         return "\n".join(f"{line},{e}" for line, e in
                          zip(lines, ["element_epoch_utc"] + [r[-1] for r in rows], strict=True)) + "\n"

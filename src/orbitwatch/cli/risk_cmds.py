@@ -3,7 +3,7 @@
 Contract (fixed)::
 
     orbitwatch pc CDM_PATH... [--method foster|elrod|chan|alfano|hall3d|sdmc|montecarlo|max|auto]
-        [--hbr-m X | --hbr-table PATH] [--samples N] [--json]
+        [--hbr-m X | --hbr-table PATH] [--samples N] [--format table|json|csv] [--json]
     orbitwatch cdm show PATH
     orbitwatch cdm convert PATH --to xml|kvn [--output PATH]
 
@@ -19,11 +19,13 @@ source.  A file that cannot be read, parsed or computed (any orbitwatch error) i
 row (``{file, error_code, error, pc: null}`` in JSON, a row with the code in the table, and
 a line on stderr); the other files are still computed and the exit status is that of the
 worst error (4 for a parse error, 3 for bad input).
+
+``--method`` takes :data:`orbitwatch.risk.METHODS`; ``--json`` is ``--format json``;
+``--format csv`` writes the JSON keys as columns (``usage_violations`` as compact JSON).
 """
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,28 +43,14 @@ from orbitwatch.cli._app import (
     print_json,
     safe_text,
 )
-from orbitwatch.cli._common import HBR_DEFAULT_HELP
+from orbitwatch.cli._common import HBR_DEFAULT_HELP, FormatOption, choice, output_format, print_csv
 from orbitwatch.cli.screen_cmds import print_report
 from orbitwatch.errors import InputError, OrbitwatchError
 from orbitwatch.risk.hbr import HBRTable, read_hbr_table
-from orbitwatch.risk.pc import pc_from_cdm
+from orbitwatch.risk.pc import METHODS, pc_from_cdm
 
-
-class Method(enum.StrEnum):
-    foster = "foster"
-    elrod = "elrod"
-    chan = "chan"
-    alfano = "alfano"
-    hall3d = "hall3d"
-    sdmc = "sdmc"
-    montecarlo = "montecarlo"
-    max = "max"
-    auto = "auto"
-
-
-class Syntax(enum.StrEnum):
-    xml = "xml"
-    kvn = "kvn"
+#: the CDM syntaxes of ``cdm convert --to``
+SYNTAXES = ("xml", "kvn")
 
 
 def _read_text(path: Path) -> str:
@@ -101,14 +89,15 @@ def _fmt_pc(pc: Any) -> str:
 @handle_errors
 def pc_command(
     cdm_paths: Annotated[list[Path], typer.Argument(metavar="CDM_PATH...", help="CDM files (KVN or XML)")],
-    method: Annotated[Method, typer.Option("--method", help="Pc method")] = Method.foster,
+    method: Annotated[str, typer.Option("--method", **choice(METHODS), help="Pc method")] = "foster",
     hbr_m: Annotated[float | None, typer.Option(
         "--hbr-m", help=f"Combined hard-body radius (m). {HBR_DEFAULT_HELP}")] = None,
     hbr_table: Annotated[
         Path | None, typer.Option("--hbr-table", help="NASA CARA HBR/mass CSV (plain or .gz) for CDMs without an HBR")
     ] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo trials per CDM")] = 100_000,
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    fmt: FormatOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output (= --format json)")] = False,
 ) -> None:
     """Collision probability of each conjunction in CDM files.
 
@@ -116,6 +105,7 @@ def pc_command(
     --hbr-table, else payload 5 m, rocket body 5 m, debris 1 m, unknown 2 m, summed), shown
     as defaulted.
     """
+    out_fmt = output_format(fmt, as_json)
     if hbr_m is not None and not hbr_m > 0:
         raise InputError(f"--hbr-m must be > 0, not {hbr_m}", code="INPUT_HBR", field="hbr_m")
     table = _hbr_table(hbr_table) if hbr_table is not None else None
@@ -124,14 +114,16 @@ def pc_command(
     for path in cdm_paths:
         try:
             records.append(
-                pc_from_cdm(_load(path), method=method.value, hbr_m=hbr_m, hbr_table=table, n_samples=samples)
+                pc_from_cdm(_load(path), method=method, hbr_m=hbr_m, hbr_table=table, n_samples=samples)
             )
         except OrbitwatchError as exc:
             print_error(exc)
             worst = max(worst, exit_code_for(exc))
             records.append({"file": str(path), "error_code": exc.code, "error": exc.message, "pc": None})
-    if as_json:
+    if out_fmt == "json":
         print_json(records)
+    elif out_fmt == "csv":
+        print_csv(records)
     elif records:
         out = Table(title="Collision probability")
         for col in ("file", "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "CDM Pc", "method", "remediated",
@@ -208,12 +200,12 @@ def cdm_show(path: Annotated[Path, typer.Argument(help="CDM file (KVN or XML)")]
 @handle_errors
 def cdm_convert(
     path: Annotated[Path, typer.Argument(help="CDM file (KVN or XML)")],
-    to: Annotated[Syntax, typer.Option("--to", help="output syntax")],
+    to: Annotated[str, typer.Option("--to", **choice(SYNTAXES), help="output syntax", show_default=False)],
     output: Annotated[Path | None, typer.Option("--output", help="write here instead of stdout")] = None,
 ) -> None:
     """Convert a CDM between KVN and XML (lossless: reading the output gives the same CDM)."""
     cdm = _load(path)
-    text = write_cdm_xml(cdm) if to == Syntax.xml else write_cdm_kvn(cdm)
+    text = write_cdm_xml(cdm) if to == "xml" else write_cdm_kvn(cdm)
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -1,8 +1,8 @@
 """``orbitwatch screen``: conjunction screening of a catalog (issue 3's fixed contract).
 
     orbitwatch screen (--catalog PATH... | --db DB) --start ISO (--end ISO | --duration-h H)
-        --threshold-km D [--primary NORAD...] [--primaries-file PATH]
-        [--exclude-same-constellation] [--format json|csv] [--output PATH]
+        --threshold-km D [--primary NORAD[,NORAD...]...] [--primaries-file PATH]
+        [--exclude-same-constellation] [--format table|json|csv] [--json] [--output PATH]
 
 and, beyond the contract: docked and co-moving pairs (identical element sets, or slower
 than ``--min-relative-speed-km-s``, default 10 m/s: :mod:`orbitwatch.screening.exclusions`)
@@ -14,7 +14,9 @@ one CCSDS CDM per conjunction; ``--sort tca|miss|pc``, ``--top N`` and ``--summa
 ``--satcat FILE`` names the objects (and gives the CDMs their designators) from a SATCAT, for
 catalogs without name lines; ``--plot DIR`` draws each listed record (:mod:`orbitwatch.plots`).
 Objects that fail to propagate are counted on stderr and the first :data:`FAILURES_LISTED` listed.
-Columns and options: ``docs/screening-report.md``.
+Columns and options: ``docs/screening-report.md``.  ``--json`` is ``--format json`` (also for
+``screen runs list|show|diff``, which print table or json); ``--pc-method`` takes
+:data:`orbitwatch.risk.METHODS`.
 
 The report (issue 19) is SOCRATES-like: the terminal table and the CSV have the same
 columns in the same order (:data:`COLUMNS`): both objects (NORAD id, name), TCA,
@@ -49,22 +51,30 @@ from orbitwatch.cli._app import app, console, dumps_strict, err_console, handle_
 from orbitwatch.cli._common import (
     CO_MOVING_HELP,
     HBR_DEFAULT_HELP,
+    NORAD_METAVAR,
     AsOfOption,
     CatalogOption,
     DbOption,
+    DurationOption,
+    JsonOption,
     SatcatOption,
+    TableJsonFormatOption,
     apply_satcat,
     element_sets_at,
+    norad_ids,
+    output_format,
     progress_bar,
+    time_window,
 )
 from orbitwatch.errors import InputError
 from orbitwatch.risk.conjunctions import ConjunctionRisk, conjunction_risk
 from orbitwatch.risk.covariance import TLEUncertainty, estimate_tle_uncertainty
 from orbitwatch.risk.hbr import read_hbr_table
+from orbitwatch.risk.pc import METHODS
 from orbitwatch.screening import ScreeningResult, screen
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.sources.files import open_lines
-from orbitwatch.times import format_utc, now_utc, parse_utc
+from orbitwatch.times import format_utc, now_utc
 
 __all__ = ["COLUMNS", "format_pc", "ranked_table", "read_primaries_file", "report_csv", "report_table", "screen_app",
            "screen_command"]
@@ -422,8 +432,9 @@ def screen_command(
     catalog: CatalogOption = None,
     db: DbOption = None,
     end: Annotated[str | None, typer.Option("--end", help="Window end, ISO 8601 UTC.")] = None,
-    duration_h: Annotated[float | None, typer.Option("--duration-h", help="Window length in hours.")] = None,
-    primary: Annotated[list[int] | None, typer.Option("--primary", help="Primary NORAD id (repeat).")] = None,
+    duration_h: DurationOption = None,
+    primary: Annotated[list[str] | None, typer.Option(
+        "--primary", metavar=NORAD_METAVAR, help="Primary NORAD id(s): repeat or comma-separate.")] = None,
     primaries_file: Annotated[
         Path | None, typer.Option("--primaries-file", help="File of primary NORAD ids, one per line.")
     ] = None,
@@ -438,7 +449,9 @@ def screen_command(
                            help="Keep docked and co-moving pairs (identical element sets, or slower than "
                                 "--min-relative-speed-km-s), which are excluded and counted by default.")
     ] = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: a table).")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="table, json or csv (default: a table; with --output, by its suffix).")] = None,
+    as_json: JsonOption = False,
     output: Annotated[Path | None, typer.Option("--output", help="Write the records to this file.")] = None,
     sort: Annotated[str, typer.Option("--sort", help="Order of the records: tca, miss or pc (needs --pc).")]
     = "miss",
@@ -448,8 +461,7 @@ def screen_command(
                                                             "number of encounters.")] = False,
     with_pc: Annotated[bool, typer.Option("--pc", help="Add collision probability (TLE covariances) per record.")]
     = False,
-    pc_method: Annotated[str, typer.Option("--pc-method", help="foster, chan, alfano, hall3d, montecarlo, max, auto.")]
-    = "foster",
+    pc_method: Annotated[str, typer.Option("--pc-method", help=", ".join(METHODS) + ".")] = "foster",
     hbr_m: Annotated[float | None, typer.Option(
         "--hbr-m", help=f"Combined hard-body radius for every pair (m). {HBR_DEFAULT_HELP}")] = None,
     hbr_table: Annotated[Path | None, typer.Option("--hbr-table", help="NASA CARA HBR/mass CSV (plain or .gz).")]
@@ -477,26 +489,19 @@ def screen_command(
         missing = " and ".join(o for o, v in (("--start", start), ("--threshold-km", threshold_km)) if v is None)
         raise InputError(f"screen needs {missing} (or a subcommand: screen runs ...)", code="INPUT_MISSING",
                          field="start" if start is None else "threshold_km")
-    if (end is None) == (duration_h is None):
-        raise InputError("give exactly one of --end and --duration-h", code="INPUT_WINDOW", field="end")
-    t0 = parse_utc(start, what="--start")
-    if end is not None:
-        t1 = parse_utc(end, what="--end")
-    else:
-        assert duration_h is not None
-        if not np.isfinite(duration_h):
-            raise InputError(f"--duration-h {duration_h} is not a number", code="INPUT_WINDOW", field="duration_h")
-        t1 = t0 + np.timedelta64(round(duration_h * 3600e6), "us")
-    if fmt is None and output is not None:
+    t0, t1 = time_window(start, end, duration_h)
+    assert t0 is not None and t1 is not None
+    if fmt is None and not as_json and output is not None:
         fmt = "csv" if output.suffix.lower() == ".csv" else "json"
-    if fmt is not None and fmt not in ("json", "csv"):
-        raise InputError(f"--format must be json or csv, not {fmt!r}", code="INPUT_FORMAT", field="format")
+    fmt = output_format(fmt, as_json)
+    if fmt == "table" and output is not None:
+        raise InputError("--output writes json or csv, not a table", code="INPUT_FORMAT", field="format")
     if sort not in SORT_KEYS:
         raise InputError(f"--sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}", code="INPUT_INVALID",
                          field="sort")
     if sort == "pc" and not (with_pc or cdm_dir is not None):
         raise InputError("--sort pc needs --pc", code="INPUT_INVALID", field="sort")
-    primaries = list(primary or [])
+    primaries = norad_ids(primary, "--primary")
     if primaries_file is not None:
         primaries += read_primaries_file(primaries_file)
     table = element_sets_at(db, catalog, t0, as_of=as_of, catalog_wide=True, keep=primaries)
@@ -560,7 +565,7 @@ def screen_command(
 
         written = plot_conjunctions(plot, table, rows[:MAX_PLOTS])
         err_console.print(f"{len(written)} plot(s) written to {safe_text(plot)}", highlight=False)
-    if fmt is None:
+    if fmt == "table":
         what = "pairs" if summary else "conjunctions"
         shown = f", first {len(rows)}" if len(rows) < n_listed else ""
         title = (f"{n_records:,} conjunctions within {result.threshold_km:g} km"
@@ -587,13 +592,14 @@ def screen_command(
 
 
 RunDb = Annotated[Path | None, typer.Option("--db", envvar="ORBITWATCH_DB", help="Element-history store.")]
-RunJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+RunJson = JsonOption
 
 
 @runs_app.command("list")
 @handle_errors
-def runs_list(db: RunDb = None, as_json: RunJson = False) -> None:
+def runs_list(db: RunDb = None, fmt: TableJsonFormatOption = None, as_json: RunJson = False) -> None:
     """The screening runs saved in the store, oldest first."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
     from orbitwatch.store.screening_runs import list_runs
 
@@ -619,11 +625,13 @@ def runs_list(db: RunDb = None, as_json: RunJson = False) -> None:
 def runs_show(
     run_id: Annotated[int, typer.Argument(help="Run id (see 'screen runs list').")],
     db: RunDb = None,
+    fmt: TableJsonFormatOption = None,
     as_json: RunJson = False,
     sort: Annotated[str, typer.Option("--sort", help="tca, miss or pc.")] = "miss",
     top: Annotated[int | None, typer.Option("--top", help="Only the first N records.", min=1)] = None,
 ) -> None:
     """The conjunctions of one saved run."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
     from orbitwatch.store.screening_runs import get_run, load_conjunctions, pc_of_run
 
@@ -654,10 +662,12 @@ def runs_show(
 def runs_diff(
     ids: Annotated[list[int], typer.Argument(help="ID2 (against the run before it) or ID1 ID2.")],
     db: RunDb = None,
+    fmt: TableJsonFormatOption = None,
     as_json: RunJson = False,
     all_changes: Annotated[bool, typer.Option("--all", help="Also list unchanged and past encounters.")] = False,
 ) -> None:
     """What is new, gone, closer or riskier in a run than in an earlier one (default: the previous)."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
     from orbitwatch.store.screening_runs import diff_runs, previous_run_id
 
