@@ -220,3 +220,16 @@ def test_demo_duration_h_is_hours(tmp_path: Path) -> None:
     for flag in ("--duration-h", "--hours"):
         out = _out(["demo", "--offline", "--db", str(tmp_path / f"d{flag}.db"), flag, "0"])
         assert "closest approaches" not in out.lower()
+
+
+def test_store_commands_format_json_is_json(shared_data: Path, tmp_path: Path) -> None:
+    """ingest, catalog stats|show|search, store check and export: --format json is --json, comma lists repeats."""
+    db = str(tmp_path / "ow.db")
+    ingested = json.loads(_out(["ingest", str(shared_data / STATIONS), "--db", db, "--format", "json"]))
+    assert ingested
+    for args in (["catalog", "stats"], ["catalog", "show", "25544"], ["catalog", "search", "ISS"],
+                 ["store", "check"]):
+        assert _out([*args, "--db", db, "--format", "json"]) == _out([*args, "--db", db, "--json"]), args
+        assert _out([*args, "--db", db, "--format", "table"]) == _out([*args, "--db", db]), args
+    export = ["export", "tle", "--db", db, "--as-of", T0]
+    assert _out([*export, "--norad", "25544,48274"]) == _out([*export, "--norad", "25544", "--norad", "48274"])

@@ -26,7 +26,14 @@ from rich.table import Table
 
 from orbitwatch.catalog.model import ElementSet
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import DbOption, JsonOption, LenientOption, progress_bar
+from orbitwatch.cli._common import (
+    DbOption,
+    JsonOption,
+    LenientOption,
+    TableJsonFormatOption,
+    output_format,
+    progress_bar,
+)
 from orbitwatch.errors import InputError, OrbitwatchError
 from orbitwatch.times import format_utc, now_utc
 
@@ -44,6 +51,7 @@ def ingest(
     ],
     db: DbOption = None,
     lenient: LenientOption = False,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
     kind: Annotated[
         str,
@@ -59,6 +67,7 @@ def ingest(
     SATCAT and UCS files (detected, or named by --kind) store object metadata instead; the
     counts then include the metadata stored and the UCS/SATCAT COSPAR conflicts.
     """
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.sources.files import iter_file_inputs
     from orbitwatch.store import Store
     from orbitwatch.store.sqlite import MAX_REJECTS_KEPT
@@ -108,8 +117,9 @@ def ingest(
 
 @catalog_app.command("stats")
 @handle_errors
-def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+def stats(db: DbOption = None, fmt: TableJsonFormatOption = None, as_json: JsonOption = False) -> None:
     """Objects, element sets, objects by type and the epoch span of the store."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
 
     with Store.open(db, create=False) as store:
@@ -171,9 +181,11 @@ def _element_set_dict(es: ElementSet) -> dict[str, Any]:
 def show(
     norad: Annotated[str, typer.Argument(help="NORAD catalog number (digits or Alpha-5).", show_default=False)],
     db: DbOption = None,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One object: its catalog data and every element set stored for it."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
 
     norad_id = _norad(norad)

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from orbitwatch.cli._app import console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import DbOption, JsonOption
+from orbitwatch.cli._common import DbOption, JsonOption, TableJsonFormatOption, output_format
 from orbitwatch.cli.catalog_cmds import catalog_app
 
 __all__ = ["catalog_search"]
@@ -26,9 +26,11 @@ def catalog_search(
     query: Annotated[str, typer.Argument(help="Name (any part), COSPAR id or launch (1982-092), or NORAD id.")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many objects.", min=1)] = 100,
+    fmt: TableJsonFormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Objects of the store matching a name, COSPAR id / launch, or NORAD id."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
 
     with Store.open(db, create=False) as store:

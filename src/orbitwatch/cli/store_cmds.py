@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
-from orbitwatch.cli._common import DbOption, JsonOption
+from orbitwatch.cli._common import DbOption, JsonOption, TableJsonFormatOption, output_format
 from orbitwatch.errors import StoreError
 
 store_app = typer.Typer(help="Maintain the element-history store.", no_args_is_help=True)
@@ -27,8 +27,9 @@ app.add_typer(store_app, name="store")
 
 @store_app.command("check")
 @handle_errors
-def check(db: DbOption = None, as_json: JsonOption = False) -> None:
+def check(db: DbOption = None, fmt: TableJsonFormatOption = None, as_json: JsonOption = False) -> None:
     """Run SQLite's full integrity check on the store and report what it finds."""
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import check_store
 
     report = check_store(db)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
+from orbitwatch.cli._common import TableJsonFormatOption, output_format
 from orbitwatch.errors import InputError
 from orbitwatch.times import parse_utc
 
@@ -32,12 +33,14 @@ def population(
         "--base", help="Catalog file(s) whose objects come first (e.g. the real 2025-04-15 full catalog).")] = None,
     epoch: Annotated[str, typer.Option(
         "--epoch", help="Epoch of the synthetic objects, ISO 8601 UTC.")] = "2025-04-15T00:00:00Z",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    fmt: TableJsonFormatOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON (= --format json).")] = False,
 ) -> None:
     """Real catalog + constellation shells from public filings + NASA SBM debris, as OMM CSV (docs/population.md)."""
     from orbitwatch.population import write_population
     from orbitwatch.sources.files import read_catalog_files
 
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     t0 = parse_utc(epoch, what="--epoch")
     if output.exists() and output.is_dir():
         raise InputError(f"--output {output} is a directory", code="INPUT_FILE", field="output")
