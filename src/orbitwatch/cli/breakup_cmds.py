@@ -70,8 +70,9 @@ def _read_files(paths: list[Path], *, strict: bool, as_of: np.datetime64 | None 
 
     table, rejects = read_catalog_files(paths, lenient=not strict, as_of=as_of)
     if rejects:
+        n_bad = getattr(rejects, "total", len(rejects))
         err_console.print(
-            f"[yellow]note[/] skipped {len(rejects)} bad record(s) in {safe_text(', '.join(map(str, paths)))} "
+            f"[yellow]note[/] skipped {n_bad} bad record(s) in {safe_text(', '.join(map(str, paths)))} "
             f"(first: {safe_text(rejects[0].code)} line {rejects[0].line})",
             highlight=False,
         )
@@ -94,14 +95,15 @@ def _satcat_facts(path: Path | None, db: Path | None) -> dict[int, Any]:
 
     if path is not None:
         from orbitwatch.catalog.satcat import iter_satcat
-        from orbitwatch.sources.files import open_lines
+        from orbitwatch.sources.files import RejectList, open_lines
 
-        rejects: list[Any] = []
+        rejects: list[Any] = RejectList()
         with open_lines(path) as lines:
             facts = {r.norad_id: ObjectFacts.from_satcat(r)
                      for r in iter_satcat(lines, source=str(path), lenient=True, rejects=rejects)}
         if rejects:
-            err_console.print(f"[yellow]note[/] skipped {len(rejects)} bad SATCAT record(s) in {safe_text(path)}",
+            n_bad = getattr(rejects, "total", len(rejects))
+            err_console.print(f"[yellow]note[/] skipped {n_bad} bad SATCAT record(s) in {safe_text(path)}",
                               highlight=False)
         return facts
     if db is None:
@@ -243,7 +245,7 @@ def _parent_before(path: Path, norad: int, before: np.datetime64, strict: bool) 
 
     best: ElementSet | None = None
     with open_lines(path) as lines:
-        for es in read_element_sets(lines, source=str(path), lenient=not strict, rejects=[]):
+        for es in read_element_sets(lines, source=str(path), lenient=not strict, rejects=None):
             if es.norad_id == norad and es.epoch < before and (best is None or es.epoch > best.epoch):
                 best = es
     if best is None:
