@@ -63,6 +63,7 @@ __all__ = [
     "output_format",
     "print_csv",
     "progress_bar",
+    "satcat_facts",
     "time_window",
     "warn_element_ages",
 ]
@@ -460,3 +461,38 @@ def progress_bar(description: str, *, enabled: bool = True) -> Iterator[Callable
             bar.update(task, completed=done, total=total if total > 0 else None)
 
         yield update
+
+
+def satcat_facts(path: Path | None, db: Path | None) -> dict[int, Any]:
+    """NORAD id -> :class:`~orbitwatch.detection.fragmentation.ObjectFacts` from ``--satcat FILE``
+    (Space-Track or CelesTrak, CSV or JSON, plain or gzip) or, with ``--db``, from the store."""
+    from orbitwatch.detection.fragmentation import ObjectFacts
+
+    if path is not None:
+        from orbitwatch.catalog.satcat import iter_satcat
+        from orbitwatch.sources.files import RejectList, open_lines
+
+        rejects: list[Any] = RejectList()
+        with open_lines(path) as lines:
+            facts = {r.norad_id: ObjectFacts.from_satcat(r)
+                     for r in iter_satcat(lines, source=str(path), lenient=True, rejects=rejects)}
+        if rejects:
+            n_bad = getattr(rejects, "total", len(rejects))
+            err_console.print(f"[yellow]note[/] skipped {n_bad} bad SATCAT record(s) in {safe_text(path)}",
+                              highlight=False)
+        return facts
+    if db is None:
+        return {}
+    from orbitwatch.store import Store
+
+    with Store.open(db, create=False) as store:
+        ids = [int(x) for x in store.latest(None).norad_id]
+        meta = store.metadata_for(ids)
+    out: dict[int, Any] = {}
+    for n, m in meta.items():
+        if m.object_type is None and m.launch_date is None and m.owner is None:
+            continue
+        out[n] = ObjectFacts(n, m.name, m.cospar_id, m.object_type,
+                             None if not m.launch_date else as_utc(m.launch_date + "T00:00:00Z"),
+                             None if not m.decay_date else as_utc(m.decay_date + "T00:00:00Z"), m.owner)
+    return out

@@ -41,16 +41,18 @@ from orbitwatch.cli._common import (
     FormatOption,
     JsonOption,
     NoradOption,
+    SatcatOption,
     alias,
     norad_ids,
     output_format,
     print_csv,
     progress_bar,
+    satcat_facts,
     time_window,
 )
 from orbitwatch.detection import elements as el
 from orbitwatch.detection.maneuvers import ManeuverReport, detect_maneuvers, sort_history
-from orbitwatch.detection.proximity import RPOEpisode, monitor_rpo, pair_range_series
+from orbitwatch.detection.proximity import RPOEpisode, RPOReport, monitor_rpo, pair_range_series
 from orbitwatch.errors import InputError
 from orbitwatch.times import format_utc
 
@@ -240,8 +242,18 @@ def rpo_cmd(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
+    satcat: SatcatOption = None,
+    top: Annotated[int | None, typer.Option(
+        "--top", min=1, help="Keep the best N pairs of each class (docked, same_launch, same_owner_colocation, "
+                             "constellation, other) and their episodes.")] = None,
+    pairs: Annotated[bool, typer.Option(
+        "--pairs", help="One record per pair (its class, owners, release estimate and episodes) "
+                        "instead of one per episode.")] = False,
 ) -> None:
-    """Rendezvous and proximity operations: co-planar shadowing, sustained proximity, approach after a burn."""
+    """Rendezvous and proximity operations: co-planar shadowing, sustained proximity, approach after a burn.
+
+    Pairs are classed from the SATCAT (--satcat FILE, or the store's metadata with --db).
+    """
     out = output_format(fmt, as_json)
     as_json = out != "table"
     if regime not in REGIMES:
@@ -257,10 +269,18 @@ def rpo_cmd(
                              code="INPUT_UNKNOWN_NORAD", record=",".join(map(str, missing)))
     with progress_bar("rpo", enabled=not as_json) as progress:
         maneuvers = detect_maneuvers(history, progress=progress)
-        report = monitor_rpo(history, norad=ids, regime=regime, maneuvers=maneuvers, progress=progress)
+        facts = satcat_facts(satcat, db if not catalog else None)
+        report = monitor_rpo(history, norad=ids, regime=regime, maneuvers=maneuvers, progress=progress,
+                             satcat=facts or None, top_per_class=top)
     if plot is not None:
         _plot_rpo(history, report.episodes, plot)
+    if pairs:
+        _print_pairs(report, out)
+        return
     owners = load_owners(db, catalog, sorted({n for e in report.episodes for n in (e.norad_1, e.norad_2)}))
+    for n, f in facts.items():
+        if owners.get(n) is None and getattr(f, "owner", None):
+            owners[n] = f.owner
     if as_json:
         records = [{**e.to_dict(), "owner_1": owners[e.norad_1], "owner_2": owners[e.norad_2]}
                    for e in report.episodes]
@@ -280,6 +300,34 @@ def rpo_cmd(
                       f"{e.norad_2} {_with_owner(e.name_2, owners[e.norad_2])}",
                       f"{_short(e.start)}\n{_short(e.end)}", f"{rng}\n{_short(e.min_range_time)}", f"{e.score:.2f}",
                       safe_text(_key_figures(e)))
+    console.print(table)
+
+
+def _print_pairs(report: RPOReport, out: str) -> None:
+    """``rpo --pairs``: each pair once, as JSON/CSV records or a table."""
+    records = [p.to_dict() for p in report.pairs]
+    if out == "json":
+        print_json(records)
+        return
+    if out == "csv":
+        print_csv([{k: v for k, v in r.items() if k != "episodes"} for r in records])
+        return
+    counts = ", ".join(f"{k} {v}" for k, v in report.pairs_per_class.items())
+    table = Table(title=f"{len(records)} RPO pairs ({counts})")
+    for col in ("class", "pair", "min km ± 1σ at (UTC)", "episodes", "release"):
+        table.add_column(col)
+    for p, r in zip(report.pairs, records, strict=True):
+        rng = "-" if r["min_range_km"] is None else f"{r['min_range_km']:.1f}"
+        sig = "" if r["min_range_uncertainty_km"] is None else f" ± {r['min_range_uncertainty_km']:.1f}"
+        rel = r["release"]
+        iv = (rel or {}).get("interval_utc") or {}
+        release = "-" if not rel else (f"{rel['released_norad']} from {rel['carrier_norad']}: "
+                                       f"{str(iv.get('start', '?'))[:10]} .. {str(iv.get('end', '?'))[:10]}"
+                                       f"{'' if rel.get('determined') else ' (not determined)'}")
+        table.add_row(safe_text(p.classification),
+                      f"{p.norad_1} {_with_owner(p.name_1, p.owner_1)}\n{p.norad_2} {_with_owner(p.name_2, p.owner_2)}",
+                      f"{rng}{sig}\n{r['min_range_utc'] or '-'}", str(len(p.episodes)),
+                      safe_text(release))
     console.print(table)
 
 
