@@ -460,9 +460,9 @@ def test_lenient_reject_list_is_capped_but_counted(
     shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A lenient ingest of a mostly-bad input keeps memory bounded: all rejects counted, the first N kept."""
-    import orbitwatch.store.sqlite as sqlite_store
+    import orbitwatch.catalog.model as model
 
-    monkeypatch.setattr(sqlite_store, "MAX_REJECTS_KEPT", 3)
+    monkeypatch.setattr(model, "MAX_REJECTS_KEPT", 3)
     lines = list(text_lines(shared_data / GROUPS / "military-history-2026-05-24_30.tle.gz"))
     bad_lines = [i for i, line in enumerate(lines) if line.startswith("1 ")][:10]
     for i in bad_lines:
@@ -476,7 +476,7 @@ def test_lenient_reject_list_is_capped_but_counted(
 
 def test_lenient_rejects_keep_bounded_text(shared_data: Path, tmp_path: Path) -> None:
     """A rejected 50 kB line is not kept whole: the message is clipped, the count stays exact."""
-    from orbitwatch.store.sqlite import MAX_REJECT_TEXT, MAX_REJECTS_KEPT
+    from orbitwatch.catalog.model import MAX_REJECT_TEXT, MAX_REJECTS_KEPT
 
     good = list(text_lines(shared_data / GROUPS / "military-history-2026-05-24_30.tle.gz"))
     n_bad = MAX_REJECTS_KEPT + 50
@@ -490,10 +490,9 @@ def test_lenient_rejects_keep_bounded_text(shared_data: Path, tmp_path: Path) ->
     assert report.rejects[0].source == "huge" and report.rejects[0].line == len(good) + 1
     assert sum(len(r.message) for r in report.rejects) < 1_000 * (MAX_REJECT_TEXT + 40)
     # The clip itself, on a message a parser did not shorten.
-    from orbitwatch.catalog.model import Reject
-    from orbitwatch.store.sqlite import _Rejects
+    from orbitwatch.catalog.model import Reject, RejectList
 
-    kept = _Rejects()
+    kept = RejectList()
     kept.append(Reject("s", 1, None, "TLE_FIELD", "m" * 10_000))
     (only,) = kept
     assert only.message == "m" * MAX_REJECT_TEXT + f"... [{10_000 - MAX_REJECT_TEXT:,} more characters]"

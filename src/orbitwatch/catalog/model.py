@@ -24,10 +24,13 @@ import numpy.typing as npt
 from orbitwatch.times import UTC_DTYPE, format_utc
 
 __all__ = [
+    "MAX_REJECTS_KEPT",
+    "MAX_REJECT_TEXT",
     "OBJECT_TYPES",
     "ElementSet",
     "ElementTable",
     "Reject",
+    "RejectList",
     "infer_object_type",
 ]
 
@@ -159,6 +162,53 @@ class Reject:
             "code": self.code,
             "message": self.message,
         }
+
+
+#: Rejects kept with full detail by a :class:`RejectList`; every reject is counted in
+#: ``total``, so ``total - len(rejects)`` were counted but not kept.
+MAX_REJECTS_KEPT = 1_000
+
+#: Characters of a kept reject's message and source (a rejected 50 kB line is not kept
+#: whole); longer ones end with "... [N more characters]".
+MAX_REJECT_TEXT = 300
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit:,} more characters]"
+
+
+class RejectList(list[Reject]):
+    """The reject list handed to the lenient readers: counts every reject in :attr:`total`,
+    keeps the first :data:`MAX_REJECTS_KEPT` with message and source clipped to
+    :data:`MAX_REJECT_TEXT` characters, so a lenient read of a huge garbage file (long
+    lines, millions of bad records) stays bounded in memory.  The one capped list of the
+    package: ``sources.files.read_catalog_files`` and ``Store.ingest`` both use it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, item: Reject) -> None:
+        self.total += 1
+        if len(self) < MAX_REJECTS_KEPT:
+            if len(item.message) > MAX_REJECT_TEXT or len(item.source) > MAX_REJECT_TEXT:
+                item = dataclasses.replace(
+                    item, message=_clip(item.message, MAX_REJECT_TEXT), source=_clip(item.source, MAX_REJECT_TEXT)
+                )
+            super().append(item)
+
+    def extend(self, items: Iterable[Reject]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[Reject]) -> RejectList:  # type: ignore[override,misc]
+        self.extend(items)
+        return self
+
+    def insert(self, index: Any, item: Reject) -> None:
+        self.append(item)
 
 
 # Default of the optional object columns of ElementTable (replaced by N ``None`` values).

@@ -68,9 +68,9 @@ def ingest(
     counts then include the metadata stored and the UCS/SATCAT COSPAR conflicts.
     """
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    from orbitwatch.catalog.model import MAX_REJECTS_KEPT
     from orbitwatch.sources.files import iter_file_inputs
     from orbitwatch.store import Store
-    from orbitwatch.store.sqlite import MAX_REJECTS_KEPT
 
     with progress_bar("ingesting", enabled=not as_json) as progress:
         inputs = iter_file_inputs(paths, progress=progress)  # checks every path before the store is touched

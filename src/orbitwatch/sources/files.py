@@ -21,11 +21,11 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 
-from orbitwatch.catalog.model import ElementSet, ElementTable, Reject
+from orbitwatch.catalog.model import MAX_REJECTS_KEPT, ElementSet, ElementTable, Reject, RejectList
 from orbitwatch.errors import InputError
 from orbitwatch.times import as_utc
 
@@ -34,7 +34,6 @@ __all__ = ["MAX_REJECTS_KEPT", "RejectList", "TextLines", "iter_file_inputs", "o
 _GZIP_MAGIC = b"\x1f\x8b"
 
 #: Rejects a lenient :func:`read_catalog_files` keeps (every one is counted in ``total``).
-MAX_REJECTS_KEPT = 1_000
 _PROGRESS_EVERY = 4096  # lines between progress reports
 
 
@@ -94,31 +93,6 @@ class TextLines:
 
     def __next__(self) -> str:
         return next(self._lines)
-
-
-class RejectList(list[Reject]):
-    """The rejects of a lenient read: the first :data:`MAX_REJECTS_KEPT` kept, every one
-    counted in :attr:`total`, so a huge garbage file does not grow a list of millions."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.total = 0
-
-    def append(self, item: Reject) -> None:
-        self.total += 1
-        if len(self) < MAX_REJECTS_KEPT:
-            super().append(item)
-
-    def extend(self, items: Iterable[Reject]) -> None:
-        for item in items:
-            self.append(item)
-
-    def __iadd__(self, items: Iterable[Reject]) -> RejectList:  # type: ignore[override,misc]
-        self.extend(items)
-        return self
-
-    def insert(self, index: Any, item: Reject) -> None:
-        self.append(item)
 
 
 def _input_error(path: Path, exc: OSError) -> InputError:

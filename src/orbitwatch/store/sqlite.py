@@ -61,7 +61,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from orbitwatch.catalog.model import OBJECT_TYPES, ElementSet, ElementTable, Reject, infer_object_type
+from orbitwatch.catalog.model import (
+    OBJECT_TYPES,
+    ElementSet,
+    ElementTable,
+    Reject,
+    RejectList,
+    infer_object_type,
+)
 from orbitwatch.errors import InputError, StoreError
 from orbitwatch.store.metadata import MetadataConflict, ObjectMetadata
 from orbitwatch.store.schema import SCHEMA_VERSION, migrate, schema_version
@@ -83,14 +90,6 @@ __all__ = [
 #: Rows per ``executemany``: large enough to amortise the per-call cost, small enough
 #: to keep memory flat.
 BATCH_SIZE = 4096
-
-#: Rejects kept with full detail in an :class:`IngestReport`; every reject is counted
-#: in ``rejected``, so ``rejected - len(rejects)`` were counted but not kept.
-MAX_REJECTS_KEPT = 1_000
-
-#: Characters of a reject's message kept (a rejected 50 kB line is not kept whole);
-#: longer messages end with "... [N more characters]".
-MAX_REJECT_TEXT = 300
 
 #: Seconds a writer waits for another writer's transaction to end before
 #: ``STORE_LOCKED`` (readers never wait in WAL mode).
@@ -369,43 +368,6 @@ def _date_text(value: Any) -> str | None:
         return str(value.isoformat())[:10]
     text = str(value).strip()
     return text or None
-
-
-def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}... [{len(text) - limit:,} more characters]"
-
-
-class _Rejects(list[Reject]):
-    """The reject list handed to the parsers: counts every reject, keeps the first
-    :data:`MAX_REJECTS_KEPT` with their messages clipped to :data:`MAX_REJECT_TEXT`
-    characters, so a lenient ingest of a huge garbage file (long lines, millions of
-    bad records) stays bounded in memory."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.total = 0
-
-    def append(self, item: Reject) -> None:
-        self.total += 1
-        if len(self) < MAX_REJECTS_KEPT:
-            if len(item.message) > MAX_REJECT_TEXT or len(item.source) > MAX_REJECT_TEXT:
-                item = dataclasses.replace(
-                    item, message=_clip(item.message, MAX_REJECT_TEXT), source=_clip(item.source, MAX_REJECT_TEXT)
-                )
-            super().append(item)
-
-    def extend(self, items: Iterable[Reject]) -> None:
-        for item in items:
-            self.append(item)
-
-    def __iadd__(self, items: Iterable[Reject]) -> _Rejects:  # type: ignore[override,misc]
-        self.extend(items)
-        return self
-
-    def insert(self, index: Any, item: Reject) -> None:
-        self.append(item)
 
 
 def _timeout_s(value: float | None) -> float:
@@ -803,7 +765,7 @@ class Store:
         if kind not in INGEST_KINDS:
             raise InputError(f"kind {kind!r} is not one of {', '.join(INGEST_KINDS)}", code="INPUT_INVALID",
                              field="kind")
-        rejects = _Rejects()
+        rejects = RejectList()
         tallies: list[_MetaTally] = []
         self._tallies = {}
 
@@ -861,7 +823,7 @@ class Store:
         def parsed(name: str, lines: Iterable[str], seen: set[int]) -> Iterable[ElementSet]:
             return sets
 
-        return self._write([(source, ())], parsed, _Rejects(), now=now, progress=progress, hash_input=False)
+        return self._write([(source, ())], parsed, RejectList(), now=now, progress=progress, hash_input=False)
 
     def ingest_satcat(self, records: Iterable[Any]) -> int:
         """Upsert SATCAT records (:class:`orbitwatch.catalog.satcat.SatcatRecord`); returns the count.
@@ -921,7 +883,7 @@ class Store:
         self,
         inputs: Iterable[tuple[str, Iterable[str]]],
         parse: Callable[[str, Iterable[str], set[int]], Iterable[ElementSet]],
-        rejects: _Rejects,
+        rejects: RejectList,
         *,
         now: np.datetime64,
         progress: Callable[[int, int], None] | None,
