@@ -31,6 +31,10 @@ Versions:
    by object), ``watch_cycles`` (one row per completed cycle: its batch, the element-set
    watermark it saw, its counts) and ``deliveries`` (the alert queue: one row per event
    revision and sink, with attempts and outcome).
+6. The HTTP service (:mod:`orbitwatch.store.service`): ``api_keys`` (name, scope, the
+   SHA-256 of the key, never the key), ``watchlists`` (a named set of NORAD ids),
+   ``subscriptions`` (webhook or e-mail target, filter JSON, the webhook signing secret)
+   and ``screening_jobs`` (uploaded screenings: status, request and result JSON).
 """
 
 from __future__ import annotations
@@ -256,8 +260,48 @@ _V5 = (
     "CREATE INDEX deliveries_due ON deliveries (status, next_attempt_us)",
 )
 
+# Version 6: the HTTP service's keys, watch-lists, subscriptions and screening jobs
+# (orbitwatch.store.service).  Times are int64 unix microseconds.
+_V6 = (
+    """CREATE TABLE api_keys (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        scope       TEXT NOT NULL,
+        key_sha256  TEXT NOT NULL UNIQUE,
+        created_us  INTEGER NOT NULL,
+        revoked_us  INTEGER
+    )""",
+    """CREATE TABLE watchlists (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        norad_json  TEXT NOT NULL,
+        created_us  INTEGER NOT NULL,
+        key_id      TEXT
+    )""",
+    """CREATE TABLE subscriptions (
+        id          TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        filter_json TEXT NOT NULL,
+        secret      TEXT,
+        created_us  INTEGER NOT NULL,
+        deleted_us  INTEGER,
+        key_id      TEXT
+    )""",
+    """CREATE TABLE screening_jobs (
+        id           TEXT PRIMARY KEY,
+        status       TEXT NOT NULL,
+        created_us   INTEGER NOT NULL,
+        updated_us   INTEGER NOT NULL,
+        request_json TEXT NOT NULL,
+        result_json  TEXT,
+        error_json   TEXT,
+        key_id       TEXT
+    )""",
+)
+
 #: ``MIGRATIONS[k]``: the SQL statements that take version ``k`` to ``k + 1``.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
