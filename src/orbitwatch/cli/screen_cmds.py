@@ -362,20 +362,6 @@ def hbr_sources(risk: ConjunctionRisk, table: ElementTable, norad_1: list[int], 
     return out
 
 
-def _pc_fields(risk: ConjunctionRisk, k: int) -> dict[str, Any]:
-    pc = float(risk.pc.pc[k])
-    return {
-        "pc": pc if np.isfinite(pc) else None,
-        "pc_method": risk.pc.method[k],
-        "hbr_m": float(risk.hbr_m[k]),
-        "covariance_source_1": risk.covariance_source[k][0],
-        "covariance_source_2": risk.covariance_source[k][1],
-        "covariance_remediated": bool(risk.pc.covariance_remediated[k]),
-        "usage_violations": list(risk.pc.usage_violations[k]),
-        "pc_code": str(risk.pc.codes[k]) or None,
-    }
-
-
 def _write_cdms(directory: Path, result: ScreeningResult, risk: ConjunctionRisk, table: ElementTable) -> None:
     """One CCSDS CDM (KVN) per conjunction, named like CARA's: ``<n1>_conj_<n2>_<TCA>.cdm``.
 
@@ -531,7 +517,7 @@ def screen_command(
     if pc_on:
         risk, sources = _risk(result, table, db, catalog, pc_method, hbr_m, hbr_table)
         for k, row in enumerate(rows):
-            row.update(_pc_fields(risk, k))
+            row.update(risk.row(k))
             row["hbr_source"] = sources[k]
         pc_rows = [[c.norad_1, c.norad_2, int(c.tca.astype(np.int64)), rows[k]["pc"]]
                    for k, c in enumerate(result.conjunctions)]

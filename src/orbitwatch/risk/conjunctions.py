@@ -15,6 +15,8 @@ module
 3. takes the combined hard-body radius as the sum of the two objects' radii, from
    NASA CARA's HBR table when given, else the default by object type
    (:data:`orbitwatch.risk.hbr.DEFAULT_HBR_M`), unless a combined HBR is imposed;
+   (the type is the table's ``object_types`` where the store filled it, e.g. from a
+   SATCAT, else inferred from the name);
 4. computes Pc with :func:`orbitwatch.risk.pc.pc_for_states` (any of its methods).
 
 Shapes: M conjunctions -> states ``(M, 2, 6)`` km, km/s; covariances ``(M, 2, 6, 6)``.
@@ -22,8 +24,10 @@ Shapes: M conjunctions -> states ``(M, 2, 6)`` km, km/s; covariances ``(M, 2, 6,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +54,22 @@ class ConjunctionRisk:
     hbr_m: npt.NDArray[np.float64]
     sgp4_error: npt.NDArray[np.uint8]
     pc: PcResult
+
+    def row(self, k: int) -> dict[str, Any]:
+        """The Pc fields of conjunction ``k`` as one JSON-ready record (``pc`` ``None`` where
+        it could not be computed, with its ``pc_code``): what ``orbitwatch screen --pc``
+        adds to each row and what a watch conjunction finding carries."""
+        pc = float(self.pc.pc[k])
+        return {
+            "pc": pc if math.isfinite(pc) else None,
+            "pc_method": self.pc.method[k],
+            "hbr_m": float(self.hbr_m[k]),
+            "covariance_source_1": self.covariance_source[k][0],
+            "covariance_source_2": self.covariance_source[k][1],
+            "covariance_remediated": bool(self.pc.covariance_remediated[k]),
+            "usage_violations": list(self.pc.usage_violations[k]),
+            "pc_code": str(self.pc.codes[k]) or None,
+        }
 
 
 def _rows(elements: ElementTable, norad: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
@@ -109,7 +129,9 @@ def conjunction_risk(
     if combined_hbr_m is not None:
         hbr_m = np.full(m, float(combined_hbr_m))
     else:
-        types = [infer_object_type(name) for name in table.names]
+        # the store's object type (SATCAT, else inferred at ingest) where the table has one
+        types = [typ if typ else infer_object_type(name) for typ, name in zip(table.object_types, table.names,
+                                                                             strict=True)]
         if hbr_table is not None:
             radii = hbr_table.lookup(table.norad_id.tolist(), types)
         else:

@@ -18,7 +18,6 @@ decay ``low``; new objects ``info``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -134,18 +133,7 @@ def conjunction_findings(
             np.array([c.tca for c in conj], dtype=UTC_DTYPE), method=sc.pc_method, hbr_table=hbr_table,
             uncertainties=models,
         )
-        for k in range(len(conj)):
-            pc_k = float(risk.pc.pc[k])
-            pcs[k] = {
-                "pc": pc_k if math.isfinite(pc_k) else None,
-                "pc_method": risk.pc.method[k],
-                "hbr_m": float(risk.hbr_m[k]),
-                "covariance_source_1": risk.covariance_source[k][0],
-                "covariance_source_2": risk.covariance_source[k][1],
-                "covariance_remediated": bool(risk.pc.covariance_remediated[k]),
-                "usage_violations": list(risk.pc.usage_violations[k]),
-                "pc_code": str(risk.pc.codes[k]) or None,
-            }
+        pcs = [risk.row(k) for k in range(len(conj))]
     window = {"start_utc": _utc(result.start), "end_utc": _utc(result.end), "threshold_km": sc.threshold_km}
     findings = []
     for c, pcf in zip(conj, pcs, strict=True):
