@@ -87,14 +87,15 @@ FIELDS = (
 PC_FIELDS = ("pc", "pc_method", "hbr_m", "covariance_source_1", "covariance_source_2", "covariance_remediated",
              "usage_violations", "pc_code")
 #: The report's columns, in the one order of the terminal table and the CSV (issue 19).
-#: (key, table heading); the Pc columns only with --pc, "encounters" only with --summary.
+#: (key, table heading); the Pc columns only with --pc, "encounters" only with --summary, the
+#: SATCAT owners (issue 11) only where the metadata is known (a store, or --satcat).
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("norad_1", "NORAD 1"), ("name_1", "name 1"), ("norad_2", "NORAD 2"), ("name_2", "name 2"),
     ("tca_utc", "TCA (UTC)"), ("miss_distance_km", "range km"), ("relative_speed_km_s", "km/s"),
     ("radial_km", "R km"), ("in_track_km", "I km"), ("cross_track_km", "C km"),
     ("pc", "Pc"), ("hbr_m", "HBR m"), ("hbr_source", "HBR source"),
     ("epoch_age_1_d", "age 1 d"), ("stale_1", "stale 1"), ("epoch_age_2_d", "age 2 d"), ("stale_2", "stale 2"),
-    ("approach_angle_deg", "angle deg"), ("encounters", "encounters"),
+    ("approach_angle_deg", "angle deg"), ("encounters", "encounters"), ("owner_1", "owner 1"), ("owner_2", "owner 2"),
 )
 _PC_KEYS = ("pc", "hbr_m", "hbr_source")
 #: --pc columns after the report's own (CSV only; JSON has them all)
@@ -119,10 +120,40 @@ def format_pc(pc: float | None) -> str:
     return f"{pc:.3g}" if pc >= 1e-3 else f"{pc:.2e}"
 
 
-def report_columns(*, with_pc: bool, summary: bool) -> list[tuple[str, str]]:
-    """The report's (key, heading) columns for these options, in :data:`COLUMNS` order."""
+def report_columns(*, with_pc: bool, summary: bool, with_owner: bool = False) -> list[tuple[str, str]]:
+    """The report's (key, heading) columns for these options, in :data:`COLUMNS` order (the
+    owners only where the objects' metadata is known: a store, or ``--satcat``)."""
     return [(k, h) for k, h in COLUMNS
-            if (with_pc or k not in _PC_KEYS) and (summary or k != "encounters")]
+            if (with_pc or k not in _PC_KEYS) and (summary or k != "encounters")
+            and (with_owner or k not in ("owner_1", "owner_2"))]
+
+
+def object_metadata(db: Path | None, catalog: list[Path] | None, table: ElementTable,
+                    norad: list[int]) -> dict[int, dict[str, Any]] | None:
+    """NORAD id -> the result fields of :func:`orbitwatch.store.metadata.object_fields` (SATCAT
+    owner; UCS operator, users, purpose; ``ucs_conflict``) from the store, or only the owner
+    from ``--satcat`` (in ``table.owners``); ``None`` when the catalog files carry no metadata."""
+    from orbitwatch.store.metadata import object_fields
+
+    if not catalog:
+        from orbitwatch.store import Store
+
+        with Store.open(db, create=False) as store:
+            meta = store.metadata_for(norad)
+        return {n: object_fields(meta.get(n)) for n in norad}
+    owners = dict(zip(table.norad_id.tolist(), table.owners.tolist(), strict=True))
+    if not any(owners.values()):
+        return None
+    return {n: {"owner": owners.get(n)} for n in norad}
+
+
+def add_object_fields(rows: list[dict[str, Any]], fields: dict[int, dict[str, Any]] | None) -> None:
+    """Add each object's metadata fields (``owner_1``, ``operator_1``, ... ``owner_2``, ...) to each record."""
+    if fields is None:
+        return
+    for r in rows:
+        for k in ("1", "2"):
+            r.update({f"{key}_{k}": v for key, v in fields.get(int(r[f"norad_{k}"]), {}).items()})
 
 
 def add_age_flags(rows: list[dict[str, Any]], table: ElementTable) -> None:
@@ -512,6 +543,11 @@ def screen_command(
         err_console.print(result.excluded.summary(), highlight=False, soft_wrap=True)
     rows = result.to_dicts()
     add_age_flags(rows, table)
+    pair_ids = {c.norad_1 for c in result.conjunctions} | {c.norad_2 for c in result.conjunctions}
+    fields = object_metadata(db, catalog, table, sorted(pair_ids))
+    add_object_fields(rows, fields)
+    ucs_extra = tuple(f"{k}_{i}" for i in "12" for k in ("operator", "users", "purpose", "ucs_conflict")
+                      if fields and any(k in f for f in fields.values()))
     pc_on = with_pc or cdm_dir is not None
     pc_rows: list[list[Any]] = []
     if pc_on:
@@ -545,7 +581,7 @@ def screen_command(
     rows = order_rows(rows, sort)
     if top is not None:
         rows = rows[:top]
-    columns = report_columns(with_pc=pc_on, summary=summary)
+    columns = report_columns(with_pc=pc_on, summary=summary, with_owner=fields is not None)
     if plot is not None:
         from orbitwatch.plots import plot_conjunctions
 
@@ -562,7 +598,8 @@ def screen_command(
         err_console.print(f"{n_records} conjunction(s), {len(result.failures)} propagation failure(s)",
                           highlight=False)
         return
-    text = dumps_strict(rows) + "\n" if fmt == "json" else report_csv(rows, columns, _PC_EXTRA if pc_on else ())
+    text = dumps_strict(rows) + "\n" if fmt == "json" else report_csv(rows, columns,
+                                                                         (_PC_EXTRA if pc_on else ()) + ucs_extra)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -619,13 +656,16 @@ def runs_show(
     """The conjunctions of one saved run."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     from orbitwatch.store import Store
+    from orbitwatch.store.metadata import object_fields
     from orbitwatch.store.screening_runs import get_run, load_conjunctions, pc_of_run
 
     with Store.open(db, create=False) as store:
         run = get_run(store, run_id)
         conj = load_conjunctions(store, run_id)
+        meta = store.metadata_for({c.norad_1 for c in conj} | {c.norad_2 for c in conj})
     pcs = pc_of_run(run)
     rows = [c.to_dict() for c in conj]
+    add_object_fields(rows, {n: object_fields(meta.get(n)) for c in conj for n in (c.norad_1, c.norad_2)})
     if pcs:
         for c, r in zip(conj, rows, strict=True):
             value = pcs.get((c.norad_1, c.norad_2, int(c.tca.astype(np.int64))))
@@ -636,7 +676,7 @@ def runs_show(
     if as_json:
         print_json({"run": {k: v for k, v in run.items() if k != "params"}, "conjunctions": rows})
         return
-    columns = [c for c in report_columns(with_pc=bool(pcs), summary=False)
+    columns = [c for c in report_columns(with_pc=bool(pcs), summary=False, with_owner=True)
                if c[0] not in ("stale_1", "stale_2", "hbr_m", "hbr_source")]
     print_report(report_table(rows, columns, f"screening run {run_id}: {run['conjunctions']} conjunction(s) "
                                               f"within {run['threshold_km']:g} km, {run['start_utc'][:19]} .. "

@@ -41,11 +41,13 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "OBJECT_FIELDS",
     "MetadataConflict",
     "ObjectMetadata",
     "conflicts",
     "count_conflicts",
     "lookup",
+    "object_fields",
     "search",
     "write_satcat",
     "write_ucs",
@@ -351,3 +353,14 @@ def count_conflicts(conn: sqlite3.Connection) -> int:
         f"SELECT COUNT(*) FROM ucs u JOIN satcat s ON s.norad_id = u.norad_id WHERE {_CONFLICT_WHERE}"
     ).fetchone()
     return int(row[0])
+
+
+#: what a result carries per object from the metadata: the SATCAT owner, the UCS operator,
+#: users and purpose, and whether the UCS row's COSPAR id disagrees with the SATCAT's
+OBJECT_FIELDS = ("owner", "operator", "users", "purpose", "ucs_conflict")
+
+
+def object_fields(meta: ObjectMetadata | None, suffix: str = "") -> dict[str, Any]:
+    """:data:`OBJECT_FIELDS` of one object (``None`` where unknown), keys ending in ``suffix``
+    (e.g. ``"_1"`` for the first object of a pair)."""
+    return {f"{k}{suffix}": None if meta is None else getattr(meta, k) for k in OBJECT_FIELDS}
