@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "export_cmds",  # export tle/omm
     "synth_cmds",  # synth population
     "demo_cmds",  # demo
+    "report_cmds",  # report (evidence packages)
 )
 
 for _name in COMMAND_MODULES:
