@@ -36,6 +36,11 @@ from orbitwatch.cli.watch_cmds import watch_command  # noqa: E402 - after the ot
 
 app.command("watch")(watch_command)
 
+from orbitwatch.cli.serve_cmds import keys_app, serve_command  # noqa: E402 - the service, after the watch
+
+app.command("serve")(serve_command)
+app.add_typer(keys_app, name="keys")
+
 
 def main() -> None:
     app()
