@@ -33,8 +33,14 @@ def test_docs_example_is_complete_and_parses() -> None:
     for section, keys in full.items():
         if isinstance(keys, dict):
             assert set(data[section]) == set(keys), section
+            for sub, subkeys in keys.items():
+                if isinstance(subkeys, dict):
+                    assert set(data[section][sub]) == set(subkeys), f"{section}.{sub}"
     assert cfg.watchlist == (25544, 48274, 49330, 55841)
-    assert cfg.screening.primaries == "payloads" and cfg.alerts.sinks == ("file:/var/lib/orbitwatch/alerts.jsonl",)
+    assert cfg.screening.primaries == "payloads"
+    assert cfg.alerts.sinks == ("file:/var/lib/orbitwatch/alerts.jsonl", "webhook:https://ops.example.org/orbitwatch")
+    assert (cfg.alerts.smtp.host, cfg.alerts.smtp.port, cfg.alerts.smtp.starttls) == ("smtp.example.org", 587, True)
+    assert cfg.to_dict()["alerts"]["smtp"]["password"] == "***"  # secrets are never echoed
     assert cfg.replay.start_utc == "2026-07-19T18:00:00Z"
 
 
@@ -54,6 +60,14 @@ def test_docs_example_is_complete_and_parses() -> None:
         ("[replay]\nstart_utc = '2026-07-19 18:00'\n", "replay.start_utc"),
         ("[alerts]\nsinks = 'file:x'\n", "alerts.sinks"),
         ("[alerts]\nsinks = ['smoke-signal:hill']\n", "alerts.sinks"),
+        ("[alerts]\nsinks = ['webhook:ftp://example.org/x']\nwebhook_secret = 'whsec_AAAA'\n", "alerts.sinks"),
+        ("[alerts]\nsinks = ['webhook:https://example.org/x']\nwebhook_secret = 'whsec_%%%'\n",
+         "alerts.webhook_secret"),
+        ("[alerts]\ntimeout_s = 0\n", "alerts.timeout_s"),
+        ("[alerts.smtp]\nport = 70000\n", "alerts.smtp.port"),
+        ("[alerts.smtp]\nstarttls = 'yes'\n", "alerts.smtp.starttls"),
+        ("[alerts.smtp]\nhots = 'x'\n", "alerts.smtp.hots"),
+        ("[alerts]\nsmtp = 3\n", "alerts.smtp"),
     ],
 )
 def test_bad_config_is_refused_with_its_key(tmp_path: Path, text: str, field: str) -> None:
@@ -75,3 +89,13 @@ def test_unreadable_or_invalid_files(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_config(bad)
     assert info.value.code == "INPUT_CONFIG"
+
+
+def test_webhook_sink_needs_a_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ORBITWATCH_WEBHOOK_SECRET", raising=False)
+    text = {"alerts": {"sinks": ["webhook:http://127.0.0.1:9/hook"]}}
+    with pytest.raises(InputError) as info:
+        parse_config(text)
+    assert (info.value.code, info.value.field) == ("INPUT_CONFIG", "alerts.webhook_secret")
+    monkeypatch.setenv("ORBITWATCH_WEBHOOK_SECRET", "whsec_AAAA")
+    assert parse_config(text).alerts.sinks == ("webhook:http://127.0.0.1:9/hook",)

@@ -28,9 +28,12 @@ keyed by the cycle, never appended twice.  Ids are stable: a hash of the type, t
 the span at creation, so an interrupted and restarted watch gives the same ids.
 
 **Deliveries** (the alert queue): when an event is created, or its severity rises, one
-delivery per configured sink is queued in the same transaction, with a stable id (the
-``webhook-id`` of every attempt); :func:`due_deliveries` and :func:`record_attempt` drive
-sending and retries (back-off :data:`RETRY_SCHEDULE_S`).
+delivery is queued in the same transaction for each configured sink and for each sink
+that the caller's ``route`` gives for that event revision (the watch's router,
+:mod:`orbitwatch.watch.subscriptions`, names the live subscriptions whose filter matches),
+with a stable id, a hash of event, revision and sink (the ``webhook-id`` of every
+attempt); :func:`due_deliveries` and :func:`record_attempt` drive sending and retries
+(back-off :data:`RETRY_SCHEDULE_S`; an attempt marked ``final`` fails for good at once).
 
 Object names and owners come from the store's metadata (:func:`orbitwatch.store.metadata.lookup`).
 Times are int64 unix microseconds in the tables and ISO 8601 UTC in the records; JSON
@@ -42,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,18 +67,21 @@ __all__ = [
     "Event",
     "EventObject",
     "Finding",
+    "Router",
     "UpsertReport",
     "due_deliveries",
     "element_watermark",
     "find_cycle",
     "find_events",
     "get_event",
+    "get_events",
     "last_cycle",
     "list_cycles",
     "list_deliveries",
     "list_events",
     "new_set_objects",
     "record_attempt",
+    "record_attempts",
     "snapshot",
     "strict_json_value",
     "upsert_events",
@@ -280,6 +286,11 @@ class Delivery:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+#: Per-event sinks: called (inside the upsert's transaction) with the event revision being
+#: alerted, returns the sinks it goes to besides the configured ones.
+Router = Callable[["Event"], Sequence[str]]
+
+
 def _event_id(kind: str, key: str, lo_us: int) -> str:
     digest = hashlib.sha256(f"{kind}|{key}|{lo_us}".encode()).hexdigest()[:20]
     return f"{kind}-{digest}"
@@ -329,6 +340,7 @@ def upsert_events(
     cycle_key: str,
     now: Any,
     sinks: Sequence[str] = (),
+    route: Router | None = None,
     cycle: CycleRecord | None = None,
 ) -> UpsertReport:
     """Create or update the events of ``findings`` (the de-duplication rule of the module
@@ -337,7 +349,8 @@ def upsert_events(
     ``cycle_key`` names the cycle in ``details.history``; ``now`` is the time written into
     ``created_utc`` / ``updated_utc`` (a replay passes the replayed time, so a replay is
     reproducible to the byte).  ``sinks``: one delivery is queued per sink for each event
-    created or whose severity rose.  Raises :class:`~orbitwatch.errors.StoreError`
+    created or whose severity rose; ``route`` (called with that event revision, in the
+    transaction) adds per-event sinks, e.g. the matching subscriptions.  Raises :class:`~orbitwatch.errors.StoreError`
     (``STORE_LOCKED`` when another writer outlasts the store's timeout).
     """
     now_us = _us(now)
@@ -377,7 +390,9 @@ def upsert_events(
                                  [(event_id, int(n)) for n in f.norads])
                 created.append(event_id)
                 touched.add(event_id)
-                queued += _queue(conn, event_id, 1, sinks, now_us)
+                routed = None if route is None else route(
+                    _as_event(event_id, f, objects, details, 1, now_us, now_us, time_us))
+                queued += _queue(conn, event_id, 1, _sinks(sinks, routed), now_us)
                 continue
             old = rows[0]
             event_id = old[0]
@@ -403,7 +418,9 @@ def upsert_events(
                              [(event_id, int(n)) for n in f.norads])
             updated.append(event_id)
             if SEVERITIES.index(f.severity) > SEVERITIES.index(old[3]):
-                queued += _queue(conn, event_id, revision, sinks, now_us)
+                routed = None if route is None else route(
+                    _as_event(event_id, f, objects, details, revision, int(old[4]), now_us, time_us))
+                queued += _queue(conn, event_id, revision, _sinks(sinks, routed), now_us)
         if cycle is not None:
             conn.execute(
                 "INSERT INTO watch_cycles (batch_key, t_us, prev_watermark, watermark, finished_us, stats_json) "
@@ -414,6 +431,23 @@ def upsert_events(
                  _us(cycle.finished), _dumps(cycle.stats)),
             )
     return UpsertReport(created=created, updated=updated, unchanged=unchanged, queued=queued)
+
+
+def _as_event(event_id: str, f: Finding, objects: list[dict[str, Any]], details: dict[str, Any], revision: int,
+              created_us: int, updated_us: int, time_us: int) -> Event:
+    """The event revision being written, as the router sees it (its JSON made strict)."""
+    return Event(id=event_id, type=f.type, severity=f.severity, created_utc=_iso(created_us),
+                 updated_utc=_iso(updated_us), time_utc=_iso(time_us),
+                 objects=tuple(EventObject(int(o["norad"]), o["name"], o["owner"]) for o in objects),
+                 summary=f.summary, details=strict_json_value(details), evidence=strict_json_value(f.evidence),
+                 revision=revision, dedupe_key=f.dedupe_key)
+
+
+def _sinks(sinks: Sequence[str], routed: Sequence[str] | None) -> list[str]:
+    """The configured sinks, then the routed ones, each once, in that order."""
+    out = list(dict.fromkeys(sinks))
+    out += [s for s in dict.fromkeys(routed or ()) if s not in out]
+    return out
 
 
 def _queue(conn: Any, event_id: str, revision: int, sinks: Sequence[str], now_us: int) -> int:
@@ -427,6 +461,19 @@ def _queue(conn: Any, event_id: str, revision: int, sinks: Sequence[str], now_us
 
 
 # --------------------------------------------------------------------------- reading events
+
+
+def get_events(store: Store, event_ids: Sequence[str]) -> dict[str, Event]:
+    """The stored events of these ids (id -> event; unknown ids left out)."""
+    out: dict[str, Event] = {}
+    ids = list(dict.fromkeys(event_ids))
+    with _db_errors(store.path):
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in store._conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN ({marks})", chunk):
+                out[row[0]] = _event(row)
+    return out
 
 
 def get_event(store: Store, event_id: str) -> Event | None:
@@ -579,25 +626,34 @@ def list_deliveries(store: Store, *, event_id: str | None = None) -> list[Delive
         return [_delivery(r) for r in store._conn.execute(sql + " ORDER BY created_us, event_id, revision, sink", args)]
 
 
-def record_attempt(store: Store, delivery_id: str, *, ok: bool, outcome: str, now: Any) -> Delivery:
+def record_attempt(store: Store, delivery_id: str, *, ok: bool, outcome: str, now: Any,
+                   final: bool = False) -> Delivery:
     """Record one attempt: ``delivered`` when ``ok``, else queued again after the next back-off
-    step (:data:`RETRY_SCHEDULE_S`) or ``failed`` once the schedule is spent.  One transaction."""
+    step (:data:`RETRY_SCHEDULE_S`) or ``failed`` once the schedule is spent (at once when
+    ``final``: a failure that no retry can mend, e.g. a refused target).  One transaction."""
+    return record_attempts(store, [(delivery_id, ok, outcome, final)], now=now)[0]
+
+
+def record_attempts(store: Store, attempts: Sequence[tuple[str, bool, str, bool]], *, now: Any) -> list[Delivery]:
+    """:func:`record_attempt` for many ``(delivery_id, ok, outcome, final)`` at once, in one
+    transaction (a pass of the sender records its attempts together)."""
     now_us = _us(now)
+    out: list[Delivery] = []
     with _db_errors(store.path), store._transaction():
-        row = store._conn.execute(f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE id = ?",
-                                  (delivery_id,)).fetchone()
-        if row is None:
-            raise InputError(f"no delivery {delivery_id!r}", code="INPUT_INVALID", field="delivery_id")
-        attempts = int(row[5]) + 1
-        if ok:
-            status, next_us = "delivered", int(row[7])
-        elif attempts <= len(RETRY_SCHEDULE_S):
-            status, next_us = "queued", now_us + int(RETRY_SCHEDULE_S[attempts - 1] * 1e6)
-        else:
-            status, next_us = "failed", int(row[7])
-        store._conn.execute(
-            "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_us = ?, last_attempt_us = ?, outcome = ? "
-            "WHERE id = ?", (status, attempts, next_us, now_us, outcome[:500], delivery_id))
-        row = store._conn.execute(f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE id = ?",
-                                  (delivery_id,)).fetchone()
-    return _delivery(row)
+        for delivery_id, ok, outcome, final in attempts:
+            row = store._conn.execute(f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE id = ?",
+                                      (delivery_id,)).fetchone()
+            if row is None:
+                raise InputError(f"no delivery {delivery_id!r}", code="INPUT_INVALID", field="delivery_id")
+            n = int(row[5]) + 1
+            if ok:
+                status, next_us = "delivered", int(row[7])
+            elif n <= len(RETRY_SCHEDULE_S) and not final:
+                status, next_us = "queued", now_us + int(RETRY_SCHEDULE_S[n - 1] * 1e6)
+            else:
+                status, next_us = "failed", int(row[7])
+            store._conn.execute(
+                "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_us = ?, last_attempt_us = ?, "
+                "outcome = ? WHERE id = ?", (status, n, next_us, now_us, outcome[:500], delivery_id))
+            out.append(_delivery((*row[:4], status, n, row[6], next_us, now_us, outcome[:500])))
+    return out

@@ -27,8 +27,14 @@
     enabled, perigee_km = 150.0       perigee limit; objects that stop appearing (fresh at the previous
                                       cycle, no set since, stale now: 14 d LEO, 30 d above) are decays too
 
-    [alerts]
-    sinks = ["file:PATH", ...]        where alerts go (a JSON-lines file per sink; webhooks later)
+    [alerts]                          where alerts go besides the store's subscriptions
+    sinks = ["file:PATH", "webhook:URL", ...]   a JSON-lines file, or a Standard Webhooks endpoint
+    webhook_secret = "whsec_..."      signs the webhook: sinks (else ORBITWATCH_WEBHOOK_SECRET)
+    timeout_s = 10.0                  per webhook or SMTP attempt
+    base_url = "URL"                  the service's address, for the event links in e-mails
+
+    [alerts.smtp]                     e-mail subscriptions; a key left out takes ORBITWATCH_SMTP_<KEY>
+    host, port = 587, user, password, from_addr, starttls = true
 
     [replay]
     step_h = 6.0 (0: one batch per file), start_utc = "ISO" (first replayed time; default: earliest epoch + step)
@@ -41,12 +47,14 @@ An unknown section or key, or a value of the wrong type or range, is an
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from orbitwatch.api import PC_METHODS, InputError, as_utc
+from orbitwatch.watch.webhooks import check_url, secret_key
 
 __all__ = [
     "AlertsConfig",
@@ -57,6 +65,7 @@ __all__ = [
     "ReplayConfig",
     "RpoWatchConfig",
     "ScreeningWatchConfig",
+    "SmtpConfig",
     "SourcesConfig",
     "WatchConfig",
     "load_config",
@@ -66,8 +75,8 @@ __all__ = [
 PRIMARIES = ("watchlist", "payloads", "all")
 SCOPES = ("all", "watchlist")
 REGIMES = ("all", "leo", "meo", "geo")
-#: alert sinks known so far (``kind:target``; webhooks and e-mail come with the HTTP service)
-SINK_KINDS = ("file",)
+#: alert sinks a config may name (``kind:target``); subscriptions (webhook or e-mail) live in the store
+SINK_KINDS = ("file", "webhook")
 
 
 @dataclass(frozen=True)
@@ -121,8 +130,25 @@ class DecayConfig:
 
 
 @dataclass(frozen=True)
+class SmtpConfig:
+    """``[alerts.smtp]``; ``None``: not in the file (then ``ORBITWATCH_SMTP_<KEY>``, then the
+    default: port 587, STARTTLS on; see :func:`orbitwatch.watch.email.smtp_settings`)."""
+
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    password: str | None = None
+    from_addr: str | None = None
+    starttls: bool | None = None
+
+
+@dataclass(frozen=True)
 class AlertsConfig:
     sinks: tuple[str, ...] = ()
+    webhook_secret: str | None = None
+    timeout_s: float = 10.0
+    base_url: str | None = None
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
 
 
 @dataclass(frozen=True)
@@ -151,10 +177,25 @@ class WatchConfig:
         for f in fields(self):
             if f.name == "watchlist":
                 continue
-            sec = getattr(self, f.name)
-            out[f.name] = {g.name: (list(v) if isinstance(v := getattr(sec, g.name), tuple) else v)
-                           for g in fields(sec)}
+            out[f.name] = _section_dict(getattr(self, f.name))
         return out
+
+
+_REDACTED = frozenset({"password", "webhook_secret"})
+
+
+def _section_dict(sec: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for g in fields(sec):
+        v = getattr(sec, g.name)
+        if g.name in _REDACTED and v is not None:
+            v = "***"
+        elif isinstance(v, tuple):
+            v = list(v)
+        elif hasattr(v, "__dataclass_fields__"):
+            v = _section_dict(v)
+        out[g.name] = v
+    return out
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -186,7 +227,11 @@ _RANGES = {
     ("fragmentation", "min_pieces"): (1, 100_000),
     ("decay", "perigee_km"): (0.0, 2000.0),
     ("replay", "step_h"): (0.0, 24.0 * 366),  # 0: one batch per file
+    ("alerts", "timeout_s"): (0.1, 300.0),
+    ("alerts.smtp", "port"): (1, 65535),
 }
+#: keys whose default is ``None`` and whose value is a number or a flag, not a string
+_TYPED_NONE: dict[tuple[str, str], Any] = {("alerts.smtp", "port"): 0, ("alerts.smtp", "starttls"): False}
 
 
 def _bad(key: str, message: str) -> InputError:
@@ -238,21 +283,49 @@ def parse_config(data: dict[str, Any]) -> WatchConfig:
             raise _bad(name, f"unknown section or key (known: watchlist, {', '.join(_SECTIONS)})")
         if not isinstance(raw, dict):
             raise _bad(name, "expected a table ([section])")
-        section = getattr(cfg, name)
-        known = {f.name: getattr(section, f.name) for f in fields(section)}
-        values = {}
-        for key, value in raw.items():
-            if key not in known:
-                raise _bad(f"{name}.{key}", f"unknown key (known: {', '.join(known)})")
-            values[key] = _value(name, key, value, known[key] if known[key] is not None else "")
-        cfg = replace(cfg, **{name: replace(section, **values)})
-    for sink in cfg.alerts.sinks:
-        kind, sep, target = sink.partition(":")
-        if not sep or kind not in SINK_KINDS or not target:
-            raise _bad("alerts.sinks", f"{sink!r}: expected one of {', '.join(k + ':TARGET' for k in SINK_KINDS)}")
+        cfg = replace(cfg, **{name: _section(name, getattr(cfg, name), raw)})
+    _check_alerts(cfg.alerts)
     if cfg.screening.enabled and cfg.screening.primaries == "watchlist" and not cfg.watchlist:
         raise _bad("screening.primaries", "'watchlist' needs a non-empty watchlist")
     return cfg
+
+
+def _section(name: str, section: Any, raw: dict[str, Any]) -> Any:
+    known = {f.name: getattr(section, f.name) for f in fields(section)}
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise _bad(f"{name}.{key}", f"unknown key (known: {', '.join(known)})")
+        default = known[key]
+        if hasattr(default, "__dataclass_fields__"):  # a sub-table: [alerts.smtp]
+            if not isinstance(value, dict):
+                raise _bad(f"{name}.{key}", "expected a table")
+            values[key] = _section(f"{name}.{key}", default, value)
+            continue
+        if default is None:
+            default = _TYPED_NONE.get((name, key), "")
+        values[key] = _value(name, key, value, default)
+    return replace(section, **values)
+
+
+def _check_alerts(alerts: AlertsConfig) -> None:
+    for sink in alerts.sinks:
+        kind, sep, target = sink.partition(":")
+        if not sep or kind not in SINK_KINDS or not target:
+            raise _bad("alerts.sinks", f"{sink!r}: expected one of {', '.join(k + ':TARGET' for k in SINK_KINDS)}")
+        if kind == "webhook":
+            try:
+                check_url(target)
+            except InputError as exc:
+                raise _bad("alerts.sinks", str(exc)) from None
+            if alerts.webhook_secret is None and not os.environ.get("ORBITWATCH_WEBHOOK_SECRET"):
+                raise _bad("alerts.webhook_secret",
+                           "a webhook: sink needs webhook_secret (or ORBITWATCH_WEBHOOK_SECRET)")
+    if alerts.webhook_secret is not None:
+        try:
+            secret_key(alerts.webhook_secret)
+        except InputError as exc:
+            raise _bad("alerts.webhook_secret", str(exc)) from None
 
 
 def load_config(path: str | Path | None) -> WatchConfig:

@@ -12,9 +12,11 @@ history up to a time ``t``) and
    Pc, manoeuvres of the objects with new sets, RPO, fragmentations and new objects
    (against the snapshot at the previous watermark), decays;
 4. writes every finding as an event and the cycle's record in ONE transaction
-   (:func:`orbitwatch.store.events.upsert_events`), queueing an alert per sink for each new
-   event;
-5. delivers the due alerts (:mod:`orbitwatch.watch.alerts`).
+   (:func:`orbitwatch.store.events.upsert_events`), queueing an alert for each new event
+   (or rise in severity) per configured sink and per live subscription whose filter
+   matches it (:mod:`orbitwatch.watch.subscriptions`);
+5. delivers the due alerts (:mod:`orbitwatch.watch.alerts`), its own and any left from
+   before, and returns only when each is delivered or queued for retry.
 
 A batch whose cycle is already recorded is skipped (its key: file name and SHA-256 of
 its text, or the replayed files and ``t``), so re-running the watch over the same inputs
@@ -52,6 +54,7 @@ from orbitwatch.store.events import (
 from orbitwatch.watch import monitors
 from orbitwatch.watch.alerts import deliver_due
 from orbitwatch.watch.config import WatchConfig
+from orbitwatch.watch.subscriptions import SubscriptionRouter
 
 __all__ = ["Batch", "CycleResult", "run_cycle"]
 
@@ -115,7 +118,7 @@ def run_cycle(
     done = find_cycle(store, batch.key)
     if done is not None and not force:
         # A restarted watch still sends what its recorded cycle queued, at the cycle's time.
-        delivered = deliver_due(store, now=now, sender=sender) if config.alerts.sinks else 0
+        delivered = deliver_due(store, now=now, sender=sender, config=config.alerts)
         return CycleResult(batch.key, batch.t, True, done, None, dict(done.stats), delivered)
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -177,9 +180,10 @@ def run_cycle(
     stats["findings"] = len(findings)
     record = CycleRecord(batch_key=batch.key, t=t, prev_watermark=prev_wm, watermark=wm, finished=now,
                          stats={k: v for k, v in stats.items() if k != "seconds"})
-    upsert = upsert_events(store, findings, cycle_key=batch.key, now=now, sinks=cfg.alerts.sinks, cycle=record)
+    upsert = upsert_events(store, findings, cycle_key=batch.key, now=now, sinks=cfg.alerts.sinks,
+                           route=SubscriptionRouter(store), cycle=record)
     lap("events")
-    delivered = deliver_due(store, now=now, sender=sender) if cfg.alerts.sinks else 0
+    delivered = deliver_due(store, now=now, sender=sender, config=cfg.alerts)
     lap("alerts")
     stats["seconds"] = seconds
     return CycleResult(batch.key, t, False, find_cycle(store, batch.key), upsert, stats, delivered)
