@@ -38,6 +38,13 @@ class Sink:
     messages: list[tuple[str, list[str], email.message.EmailMessage]] = field(default_factory=list)
     logins: list[tuple[bytes, bytes]] = field(default_factory=list)
 
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: Any) -> str:
+        if address.startswith("nobody@"):
+            return "550 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
@@ -154,3 +161,19 @@ def test_settings_file_wins_environment_fills(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(InputError) as info:
         smtp_settings(None, {"ORBITWATCH_SMTP_PORT": "smtp"})
     assert (info.value.code, info.value.field) == ("INPUT_CONFIG", "alerts.smtp.port")
+
+
+def test_refused_recipient_does_not_stop_the_others(tmp_path: Path, smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
+    alerts = AlertsConfig(smtp=SmtpConfig(host="127.0.0.1", port=port, starttls=False))
+    with Store.open(tmp_path / "w.db") as store:
+        refused = create_subscription(store, "email", "nobody@example.org")
+        good = create_subscription(store, "email", "ops@example.org")
+        f = Finding(type="decay", dedupe_key="1", time=T0, norads=(1,), severity="low", summary="s", details={},
+                    evidence={})
+        upsert_events(store, [f], cycle_key="c", now=T0, route=SubscriptionRouter(store))
+        assert deliver_due(store, now=T0, config=alerts) == 1
+        out = {d.sink: d for d in list_deliveries(store)}
+    assert [to for _, to, _ in sink.messages] == [["ops@example.org"]]
+    assert (out[good.sink].status, out[good.sink].outcome) == ("delivered", "SMTP 250")
+    assert out[refused.sink].status == "queued" and "SMTPRecipientsRefused" in (out[refused.sink].outcome or "")

@@ -134,10 +134,10 @@ def test_unreachable_target_fails_once_per_pass_and_is_retried(tmp_path: Path) -
         upsert_events(store, [_finding(1), _finding(2), _finding(3)], cycle_key="c1", now=T0,
                       route=SubscriptionRouter(store))
         t = time.monotonic()
-        assert deliver_due(store, now=T0, config=AlertsConfig(timeout_s=0.5)) == 0
+        assert deliver_due(store, now=T0, config=AlertsConfig(timeout_s=1.0)) == 0
         elapsed = time.monotonic() - t
         ds = list_deliveries(store)
-    assert elapsed < 1.4  # one timeout for the pass, not three
+    assert 1.0 <= elapsed < 2.6  # one timeout for the pass, not three
     assert {(d.status, d.attempts, d.sink) for d in ds} == {("queued", 1, sub.sink)}
     assert {d.next_attempt_utc for d in ds} == {"2026-07-20T00:01:00.000Z"}
     assert all("timed out" in (d.outcome or "").lower() or "timeout" in (d.outcome or "").lower() for d in ds)

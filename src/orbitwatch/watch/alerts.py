@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import smtplib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -148,11 +149,14 @@ class _Attempt:
                                     timeout_s=self.config.timeout_s, clock=self.clock), False
         except InputError as exc:
             return False, f"{exc.code}: {exc}", exc.code == "INPUT_TARGET"
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            self.down["smtp"] = f"{type(exc).__name__}: {exc}"[:300]
+            return False, self.down["smtp"], False
+        except smtplib.SMTPException as exc:  # the server answered with an error (e.g. a refused recipient)
+            return False, f"{type(exc).__name__}: {exc}"[:300], False
         except (OSError, EOFError) as exc:  # no answer, refused, timed out, TLS: the server is down
             self.down["smtp"] = f"{type(exc).__name__}: {exc}"[:300]
             return False, self.down["smtp"], False
-        except Exception as exc:  # smtplib.SMTPException: the server answered with an error
-            return False, f"{type(exc).__name__}: {exc}"[:300], False
 
 
 def deliver_due(
