@@ -10,7 +10,7 @@ STAMP   = $(VENV)/.installed-stamp
 SHARED_DATA  ?= $(or $(ORBITWATCH_SHARED_DATA),../shared/data)
 DEMO_CATALOG ?= $(wildcard $(SHARED_DATA)/catalog/spacetrack-3le-full-catalog-2023-09-04.tle.gz)
 
-.PHONY: install demo test lint typecheck layers pytest bench clean
+.PHONY: install demo test lint typecheck layers pytest bench clean web chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) web
 	ORBITWATCH_DEMO_CATALOG="$${ORBITWATCH_DEMO_CATALOG:-$(DEMO_CATALOG)}" $(BIN)/orbitwatch demo
 
 lint: $(STAMP)
@@ -32,10 +32,20 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(STAMP) web chromium
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck layers pytest
+
+# The dashboard (web/, TypeScript + Vite + CesiumJS) built into src/orbitwatch/server/static/.
+web:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent; \
+	else echo "npm not found: the dashboard is not built (orbitwatch serve runs without it)"; fi
+
+# Debian's chromium for the browser tests (tests/web); never a downloaded browser.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 bench: $(STAMP)
 	@echo "benchmarks are run by hand: e.g. $(BIN)/python bench/propagate.py"

@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,7 +34,21 @@ from orbitwatch.errors import InputError
 from orbitwatch.propagation import ephemeris_in_frame
 from orbitwatch.times import as_utc, format_utc, time_grid
 
-__all__ = ["CZML_FRAME", "DEFAULT_COLORS", "objects_czml", "scene_packets"]
+if TYPE_CHECKING:
+    from orbitwatch.store import Store
+
+__all__ = [
+    "CZML_FRAME",
+    "DEFAULT_COLORS",
+    "Scene",
+    "conjunction_scene",
+    "event_scene",
+    "objects_czml",
+    "objects_scene",
+    "relative_motion",
+    "scene_czml",
+    "scene_packets",
+]
 
 #: the Cesium reference frame of every position written here (the ITRF)
 CZML_FRAME = "FIXED"
@@ -177,3 +192,164 @@ def objects_czml(
     packets = scene_packets(elements, start, end, norad_ids=norad_ids, step_s=step_s, title=title,
                             current=current, colors=colors, descriptions=descriptions)
     return json.dumps(packets, allow_nan=False, separators=(",", ":"))
+
+
+#: half-width (s) of the default window around an event's key time, by event type
+EVENT_HALF_WINDOW_S: Mapping[str, float] = {
+    "conjunction": 1800.0, "maneuver": 6 * 3600.0, "rpo": 12 * 3600.0, "fragmentation": 3 * 3600.0,
+    "decay": 3 * 3600.0, "new_object": 3 * 3600.0,
+}
+#: the primary and secondary object of a conjunction or event scene
+PRIMARY_RGBA = (255, 230, 0, 255)
+SECONDARY_RGBA = (255, 60, 200, 255)
+#: at most this many objects of a fragmentation event are drawn
+MAX_SCENE_OBJECTS = 500
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a CZML scene shows: objects, a window, the clock's current time and a title."""
+
+    norad_ids: tuple[int, ...]
+    start: np.datetime64
+    end: np.datetime64
+    current: np.datetime64
+    title: str
+    colors: Mapping[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    step_s: float = 60.0
+
+
+def _window(key: np.datetime64, half_s: float, start: Any, end: Any) -> tuple[np.datetime64, np.datetime64]:
+    half = np.timedelta64(int(half_s * 1e6), "us")
+    t0 = key - half if start is None else as_utc(start, what="start")
+    t1 = key + half if end is None else as_utc(end, what="end")
+    return t0, t1
+
+
+def _step(t0: np.datetime64, t1: np.datetime64, n_objects: int) -> float:
+    """60 s, longer where the window and the objects would pass 200,000 samples."""
+    span_s = float((t1 - t0) / np.timedelta64(1, "s"))
+    return max(60.0, math.ceil(span_s * max(n_objects, 1) / 200_000 / 60.0) * 60.0)
+
+
+def objects_scene(norad_ids: Iterable[int], start: Any, end: Any, *, step_s: float | None = None) -> Scene:
+    """A scene of ``norad_ids`` over ``[start, end]`` (both required)."""
+    ids = tuple(dict.fromkeys(int(n) for n in norad_ids))
+    if not ids:
+        raise InputError("a scene needs at least one NORAD id", code="INPUT_NORAD", field="norad")
+    t0, t1 = as_utc(start, what="start"), as_utc(end, what="end")
+    return Scene(ids, t0, t1, t0, "objects " + ", ".join(map(str, ids[:5])) + (" ..." if len(ids) > 5 else ""),
+                 step_s=step_s or _step(t0, t1, len(ids)))
+
+
+def parse_conjunction_id(text: str) -> tuple[int, int, int, np.datetime64]:
+    """``<run>-<norad_1>-<norad_2>-<tca unix us>`` (the service's conjunction id) -> parts."""
+    parts = str(text).strip().split("-")
+    try:
+        if len(parts) != 4:
+            raise ValueError
+        run, n1, n2, us = (int(p) for p in parts)
+    except ValueError:
+        raise InputError(f"conjunction id {text!r} is not <run>-<norad_1>-<norad_2>-<tca unix us>",
+                         code="INPUT_INVALID", field="conjunction") from None
+    return run, n1, n2, np.datetime64(us, "us")
+
+
+def conjunction_scene(store: Store, conjunction_id: str, start: Any = None, end: Any = None) -> Scene:
+    """The two objects of a stored conjunction, around its TCA (default TCA +- 30 min).
+
+    The conjunction must be in its screening run (else :class:`InputError` ``NOT_FOUND``).
+    """
+    from orbitwatch.store.screening_runs import load_conjunctions
+
+    run, n1, n2, tca = parse_conjunction_id(conjunction_id)
+    match = [c for c in load_conjunctions(store, run) if c.norad_1 == n1 and c.norad_2 == n2 and c.tca == tca]
+    if not match:
+        raise InputError(f"no conjunction {conjunction_id!r}", code="NOT_FOUND", field="conjunction")
+    c = match[0]
+    t0, t1 = _window(tca, EVENT_HALF_WINDOW_S["conjunction"], start, end)
+    title = f"conjunction {c.name_1 or n1} - {c.name_2 or n2}, TCA {format_utc(tca)}, " \
+            f"miss {c.miss_distance_km * 1000.0:.0f} m"
+    return Scene((n1, n2), t0, t1, tca if t0 <= tca <= t1 else t0, title,
+                 {n1: PRIMARY_RGBA, n2: SECONDARY_RGBA}, step_s=10.0 if (t1 - t0) <= np.timedelta64(7200, "s")
+                 else _step(t0, t1, 2))
+
+
+def event_scene(store: Store, event_id: str, start: Any = None, end: Any = None) -> Scene:
+    """The objects of a stored watch event around its time (window by type,
+    :data:`EVENT_HALF_WINDOW_S`); at most :data:`MAX_SCENE_OBJECTS` objects."""
+    from orbitwatch.store.events import get_event
+
+    ev = get_event(store, event_id)
+    if ev is None:
+        raise InputError(f"no event {event_id!r}", code="NOT_FOUND", field="event")
+    key = as_utc(ev.time_utc, what="event time")
+    ids = tuple(dict.fromkeys(o.norad for o in ev.objects))[:MAX_SCENE_OBJECTS]
+    t0, t1 = _window(key, EVENT_HALF_WINDOW_S.get(ev.type, 3600.0), start, end)
+    colors = {ids[0]: PRIMARY_RGBA}
+    if len(ids) == 2:
+        colors[ids[1]] = SECONDARY_RGBA
+    step = 10.0 if ev.type == "conjunction" and (t1 - t0) <= np.timedelta64(7200, "s") else _step(t0, t1, len(ids))
+    return Scene(ids, t0, t1, key if t0 <= key <= t1 else t0, f"{ev.type}: {ev.summary}", colors, step_s=step)
+
+
+def scene_czml(store: Store, scene: Scene) -> str:
+    """The CZML document of ``scene``, from each object's element set in force at the
+    scene's current time (:meth:`orbitwatch.store.Store.in_force`)."""
+    if not scene.end > scene.start:
+        raise InputError(f"end {format_utc(scene.end)} is not after start {format_utc(scene.start)}", field="end")
+    store.require_objects(scene.norad_ids)
+    table = store.in_force(scene.current, scene.norad_ids)
+    present = {int(n) for n in table.norad_id}
+    ids = [n for n in scene.norad_ids if n in present]
+    if len(ids) < len(scene.norad_ids):
+        missing = sorted(set(scene.norad_ids) - present)
+        raise InputError(f"no element set for NORAD id(s) {', '.join(map(str, missing[:10]))}",
+                         code="INPUT_NORAD", field="norad")
+    meta = store.metadata_for(ids)
+    names = {n: m.name for n, m in meta.items() if m.name}
+    if names:
+        table = _with_names(table, names)
+    return objects_czml(table, ids, scene.start, scene.end, step_s=scene.step_s, title=scene.title,
+                        current=scene.current, colors=scene.colors)
+
+
+def _with_names(table: ElementTable, names: Mapping[int, str]) -> ElementTable:
+    import dataclasses
+
+    merged = np.array([names.get(int(n)) or (table.names[k] if k < len(table.names) else None)
+                       for k, n in enumerate(table.norad_id)], dtype=object)
+    return dataclasses.replace(table, names=merged)
+
+
+def relative_motion(store: Store, scene: Scene, *, step_s: float | None = None) -> dict[str, Any]:
+    """Range and RIC offset of the second object of ``scene`` from the first over its window.
+
+    SGP4 (TEME) of both objects' element sets in force at the scene's current time; the
+    offset ``r2 - r1`` on the first object's RIC axes (:func:`orbitwatch.frames.to_ric`,
+    Vallado 4th ed. sec. 3.3).  Returns strict-JSON-ready lists: ``times_utc``,
+    ``range_km``, ``radial_km``, ``in_track_km``, ``cross_track_km`` (``None`` where SGP4
+    failed).
+    """
+    from orbitwatch.frames import to_ric
+    from orbitwatch.propagation import propagate
+
+    if len(scene.norad_ids) < 2:
+        raise InputError("relative motion needs two objects", code="INPUT_INVALID", field="norad")
+    n1, n2 = scene.norad_ids[:2]
+    table = store.in_force(scene.current, (n1, n2))
+    index = {int(n): k for k, n in enumerate(table.norad_id)}
+    if n1 not in index or n2 not in index:
+        raise InputError(f"no element set for NORAD {n1 if n1 not in index else n2}", code="INPUT_NORAD",
+                         field="norad")
+    times = time_grid(scene.start, scene.end, step_s or scene.step_s)
+    eph = propagate(table.take(np.array([index[n1], index[n2]])), times)
+    d = eph.r_km[1] - eph.r_km[0]
+    ric = to_ric(d, eph.r_km[0], eph.v_km_s[0])
+
+    def col(x: Any) -> list[float | None]:
+        return [float(v) if math.isfinite(v) else None for v in np.asarray(x, dtype=float)]
+
+    return {"norad_1": n1, "norad_2": n2, "times_utc": [str(s) for s in format_utc(times)],
+            "range_km": col(np.linalg.norm(d, axis=-1)), "radial_km": col(ric[:, 0]),
+            "in_track_km": col(ric[:, 1]), "cross_track_km": col(ric[:, 2])}

@@ -1,13 +1,17 @@
-"""``orbitwatch export tle|omm``: element sets from the store, written as TLE or OMM.
+"""``orbitwatch export tle|omm|czml``: element sets from the store, written as TLE or OMM,
+and CesiumJS CZML scenes of objects, a stored conjunction or a watch event.
 
     orbitwatch export tle --db DB [--norad N ...] [--as-of ISO] [--output PATH]
     orbitwatch export omm --db DB [--norad N ...] [--as-of ISO] [--omm-format kvn|xml|json|csv] [--output PATH]
+    orbitwatch export czml --db DB (--norad N ... | --conjunction ID | --event ID) [--start ISO --end ISO]
+        [--output PATH]
 
 Per object the newest element set, or with ``--as-of`` the set in force at that time
 (:func:`orbitwatch.catalog.history.in_force_index`, the rule of every command).  TLE is
 written where the catalog number fits one (Alpha-5, up to 339999); the others are
 listed on stderr and left out.  OMM is always possible.  Parse -> select ->
-:func:`orbitwatch.catalog.export.export_element_sets` -> write.
+:func:`orbitwatch.catalog.export.export_element_sets` -> write.  CZML: the scene
+(:mod:`orbitwatch.czml`) from each object's set in force at the scene's key time.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from orbitwatch.catalog.model import ElementSet
 from orbitwatch.cli._app import app, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import NORAD_METAVAR, DbOption, norad_ids
 from orbitwatch.errors import InputError
-from orbitwatch.times import now_utc, parse_utc
+from orbitwatch.times import format_utc, now_utc, parse_utc
 
 __all__ = ["export_app", "select_element_sets"]
 
-export_app = typer.Typer(help="Write element sets from the store as TLE or CCSDS OMM.", no_args_is_help=True)
+export_app = typer.Typer(help="Write element sets from the store as TLE or CCSDS OMM, or scenes as CZML.",
+                         no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 NoradOpt = Annotated[list[str] | None, typer.Option(
@@ -106,3 +111,49 @@ def export_omm(
         raise InputError(f"--omm-format must be one of {', '.join(OMM_FORMATS)}, not {omm_format!r}",
                          code="INPUT_FORMAT", field="omm_format")
     _write(f"omm-{omm_format}", db, norad, as_of, output)
+
+
+@export_app.command("czml")
+@handle_errors
+def export_czml(
+    db: DbOption = None, norad: NoradOpt = None,
+    conjunction: Annotated[str | None, typer.Option(
+        "--conjunction", help="A stored conjunction's id (<run>-<norad_1>-<norad_2>-<tca unix us>): its pair.")] = None,
+    event: Annotated[str | None, typer.Option("--event", help="A stored watch event's id: its objects.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", help="Scene start (ISO 8601 UTC); required with --norad, default: before the key time.")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--end", help="Scene end (ISO 8601 UTC); required with --norad, default: after the key time.")] = None,
+    output: OutputOpt = None,
+) -> None:
+    """A CesiumJS CZML scene (Earth-fixed positions from SGP4, clock on the window)."""
+    from orbitwatch.czml import conjunction_scene, event_scene, objects_scene, scene_czml
+    from orbitwatch.store import Store
+
+    given = [name for name, v in (("--norad", norad), ("--conjunction", conjunction), ("--event", event)) if v]
+    if len(given) != 1:
+        raise InputError("give exactly one of --norad, --conjunction, --event", code="INPUT_INVALID",
+                         field="norad")
+    with Store.open(db, create=False) as store:
+        if norad:
+            if start is None or end is None:
+                raise InputError("--norad needs --start and --end", code="INPUT_INVALID", field="start")
+            scene = objects_scene(norad_ids(norad), parse_utc(start, what="--start"), parse_utc(end, what="--end"))
+        elif conjunction:
+            scene = conjunction_scene(store, conjunction, start and parse_utc(start, what="--start"),
+                                      end and parse_utc(end, what="--end"))
+        else:
+            assert event is not None
+            scene = event_scene(store, event, start and parse_utc(start, what="--start"),
+                                end and parse_utc(end, what="--end"))
+        text = scene_czml(store, scene)
+    if output is None:
+        typer.echo(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}", code="INPUT_FILE",
+                             source=str(output)) from None
+        err_console.print(f"CZML scene of {len(scene.norad_ids)} object(s), {format_utc(scene.start)} .. "
+                          f"{format_utc(scene.end)}, written to {safe_text(output)}", highlight=False)
