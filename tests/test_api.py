@@ -14,7 +14,7 @@ from orbitwatch import api
 
 PUBLIC = [
     "FRAMES", "PC_METHODS",
-    "Conjunction", "ElementSet", "ElementTable", "InputError", "OrbitwatchError", "ParseError",
+    "Conjunction", "DataError", "ElementSet", "ElementTable", "InputError", "OrbitwatchError", "ParseError",
     "PropagationError", "ScreeningResult", "SourceError", "Store", "StoreError",
     "as_utc", "build_cdm", "check_store", "conjunction_risk", "contacts", "dazzle_exposure",
     "default_db_path", "detect_fragmentations", "detect_maneuvers", "ephemeris_in_frame",

@@ -48,15 +48,16 @@ from orbitwatch.access import (
 )
 from orbitwatch.catalog import ElementSet, ElementTable
 from orbitwatch.catalog.history import in_force_index, merge_in_force
+from orbitwatch.catalog.omm import format_omm_kvn, format_omm_xml
 from orbitwatch.catalog.reader import read_element_sets
 from orbitwatch.catalog.tle import format_tle
 from orbitwatch.ccsds.cdm import build_cdm, read_cdm, write_cdm_kvn, write_cdm_xml
 from orbitwatch.ccsds.oem import read_oem, write_oem
-from orbitwatch.ccsds.omm import format_omm_kvn, format_omm_xml
 from orbitwatch.detection.fragmentation import detect_fragmentations, reconstruct_event
 from orbitwatch.detection.maneuvers import detect_maneuvers
 from orbitwatch.detection.proximity import monitor_rpo
 from orbitwatch.errors import (
+    DataError,
     InputError,
     OrbitwatchError,
     ParseError,
@@ -82,6 +83,7 @@ __all__ = [
     "FRAMES",
     "PC_METHODS",
     "Conjunction",
+    "DataError",
     "ElementSet",
     "ElementTable",
     "InputError",

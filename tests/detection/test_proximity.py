@@ -210,7 +210,7 @@ def test_bad_regime_and_unknown_object() -> None:
     assert exc.value.code == "INPUT_INVALID"
     with pytest.raises(InputError) as exc2:
         pair_range_series(sets, 1, 99)
-    assert exc2.value.code == "INPUT_UNKNOWN_OBJECT"
+    assert exc2.value.code == "INPUT_UNKNOWN_NORAD"
 
 
 def _geo_band_brute_force(path: Path, lon_lo: float, lon_hi: float) -> tuple[set[int], dict[tuple[int, int], tuple[

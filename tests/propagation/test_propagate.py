@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 from sgp4.api import Satrec, SatrecArray, jday
 
-from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.catalog.model import ElementTable
 from orbitwatch.catalog.reader import read_element_sets
+from orbitwatch.catalog.tle import parse_tle
 from orbitwatch.errors import InputError
 from orbitwatch.propagation import (
     iter_propagate,
@@ -90,8 +91,8 @@ def test_decayed_object_gives_code_and_nan(shared_data: Path) -> None:
     at 50 min; the reference C++ reports error 6, 'satellite has decayed')."""
     lines = (shared_data / "sgp4-verification" / "SGP4-VER.TLE").read_text(encoding="ascii").splitlines()
     i = next(k for k, ln in enumerate(lines) if ln.startswith("1 28872"))
-    es = ElementSet.from_tle(lines[i], lines[i + 1][:69])
-    good = ElementSet.from_tle(*_first_catalog_pair(shared_data))
+    es = parse_tle(lines[i], lines[i + 1][:69])
+    good = parse_tle(*_first_catalog_pair(shared_data))
     times = es.epoch + np.arange(0, 61, 5).astype("timedelta64[m]")
     eph = propagate([good, es], times)
     assert (eph.err[0] == 0).all()

@@ -35,6 +35,7 @@ import pytest
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.model import ElementSet
+from orbitwatch.catalog.tle import parse_tle
 from orbitwatch.propagation import propagate, propagate_tsince, satrec_from_elements
 
 US_PER_MIN = 60_000_000
@@ -230,7 +231,7 @@ def test_field_helper_agrees_with_catalog_reader(verification: Cases) -> None:
     same = 0
     for es, _, _, l1, l2 in verification:
         try:
-            parsed = ElementSet.from_tle(l1, l2)
+            parsed = parse_tle(l1, l2)
         except TLEError as exc:
             assert exc.code == "TLE_CHECKSUM", exc
             continue

@@ -171,7 +171,7 @@ def test_far_tail_keeps_relative_precision() -> None:
 
 @pytest.mark.parametrize(
     ("index", "code"),
-    [("c1", "INPUT_NONFINITE"), ("negvar", "INPUT_NEGATIVE_VARIANCE"), ("v2", "INPUT_ZERO_RELATIVE_VELOCITY"),
+    [("c1", "INPUT_NOT_FINITE"), ("negvar", "INPUT_NEGATIVE_VARIANCE"), ("v2", "INPUT_ZERO_RELATIVE_VELOCITY"),
      ("hbr", "INPUT_HBR")],
 )  # fmt: skip
 def test_bad_inputs(index: str, code: str) -> None:

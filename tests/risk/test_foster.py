@@ -150,7 +150,7 @@ def test_vectorised_equals_loop() -> None:
 @pytest.mark.parametrize(
     ("mutate", "code"),
     [
-        (lambda a: a["c1"].__setitem__((0, 0), np.nan), "INPUT_NONFINITE"),
+        (lambda a: a["c1"].__setitem__((0, 0), np.nan), "INPUT_NOT_FINITE"),
         (lambda a: a["c1"].__setitem__((1, 1), -1.0), "INPUT_NEGATIVE_VARIANCE"),
         (lambda a: a["v2"].__setitem__(slice(None), a["v1"]), "INPUT_ZERO_RELATIVE_VELOCITY"),
         (lambda a: a.__setitem__("hbr", 0.0), "INPUT_HBR"),

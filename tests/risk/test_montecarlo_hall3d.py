@@ -62,7 +62,7 @@ def test_montecarlo_rejects_bad_inputs() -> None:
     c = np.eye(6) * 1e-4
     with pytest.raises(InputError) as info:
         pc_montecarlo(s, c * np.nan, s, c, 0.01, window_s=10)
-    assert info.value.code == "INPUT_NONFINITE"
+    assert info.value.code == "INPUT_NOT_FINITE"
     with pytest.raises(InputError) as info:
         pc_montecarlo(s, c, s, c, 0.0, window_s=10)
     assert info.value.code == "INPUT_HBR"

@@ -77,7 +77,7 @@ def test_bad_conjunctions_are_data_not_exceptions() -> None:
     cov_bad[1, 0, 0] = np.nan
     hbr = np.array([0.02, 0.02, 0.02, -1.0])
     res = pc_for_states(r1, v1, cov_bad, r2, v2, cov, hbr)
-    assert res.codes.tolist() == ["", "INPUT_NONFINITE", "INPUT_ZERO_RELATIVE_VELOCITY", "INPUT_HBR"]
+    assert res.codes.tolist() == ["", "INPUT_NOT_FINITE", "INPUT_ZERO_RELATIVE_VELOCITY", "INPUT_HBR"]
     assert np.isfinite(res.pc[0]) and np.isnan(res.pc[1:]).all()
 
 

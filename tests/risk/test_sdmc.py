@@ -60,7 +60,7 @@ def test_sdmc_rejects_bad_inputs() -> None:
     c = np.eye(6) * 1e-4
     with pytest.raises(InputError) as info:
         pc_sdmc(s, c * np.nan, s, c, 0.01, window_s=10)
-    assert info.value.code == "INPUT_NONFINITE"
+    assert info.value.code == "INPUT_NOT_FINITE"
     with pytest.raises(InputError) as info:
         pc_sdmc(s, c, s, c, 0.0, window_s=10)
     assert info.value.code == "INPUT_HBR"

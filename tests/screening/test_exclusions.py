@@ -23,6 +23,7 @@ from sgp4.api import Satrec, jday
 from typer.testing import CliRunner
 
 from orbitwatch.catalog.model import ElementTable
+from orbitwatch.catalog.tle import parse_tle
 from orbitwatch.cli import app
 from orbitwatch.screening import ScreeningResult, screen
 from orbitwatch.screening.exclusions import (
@@ -90,9 +91,8 @@ def test_iss_week_shows_only_real_conjunctions(iss_week: tuple[ScreeningResult, 
 
 
 def _table_of(result: ScreeningResult, lines: dict[int, tuple[str, str]]) -> ElementTable:
-    from orbitwatch.catalog.model import ElementSet
 
-    return ElementTable.from_element_sets(ElementSet.from_tle(a, b) for a, b in lines.values())
+    return ElementTable.from_element_sets(parse_tle(a, b) for a, b in lines.values())
 
 
 def test_identical_sets_are_excluded_whatever_the_speed(

@@ -152,7 +152,7 @@ class Outage:
         }
 
 
-def resilience(
+def resilience(  # noqa: PLR0917 - issue 10: still to refactor
     sat: npt.ArrayLike,
     station: npt.ArrayLike,
     start_s: npt.ArrayLike,

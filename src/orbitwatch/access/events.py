@@ -83,7 +83,7 @@ def segment_index(t_grid_s: FloatArray, t_s: FloatArray) -> IntArray:
     return k
 
 
-def _refine_roots(
+def _refine_roots(  # noqa: PLR0917 - issue 10: still to refactor
     series: IntArray, a: FloatArray, b: FloatArray, fa: FloatArray, fb: FloatArray,
     t_grid_s: FloatArray, g_at: GFunction, tol_s: float, max_iter: int,
 ) -> FloatArray:

@@ -452,7 +452,7 @@ def _day_windows(track: Track, sites: SiteTable, sun_el_min_deg: float) -> Windo
     return _windows_from_g(track.t_s, g, g_at, 5.0, track.t0)
 
 
-def _chunk_windows(track: Track, sites: SiteTable, fov: FloatArray, night: FloatArray, override: FloatArray,
+def _chunk_windows(track: Track, sites: SiteTable, fov: FloatArray, night: FloatArray, override: FloatArray,  # noqa: PLR0917 - issue 10
                    min_el: float, max_range: float, margin: float, day_sun_el: float,
                    epochs: npt.NDArray[np.datetime64]) -> DazzleWindows:
     """Windows of one chunk; ``fov``/``night``/``override`` per local satellite, ``epochs (n, T)``."""

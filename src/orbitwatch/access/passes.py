@@ -377,7 +377,7 @@ class WindowTable:
                            np.concatenate([p.end_s for p in parts]), np.concatenate([p.flags for p in parts]))
 
 
-def _windows_from_g(t_s: FloatArray, g: FloatArray, g_at: Any, graze_margin: float, t0: np.datetime64,
+def _windows_from_g(t_s: FloatArray, g: FloatArray, g_at: Any, graze_margin: float, t0: np.datetime64,  # noqa: PLR0917 - issue 10
                     tol_s: float = 1e-3, vertex_margin: float = np.inf) -> WindowTable:
     cr: Crossings = find_crossings(t_s, g, g_at, tol_s=tol_s, graze_margin=graze_margin,
                                    vertex_margin=vertex_margin)
@@ -666,7 +666,7 @@ def _cut(win: WindowTable, group: IntArray, other: WindowTable) -> WindowTable:
     return WindowTable(win.t0, win.key[idx], a, b, flags.astype(np.int64))
 
 
-def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el: float, max_range: float,
+def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el: float, max_range: float,  # noqa: PLR0917 - issue 10
                       margin: float, with_sunlit: bool, cond: Conditions | None = None,
                       dark: WindowTable | None = None) -> PassTable:
     geom, win, el, _ = visibility_windows(track, sites, min_elevation_deg=min_el, max_range_km=max_range,

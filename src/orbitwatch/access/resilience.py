@@ -279,7 +279,7 @@ class ResilienceReport:
         }
 
 
-def resilience_report(sat: npt.ArrayLike, station: npt.ArrayLike, start_s: npt.ArrayLike, end_s: npt.ArrayLike,
+def resilience_report(sat: npt.ArrayLike, station: npt.ArrayLike, start_s: npt.ArrayLike, end_s: npt.ArrayLike,  # noqa: PLR0917 - issue 10
                       antennas: npt.ArrayLike, station_names: Sequence[str], sat_ids: Sequence[int], *,
                       k: int = 1) -> ResilienceReport:
     """Visibility single points of failure and optimal capacity loss for every 1..k outage."""

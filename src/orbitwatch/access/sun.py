@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from orbitwatch.constants import WGS84_A_KM
 from orbitwatch.eop import tt_jd
-from orbitwatch.errors import InputError
+from orbitwatch.errors import DataError, InputError
 from orbitwatch.frames import frame_bias_matrix, teme_to_eme2000_matrix
 from orbitwatch.times import UTC_DTYPE
 
@@ -78,10 +78,10 @@ def de421_path() -> Path:
     """The ``de421.bsp`` file of the installed ``skyfield-data`` package (not imported: it warns)."""
     spec = importlib.util.find_spec("skyfield_data")
     if spec is None or not spec.submodule_search_locations:
-        raise InputError("the skyfield-data package (JPL DE421) is not installed", code="SUN_EPHEMERIS")
+        raise DataError("the skyfield-data package (JPL DE421) is not installed", code="DATA_EPHEMERIS")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "de421.bsp"
     if not path.is_file():
-        raise InputError(f"{path} is missing", code="SUN_EPHEMERIS")
+        raise DataError(f"{path} is missing", code="DATA_EPHEMERIS")
     return path
 
 

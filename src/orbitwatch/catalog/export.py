@@ -6,10 +6,10 @@ What ``orbitwatch export`` writes, one format per call, for a list of
 * ``tle``: 3LE (``0 NAME`` line, then lines 1 and 2; :func:`orbitwatch.catalog.tle.format_tle`),
   for the sets whose catalog number fits a TLE (Alpha-5: up to 339999); the others are
   returned as skipped, never silently dropped;
-* ``omm-kvn``: the KVN messages of :func:`orbitwatch.ccsds.omm.format_omm_kvn`, one
+* ``omm-kvn``: the KVN messages of :func:`orbitwatch.catalog.omm.format_omm_kvn`, one
   after the other (CCSDS 502.0-B-3, as Space-Track's ``format/kvn``);
 * ``omm-xml``: one ``<ndm>`` holding an ``<omm>`` per set (CCSDS 505.0-B, CelesTrak's
-  ``FORMAT=xml`` layout), from :func:`orbitwatch.ccsds.omm.format_omm_xml`;
+  ``FORMAT=xml`` layout), from :func:`orbitwatch.catalog.omm.format_omm_xml`;
 * ``omm-json`` / ``omm-csv``: CelesTrak's GP JSON (an array of flat objects) and CSV
   (header row of OMM keywords), the keyword set of :data:`GP_KEYWORDS`.
 
@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from orbitwatch.catalog.model import ElementSet
+from orbitwatch.catalog.omm import format_omm_kvn, format_omm_xml
+from orbitwatch.catalog.tle import format_tle
 from orbitwatch.errors import InputError, TLEError
 from orbitwatch.times import UTC_DTYPE, format_utc
 
@@ -78,9 +80,6 @@ def export_element_sets(
     carries its set's epoch (no hidden clock).  Raises :class:`InputError`
     ``INPUT_FORMAT`` for an unknown format.
     """
-    from orbitwatch.catalog.tle import format_tle
-    from orbitwatch.ccsds.omm import format_omm_kvn, format_omm_xml
-
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}",
                          code="INPUT_FORMAT", field="format")

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.times import as_utc
+from orbitwatch.times import US_PER_DAY, as_utc
 
 __all__ = [
     "LEO_MEAN_MOTION_REV_PER_DAY",
@@ -41,7 +40,6 @@ __all__ = [
     "InForce",
     "concat_tables",
     "element_age_days",
-    "ephemeris_over_history",
     "flagged_after",
     "in_force_index",
     "merge_in_force",
@@ -53,8 +51,6 @@ STALE_LIMIT_DAYS_LEO = 14.0
 STALE_LIMIT_DAYS_OTHER = 30.0
 MAX_SCREENING_AGE_DAYS = 60.0
 
-_US_PER_DAY = 86_400 * 1_000_000
-
 
 def stale_limit_days(mean_motion_rev_per_day: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """The stale limit (days) of each orbit: 14 in LEO (n > 11.25 rev/day), else 30."""
@@ -65,7 +61,7 @@ def stale_limit_days(mean_motion_rev_per_day: npt.ArrayLike) -> npt.NDArray[np.f
 def element_age_days(epochs: npt.ArrayLike, t: np.datetime64) -> npt.NDArray[np.float64]:
     """``t - epoch`` in days for each epoch (UTC ``datetime64``); negative after ``t``."""
     e = np.asarray(epochs).astype("datetime64[us]")
-    return (as_utc(t) - e).astype(np.int64) / _US_PER_DAY
+    return (as_utc(t) - e).astype(np.int64) / US_PER_DAY
 
 
 def _prefer_after(before: ElementSet | None, after: ElementSet | None, t: np.datetime64) -> bool:
@@ -185,37 +181,8 @@ def in_force_index(
     pa = np.clip(pos_a, 0, es.size - 1)
     # the last set of the run of equal epochs starting at pa (ties go to the set added last)
     pa_last = np.searchsorted(es, es[pa], side="right") - 1
-    age_b = (t - es[pb]).astype(np.int64) / _US_PER_DAY
-    age_a = (es[pa] - t).astype(np.int64) / _US_PER_DAY
+    age_b = (t - es[pb]).astype(np.int64) / US_PER_DAY
+    age_a = (es[pa] - t).astype(np.int64) / US_PER_DAY
     stale_b = age_b > stale_limit_days(n[order][pb])
     use_a = has_a & (~has_b | (stale_b & (age_a < age_b)))
     return np.asarray(order[np.where(use_a, pa_last, pb)], dtype=np.intp)
-
-
-def ephemeris_over_history(history: Sequence[ElementSet], times: npt.ArrayLike, frame: str = "teme") -> Any:
-    """SGP4 ephemeris of one object where each time uses the set in force at that time.
-
-    ``history``: the object's element sets (any order); ``times (T,)`` UTC.  Returns
-    ``(FrameEphemeris with N=1, idx (T,))``: the states of
-    :func:`orbitwatch.propagation.ephemeris_in_frame` time by time from the set
-    :func:`in_force_index` picks, and which set each time used (an index into ``history``).
-    """
-    from orbitwatch.propagation import FrameEphemeris, ephemeris_in_frame
-
-    table = ElementTable.from_element_sets(history)
-    t = np.atleast_1d(np.asarray(times).astype("datetime64[us]"))
-    idx = in_force_index(table.epoch, table.mean_motion_rev_per_day, t)
-    parts: dict[str, npt.NDArray[Any]] = {}
-    err = np.zeros((1, t.size), dtype=np.uint8)
-    for k in np.unique(idx).tolist():
-        sel = np.flatnonzero(idx == k)
-        eph = ephemeris_in_frame(table.take(np.array([k])), t[sel], frame)
-        err[0, sel] = eph.err[0]
-        for name in ("r_km", "v_km_s", "latitude_deg", "longitude_deg", "altitude_km"):
-            value = getattr(eph, name)
-            if value is None:
-                continue
-            if name not in parts:
-                parts[name] = np.full((1, t.size, *value.shape[2:]), np.nan)
-            parts[name][0, sel] = value[0]
-    return FrameEphemeris(frame, err, t, **parts), idx

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "OBJECT_TYPES",
     "ElementSet",
     "ElementTable",
+    "LinePiece",
     "Reject",
     "RejectList",
     "infer_object_type",
@@ -115,33 +116,15 @@ class ElementSet:
     def replace(self, **changes: Any) -> ElementSet:
         return dataclasses.replace(self, **changes)
 
-    @classmethod
-    def from_tle(
-        cls,
-        line1: str,
-        line2: str,
-        name: str | None = None,
-        *,
-        source: str | None = None,
-        line: int | None = None,
-    ) -> ElementSet:
-        """From TLE line 1 and 2 (and a name or ``0 NAME`` line): :func:`orbitwatch.catalog.tle.parse_tle`."""
-        from orbitwatch.catalog.tle import parse_tle
 
-        return parse_tle(line1, line2, name, source=source, line=line)
+class LinePiece(str):
+    """A leading piece of a line too long to hand over at once: the line goes on in the next item.
 
-    @classmethod
-    def from_omm(
-        cls,
-        fields: Mapping[str, Any],
-        *,
-        source: str | None = None,
-        line: int | None = None,
-    ) -> ElementSet:
-        """From OMM keyword -> value pairs: :func:`orbitwatch.ccsds.omm.element_set_from_omm`."""
-        from orbitwatch.ccsds.omm import element_set_from_omm
+    A reader of files yields a long line as ``LinePiece, LinePiece, ..., str`` (the last
+    piece, with the line end, is a plain ``str``).  Concatenated, the pieces are the line.
+    """
 
-        return element_set_from_omm(fields, source=source, line=line)
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ Formats (detected from the first non-blank content, or named with ``fmt``):
 * ``"omm-json"``  CelesTrak / Space-Track GP JSON (a list of flat OMM objects);
 * ``"omm-csv"``   CelesTrak GP CSV (a header row of OMM keywords).
 
-The OMM encodings are read by :mod:`orbitwatch.ccsds.omm`.  Reading is streaming: the
+The OMM encodings are read by :mod:`orbitwatch.catalog.omm`.  Reading is streaming: the
 input is consumed line by line and element sets are yielded as soon as each record
 is complete, so a 2 GB file never sits in memory.  Strict mode (the default) raises
 the first :class:`~orbitwatch.errors.ParseError` (with source, line, record and field);
@@ -24,7 +24,7 @@ and the line is read as blank).  Readers of files hand lines over in bounded pie
 over-long line, even 10 GB without a newline inside a gzip bomb, is never built as one
 string: its pieces are counted and dropped.  JSON and XML are not line-oriented (a
 Space-Track JSON file is one line of tens of MB): their pieces go to the incremental
-decoders in :mod:`orbitwatch.ccsds.omm`, which bound each record instead.
+decoders in :mod:`orbitwatch.catalog.omm`, which bound each record instead.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 
-from orbitwatch.catalog.model import ElementSet, Reject
+from orbitwatch.catalog import omm
+from orbitwatch.catalog.model import ElementSet, LinePiece, Reject
 from orbitwatch.catalog.tle import iter_tle
 from orbitwatch.errors import ParseError
 
@@ -44,15 +45,6 @@ _LINE_FORMATS = frozenset({"tle", "omm-kvn", "omm-csv"})
 MAX_LINE_CHARS = 1 << 20
 """Longest line (characters, line end included) of a line-oriented format; longer is ``LINE_TOO_LONG``."""
 
-
-class LinePiece(str):
-    """A leading piece of a line too long to hand over at once: the line goes on in the next item.
-
-    A reader of files yields a long line as ``LinePiece, LinePiece, ..., str`` (the last
-    piece, with the line end, is a plain ``str``).  Concatenated, the pieces are the line.
-    """
-
-    __slots__ = ()
 
 _KVN_START = ("CCSDS_OMM_VERS", "COMMENT", "CREATION_DATE", "ORIGINATOR", "OBJECT_NAME")
 
@@ -187,8 +179,6 @@ def read_element_sets(
     if fmt == "tle":
         yield from iter_tle(stream, source=source, lenient=lenient, rejects=rejects)
         return
-    from orbitwatch.ccsds import omm
-
     reader = {
         "omm-kvn": omm.iter_omm_kvn,
         "omm-xml": omm.iter_omm_xml,

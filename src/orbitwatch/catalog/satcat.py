@@ -195,7 +195,7 @@ def _parse_date(v: str) -> np.datetime64 | str:
     return np.datetime64(t, "us").astype(UTC_DTYPE)
 
 
-def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> SatcatRecord:
+def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> SatcatRecord:  # noqa: C901 - issue 10
     norad_raw = row.get("NORAD_CAT_ID", "")
 
     def fail(col: str, why: str, code: str = "SATCAT_FIELD") -> SATCATError:

@@ -50,7 +50,7 @@ def synthetic_population(epoch: np.datetime64, *, seed: int = 0, scale: int = 1)
     rng = np.random.default_rng(seed)
     out: list[ElementSet] = []
 
-    def add(name: str, alt_km: float, ecc: float, inc: float, raan: float, argp: float, ma: float,
+    def add(name: str, alt_km: float, ecc: float, inc: float, raan: float, argp: float, ma: float,  # noqa: PLR0917 - issue 10
             bstar: float) -> None:
         out.append(
             ElementSet(

@@ -237,7 +237,7 @@ def _check_line(s: str, which: int, template: str, checksum: bool = True) -> byt
     return b
 
 
-def _field(which: int, s: str, template: str, start: int, stop: int, field: str, why: str) -> _PairError:
+def _field(which: int, s: str, template: str, start: int, stop: int, field: str, why: str) -> _PairError:  # noqa: PLR0917 - issue 10
     return _PairError(
         "TLE_FIELD", f"line {which} columns {start + 1}-{stop} ({field}) {why}" + _show(s, template, start, stop),
         which, field)
@@ -261,7 +261,7 @@ def _cospar(l1: str) -> str | None:
     return f"{1900 + y if y >= 57 else 2000 + y}-{num}{piece}"
 
 
-def _parse_pair(
+def _parse_pair(  # noqa: C901 - issue 10: still to refactor
     l1: str, l2: str, name: str | None, source: str | None, ln1: int | None, checksum: bool = True
 ) -> ElementSet:
     """Parse two stripped lines; raises :class:`_PairError`."""
@@ -450,7 +450,7 @@ def parse_tle(
                        record=_guess_norad(line1), field=exc.field) from None
 
 
-def iter_tle(
+def iter_tle(  # noqa: C901 - issue 10: still to refactor
     lines: Iterable[str],
     *,
     source: str = "<tle>",

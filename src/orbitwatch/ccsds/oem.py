@@ -145,7 +145,7 @@ def _time(text: str, source: str | None, line: int) -> np.datetime64:
                        line=line) from None
 
 
-def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[OEMSegment]]:
+def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[OEMSegment]]:  # noqa: C901 - issue 10
     """Parse OEM KVN text -> ``(header, segments)``.  UTC time system only."""
     header: dict[str, str] = {}
     head_comments: list[str] = []

@@ -6,7 +6,8 @@ so that no command module has to:
 
 * **Errors.**  An :class:`OrbitwatchError` becomes one coded line on stderr and an exit
   status chosen by its code family (:data:`EXIT_CODES`): 1 other orbitwatch errors,
-  2 usage errors (click), 3 input, 4 parse, 5 store, 6 source, 7 propagation, and
+  2 usage errors (click), 3 input, 4 parse, 5 store, 6 source, 7 propagation,
+  8 missing installed data (:class:`~orbitwatch.errors.DataError`), and
   :data:`INTERNAL_EXIT` (70, ``EX_SOFTWARE`` of BSD ``sysexits.h``) for an unexpected
   exception, shown as one ``[INTERNAL]`` line, never a bare traceback
   (``ORBITWATCH_DEBUG=1`` adds the traceback).
@@ -49,14 +50,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from orbitwatch import __version__
-from orbitwatch.errors import (
-    InputError,
-    OrbitwatchError,
-    ParseError,
-    PropagationError,
-    SourceError,
-    StoreError,
-)
+from orbitwatch.api import DataError, InputError, OrbitwatchError, ParseError, PropagationError, SourceError, StoreError
 
 __all__ = [
     "EXIT_CODES",
@@ -83,6 +77,7 @@ EXIT_CODES: list[tuple[type[OrbitwatchError], int]] = [
     (StoreError, 5),
     (SourceError, 6),
     (PropagationError, 7),
+    (DataError, 8),
     (OrbitwatchError, 1),
 ]
 

@@ -31,12 +31,10 @@ import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from orbitwatch.catalog.model import ElementTable
+from orbitwatch.api import ElementTable, InputError, as_utc, format_utc, parse_utc
 from orbitwatch.cli._app import err_console, safe_text
-from orbitwatch.errors import InputError
 from orbitwatch.risk.hbr import DEFAULT_HBR_M
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
-from orbitwatch.times import as_utc, format_utc, parse_utc
 
 __all__ = [
     "CO_MOVING_HELP",
@@ -297,12 +295,12 @@ def load_elements(
         raise InputError("give either --db or --catalog, not both", code="INPUT_INVALID", field="catalog")
     wanted = list(dict.fromkeys(int(i) for i in norad)) if norad else None
     if catalogs:
-        from orbitwatch.sources.files import read_catalog_files
+        from orbitwatch.api import read_catalog_files
 
         table, _ = read_catalog_files(list(catalogs), as_of=as_of, at=at)
         where = "in " + ", ".join(str(c) for c in catalogs)
     else:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
 
         with Store.open(db, create=False) as store:
             table = store.latest(as_of, norad_ids=wanted) if at is None else store.in_force(at, norad_ids=wanted)
@@ -483,7 +481,7 @@ def satcat_facts(path: Path | None, db: Path | None) -> dict[int, Any]:
         return facts
     if db is None:
         return {}
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
 
     with Store.open(db, create=False) as store:
         ids = [int(x) for x in store.latest(None).norad_id]

@@ -42,11 +42,11 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from orbitwatch.access.contacts import ContactReport, contacts
-from orbitwatch.access.exposure import exposure
-from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, PassTable, find_passes
-from orbitwatch.access.sites import Site, load_sites, parse_site_arg
+from orbitwatch.access.contacts import ContactReport
+from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, PassTable
+from orbitwatch.access.sites import Site, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
+from orbitwatch.api import InputError, contacts, exposure, find_passes, format_utc, load_sites, parse_utc
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     AsOfOption,
@@ -64,8 +64,7 @@ from orbitwatch.cli._common import (
     progress_bar,
     time_window,
 )
-from orbitwatch.errors import InputError
-from orbitwatch.times import format_utc, parse_utc
+from orbitwatch.plots import plot_timeline
 
 StartOption = Annotated[str, typer.Option("--start", help="Start of the interval, ISO 8601 UTC (…Z).")]
 EndOption = Annotated[
@@ -150,46 +149,6 @@ def _f(x: float, digits: int = 1) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
-def _timeline(path: Path, rows: list[str], bars: list[tuple[int, np.datetime64, np.datetime64, str, bool]],
-              title: str, t0: np.datetime64, t1: np.datetime64, legend: dict[str, str]) -> None:
-    """A Gantt chart: one row per label, bars ``(row, start, end, colour, solid)``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
-    n = max(1, len(rows))
-    fig, ax = plt.subplots(figsize=(12, 1.6 + 0.32 * n), dpi=110)
-    for row, a, b, colour, solid in bars:
-        start = a.astype("datetime64[ms]").astype(object)
-        width = (b - a).astype("timedelta64[ms]").astype(object)
-        ax.broken_barh([(mdates.date2num(start), width.total_seconds() / 86400.0)], (row - 0.38, 0.76),
-                       facecolors=colour if solid else "none", edgecolors=colour, linewidth=0.8,
-                       hatch=None if solid else "////")
-    ax.set_ylim(-0.7, n - 0.3)
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels(rows, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(mdates.date2num(t0.astype("datetime64[ms]").astype(object)),
-                mdates.date2num(t1.astype("datetime64[ms]").astype(object)))
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("UTC")
-    ax.grid(axis="x", color="0.85", linewidth=0.6)
-    ax.set_title(title, fontsize=10)
-    if legend:
-        handles = [Patch(facecolor="none", edgecolor="0.3", hatch="////", label=k) if c == "hatched"
-                   else Patch(facecolor=c, label=k) for k, c in legend.items()]
-        ax.legend(handles=handles, fontsize=7,
-                  loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-
-
 def _label(norad: int, names: dict[int, str]) -> str:
     name = names.get(norad)
     return f"{name[:24]} ({norad})" if name else str(norad)
@@ -214,13 +173,14 @@ def _plot_passes(path: Path, p: PassTable, t0: np.datetime64, t1: np.datetime64,
         colour = "#d98c00" if (not math.isnan(sf) and sf >= 0.5) else "#3465a4"
         bars.append((r, p.rise[i], p.set[i], colour, True))
     more = f" (first {_MAX_ROWS} of {len(keys)} satellite-site pairs)" if len(keys) > _MAX_ROWS else ""
-    _timeline(path, rows, bars, f"{what}: {len(p)} windows{more}", t0, t1,
-              {"satellite mostly sunlit": "#d98c00", "satellite mostly in shadow": "#3465a4"})
+    plot_timeline(path, rows, bars, title=f"{what}: {len(p)} windows{more}", t0=t0, t1=t1,
+                  legend={"satellite mostly sunlit": "#d98c00", "satellite mostly in shadow": "#3465a4"})
 
 
 @app.command("passes")
 @handle_errors
 def passes_cmd(
+    *,
     start: StartOption,
     end: EndOption = None,
     duration_h: DurationOption = None,
@@ -279,6 +239,7 @@ def passes_cmd(
 @app.command("exposure")
 @handle_errors
 def exposure_cmd(
+    *,
     sites: Annotated[Path, typer.Option("--sites", help="Sites file (.csv or .geojson).")],
     start: StartOption,
     end: EndOption = None,
@@ -317,8 +278,9 @@ def exposure_cmd(
     ids = norad_ids(norad) or None
     t0, t1 = _interval(start, end, duration_h)
     if isr:
-        _dazzle(sites, t0, t1, ids, db, catalog, as_of, max_range_km, min_el_deg, ucs, isr_users, for_csv,
-                sensor_class, history, as_json, plot)
+        _dazzle(sites, t0, t1, norad=ids, db=db, catalog=catalog, as_of=as_of, max_range_km=max_range_km,
+                min_el_deg=min_el_deg, ucs=ucs, isr_users=isr_users, for_csv=for_csv, sensor_class=sensor_class,
+                history=history, as_json=as_json, plot=plot)
         return
     if max_range_km is not None and not max_range_km > 0:
         raise InputError(f"--max-range-km {max_range_km} must be positive", code="INPUT_INVALID",
@@ -383,19 +345,19 @@ def _isr_selection(ucs: Path | None, users: str, for_csv: Path | None, norad: li
 def _history_table(db: Path | None, catalog: list[Path] | None, ids: list[int], t0: np.datetime64,
                    t1: np.datetime64, at_start: Any) -> Any:
     """Every element set of ``ids`` from the set in force at ``t0`` up to ``t1``."""
-    from orbitwatch.catalog.model import ElementTable
+    from orbitwatch.api import ElementTable
 
     wanted = set(ids)
     sets: list[Any] = []
     if catalog:
-        from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.api import read_element_sets
         from orbitwatch.sources.files import open_lines
 
         for path in catalog:
             with open_lines(path) as lines:
                 sets += [e for e in read_element_sets(lines, source=str(path)) if e.norad_id in wanted]
     else:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
 
         with Store.open(db, create=False) as store:
             for _, hist in store.iter_history(ids):
@@ -405,11 +367,11 @@ def _history_table(db: Path | None, catalog: list[Path] | None, ids: list[int], 
     return ElementTable.from_element_sets(sets) if sets else at_start
 
 
-def _dazzle(sites: Path, t0: np.datetime64, t1: np.datetime64, norad: list[int] | None, db: Path | None,
+def _dazzle(sites: Path, t0: np.datetime64, t1: np.datetime64, *, norad: list[int] | None, db: Path | None,
             catalog: list[Path] | None, as_of: str | None, max_range_km: float | None, min_el_deg: float,
             ucs: Path | None, isr_users: str, for_csv: Path | None, sensor_class: str, history: bool,
             as_json: bool, plot: Path | None) -> None:
-    from orbitwatch.access.isr import dazzle_exposure
+    from orbitwatch.api import dazzle_exposure
 
     selected, info = _isr_selection(ucs, isr_users, for_csv, norad, sensor_class)
     site_list = load_sites(sites)
@@ -466,8 +428,8 @@ def _plot_dazzle(path: Path, rep: Any, t0: np.datetime64, t1: np.datetime64) -> 
             colour = "#3465a4" if rep.satellites[int(w.sat[i])].night_capable else "#d98c00"
             bars.append((r, w.start[i], w.end[i], colour, True))
     more = f" (first {_MAX_ROWS} of {len(keys)} satellite-site pairs)" if len(keys) > _MAX_ROWS else ""
-    _timeline(path, rows, bars, f"dazzling windows: {len(w)}{more}", t0, t1,
-              {"optical (ground sunlit)": "#d98c00", "night-capable sensor": "#3465a4"})
+    plot_timeline(path, rows, bars, title=f"dazzling windows: {len(w)}{more}", t0=t0, t1=t1,
+                  legend={"optical (ground sunlit)": "#d98c00", "night-capable sensor": "#3465a4"})
 
 
 def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.datetime64,
@@ -482,13 +444,14 @@ def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.dat
             for i in range(len(w)) if int(w.site[i]) < _MAX_ROWS]
     legend = {_label(n, names or {}): colour[n] for n in sats[:20]}
     legend["not scheduled"] = "hatched"
-    _timeline(path, rows, bars, f"contacts: {int(rep.scheduled.sum())} scheduled of {len(w)} windows "
-              f"({rep.total_contact_s / 3600:.1f} h)", t0, t1, legend)
+    plot_timeline(path, rows, bars, title=f"contacts: {int(rep.scheduled.sum())} scheduled of {len(w)} windows "
+                  f"({rep.total_contact_s / 3600:.1f} h)", t0=t0, t1=t1, legend=legend)
 
 
 @app.command("contacts")
 @handle_errors
 def contacts_cmd(
+    *,
     stations: Annotated[Path, typer.Option("--stations", help="Ground-station network (.csv or .geojson).")],
     start: StartOption,
     end: EndOption = None,

@@ -37,7 +37,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
+from orbitwatch.api import ElementSet, ElementTable, InputError, as_utc, format_utc
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     CO_MOVING_HELP,
@@ -55,9 +55,7 @@ from orbitwatch.cli._common import (
     satcat_facts,
     time_window,
 )
-from orbitwatch.errors import InputError
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
-from orbitwatch.times import as_utc, format_utc
 
 breakup_app = typer.Typer(help="Fragmentation events: detect, reconstruct, simulate.", no_args_is_help=True)
 app.add_typer(breakup_app, name="breakup")
@@ -67,7 +65,7 @@ PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a PNG fig
 
 
 def _read_files(paths: list[Path], *, strict: bool, as_of: np.datetime64 | None = None) -> ElementTable:
-    from orbitwatch.sources.files import read_catalog_files
+    from orbitwatch.api import read_catalog_files
 
     table, rejects = read_catalog_files(paths, lenient=not strict, as_of=as_of)
     if rejects:
@@ -93,6 +91,7 @@ def _load(db: Path | None, catalogs: list[Path] | None, *, strict: bool, as_of: 
 @breakup_app.command("detect")
 @handle_errors
 def detect(
+    *,
     db: DbOption = None,
     catalog: CatalogOption = None,
     before: Annotated[list[Path] | None, typer.Option("--before", help="'Before' catalog file(s).")] = None,
@@ -119,7 +118,7 @@ def detect(
     if fmt not in (None, "table", "json"):
         raise InputError(f"--format must be table or json, not {fmt!r}", field="format")
     as_json = as_json or fmt == "json"
-    from orbitwatch.detection.fragmentation import detect_fragmentations
+    from orbitwatch.api import detect_fragmentations
 
     first = alias(start, since, "--start", "--since")
     since_t, _ = time_window(first, None, None, need_end=False,
@@ -151,7 +150,7 @@ def detect(
     )
     frags = [e for e in events if e.kind == "fragmentation"]
     if plot is not None and frags:
-        from orbitwatch.detection.gabbard import plot_gabbard
+        from orbitwatch.plots import plot_gabbard
 
         e = frags[0]
         cloud = t_after.take(np.isin(t_after.norad_id, e.new_norad_ids))
@@ -189,24 +188,9 @@ def detect(
 
 
 # ----------------------------------------------------------------------------- reconstruct
-def _fragments_of(table: ElementTable, designator: str, parent: int | None, include_all: bool) -> ElementTable:
-    from orbitwatch.detection.fragmentation import select_launch
-
-    frag = select_launch(table, designator)
-    if parent is not None:
-        frag = frag.take(frag.norad_id != parent)
-    if not include_all:
-        kinds = np.array([infer_object_type(n) for n in frag.names], dtype=object)
-        frag = frag.take((kinds == "DEBRIS") | (kinds == "UNKNOWN"))
-    if len(frag) < 2:
-        raise InputError(f"fewer than 2 fragments of launch {designator}", code="INPUT_EMPTY",
-                         field="fragments_designator")
-    return frag
-
-
 def _parent_before(path: Path, norad: int, before: np.datetime64, strict: bool) -> ElementSet:
     """The parent's latest element set in ``path`` with an epoch before ``before``."""
-    from orbitwatch.catalog.reader import read_element_sets
+    from orbitwatch.api import read_element_sets
     from orbitwatch.sources.files import open_lines
 
     best: ElementSet | None = None
@@ -223,6 +207,7 @@ def _parent_before(path: Path, norad: int, before: np.datetime64, strict: bool) 
 @breakup_app.command("reconstruct")
 @handle_errors
 def reconstruct(
+    *,
     db: DbOption = None,
     catalog: CatalogOption = None,
     parent: Annotated[int | None, typer.Option("--parent", help="NORAD id of the parent.")] = None,
@@ -253,7 +238,8 @@ def reconstruct(
     gabbard: Annotated[Path | None, typer.Option("--gabbard", help="Also write a Gabbard diagram PNG.")] = None,
 ) -> None:
     """Breakup epoch, place, altitude and delta-v from the fragments (and the parent)."""
-    from orbitwatch.detection.fragmentation import launch_prefix, nodal_drift_epoch, reconstruct_event
+    from orbitwatch.api import reconstruct_event
+    from orbitwatch.detection.fragmentation import launch_prefix, nodal_drift_epoch, select_fragments
 
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     search_start, search_end = time_window(
@@ -270,7 +256,7 @@ def reconstruct(
             raise InputError(f"parent {parent} (with a designator) is not in the catalog; "
                              "give --fragments-designator", code="INPUT_UNKNOWN_NORAD", record=parent)
         designator = str(launch_prefix(rows.cospar_ids[0]))
-    frag = _fragments_of(table, designator, parent, include_all)
+    frag = select_fragments(table, designator, parent=parent, include_all=include_all)
     first = frag.epoch.min()
     if nodal_drift:
         est = nodal_drift_epoch(frag)
@@ -304,13 +290,13 @@ def reconstruct(
         rec = reconstruct_event(frag, par, window_start=search_start, window_end=search_end,
                                 progress=progress)
     if plot is not None and rec.coarse_times.size:  # a failed verdict may have run no search
-        from orbitwatch.detection.gabbard import plot_convergence
+        from orbitwatch.plots import plot_convergence
 
         plot_convergence(rec, plot)
     elif plot is not None:
         err_console.print(f"no convergence plot: {safe_text(rec.verdict_reason)}", highlight=False)
     if gabbard is not None:
-        from orbitwatch.detection.gabbard import plot_gabbard
+        from orbitwatch.plots import plot_gabbard
 
         plot_gabbard([(f"{designator}: {len(frag)} fragments", frag)], gabbard,
                      title=f"Gabbard diagram {designator}",
@@ -330,6 +316,7 @@ def reconstruct(
 @breakup_app.command("simulate")
 @handle_errors
 def simulate(
+    *,
     parent: Annotated[int, typer.Option("--parent", help="NORAD id of the object that breaks up.")],
     epoch: Annotated[str, typer.Option("--epoch", help="ISO UTC time of the breakup.")],
     mass_kg: Annotated[float, typer.Option("--mass-kg", help="Mass of the parent (collision: total mass).")],
@@ -368,7 +355,7 @@ def simulate(
                              parent_type=parent_type)
     if output is not None:
         if fmt == "tle":
-            from orbitwatch.catalog.tle import format_tle
+            from orbitwatch.api import format_tle
 
             text = []
             for s in cloud.element_sets():
@@ -376,11 +363,11 @@ def simulate(
                 text.extend([f"0 {s.name}", l1, l2])
             output.write_text("\n".join(text) + "\n", encoding="ascii")
         else:
-            from orbitwatch.ccsds.omm import format_omm_kvn
+            from orbitwatch.api import format_omm_kvn
 
             output.write_text("\n".join(format_omm_kvn(s) for s in cloud.element_sets()), encoding="utf-8")
     if plot is not None:
-        from orbitwatch.detection.gabbard import plot_gabbard
+        from orbitwatch.plots import plot_gabbard
 
         plot_gabbard([(f"simulated {kind}: {len(cloud.elements)} fragments", cloud.elements)], plot,
                      title=f"Simulated breakup of {es.name or parent} at {format_utc(t0, digits=0)}",
@@ -414,6 +401,7 @@ def simulate(
 @breakup_app.command("gabbard")
 @handle_errors
 def gabbard(
+    *,
     catalog: Annotated[list[Path], typer.Option("--catalog", help="One catalog per panel (evolution in time).")],
     designator: Annotated[str, typer.Option("--designator", help="Launch of the cloud, e.g. 1982-092.")],
     plot: Annotated[Path, typer.Option("--plot", help="PNG to write.")],
@@ -428,7 +416,7 @@ def gabbard(
 ) -> None:
     """Gabbard diagram of one launch's objects in each catalog, side by side."""
     from orbitwatch.detection.fragmentation import cloud_summary, select_launch
-    from orbitwatch.detection.gabbard import plot_gabbard
+    from orbitwatch.plots import plot_gabbard
 
     panels = []
     summaries: list[dict[str, Any]] = []
@@ -466,6 +454,7 @@ def gabbard(
 @breakup_app.command("risk")
 @handle_errors
 def risk(
+    *,
     asset: Annotated[list[str], typer.Option("--asset", metavar=NORAD_METAVAR, show_default=False,
                                              help="NORAD id(s) of protected assets: repeat or comma-separate.")],
     start: Annotated[str, typer.Option("--start", help="ISO UTC start of the window.")],

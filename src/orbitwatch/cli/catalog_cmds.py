@@ -24,7 +24,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from orbitwatch.catalog.model import ElementSet
+from orbitwatch.api import ElementSet, InputError, OrbitwatchError, format_utc, now_utc
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     DbOption,
@@ -34,8 +34,6 @@ from orbitwatch.cli._common import (
     output_format,
     progress_bar,
 )
-from orbitwatch.errors import InputError, OrbitwatchError
-from orbitwatch.times import format_utc, now_utc
 
 catalog_app = typer.Typer(help="Inspect the element-history store.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
@@ -68,9 +66,9 @@ def ingest(
     counts then include the metadata stored and the UCS/SATCAT COSPAR conflicts.
     """
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    from orbitwatch.api import Store
     from orbitwatch.catalog.model import MAX_REJECTS_KEPT
     from orbitwatch.sources.files import iter_file_inputs
-    from orbitwatch.store import Store
 
     with progress_bar("ingesting", enabled=not as_json) as progress:
         inputs = iter_file_inputs(paths, progress=progress)  # checks every path before the store is touched
@@ -120,7 +118,7 @@ def ingest(
 def stats(db: DbOption = None, fmt: TableJsonFormatOption = None, as_json: JsonOption = False) -> None:
     """Objects, element sets, objects by type and the epoch span of the store."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
 
     with Store.open(db, create=False) as store:
         data = store.stats()
@@ -186,7 +184,7 @@ def show(
 ) -> None:
     """One object: its catalog data and every element set stored for it."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
 
     norad_id = _norad(norad)
     with Store.open(db, create=False) as store:

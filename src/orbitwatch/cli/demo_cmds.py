@@ -22,19 +22,15 @@ import platformdirs
 import typer
 from rich.table import Table
 
+from orbitwatch.api import SourceError, Store, ephemeris_in_frame, fetch_celestrak_group, format_utc, now_utc, screen
 from orbitwatch.catalog.synthetic import synthetic_population
 from orbitwatch.cli._app import app, console, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import alias, progress_bar
 from orbitwatch.cli.screen_cmds import ranked_table
-from orbitwatch.errors import SourceError
-from orbitwatch.propagation import ephemeris_in_frame
-from orbitwatch.screening import screen
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
-from orbitwatch.sources.celestrak import fetch_celestrak_group
 from orbitwatch.sources.files import open_lines
 from orbitwatch.sources.http import HttpClient
-from orbitwatch.store import Store
-from orbitwatch.times import days_between, format_utc, now_utc
+from orbitwatch.times import days_between
 
 ISS_NORAD = 25544
 DEMO_THRESHOLD_KM = 5.0

@@ -33,7 +33,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.api import ElementSet, ElementTable, InputError, detect_maneuvers, format_utc, monitor_rpo
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     CatalogOption,
@@ -50,11 +50,9 @@ from orbitwatch.cli._common import (
     satcat_facts,
     time_window,
 )
-from orbitwatch.detection import elements as el
-from orbitwatch.detection.maneuvers import ManeuverReport, detect_maneuvers, sort_history
-from orbitwatch.detection.proximity import RPOEpisode, RPOReport, monitor_rpo, pair_range_series
-from orbitwatch.errors import InputError
-from orbitwatch.times import format_utc
+from orbitwatch.detection.maneuvers import sort_history
+from orbitwatch.detection.proximity import RPOEpisode, RPOReport
+from orbitwatch.plots import plot_maneuvers, plot_rpo
 
 #: the --regime values of rpo
 REGIMES = ("leo", "meo", "geo", "all")
@@ -68,7 +66,7 @@ def load_history(db: Path | None, catalogs: Sequence[Path] | None, norad: Sequen
     wanted = {int(n) for n in norad} if norad else None
     sets: list[ElementSet] = []
     if catalogs:
-        from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.api import read_element_sets
         from orbitwatch.sources.files import open_lines
 
         for path in catalogs:
@@ -77,7 +75,7 @@ def load_history(db: Path | None, catalogs: Sequence[Path] | None, norad: Sequen
                     if wanted is None or s.norad_id in wanted:
                         sets.append(s)
     else:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
 
         with Store.open(db, create=False) as store:
             for _, history in store.iter_history(sorted(wanted) if wanted else None):
@@ -101,7 +99,7 @@ def load_owners(db: Path | None, catalogs: Sequence[Path] | None, norads: Sequen
     owners: dict[int, str | None] = {int(n): None for n in norads}
     if catalogs or not owners:
         return owners
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
 
     with Store.open(db, create=False) as store:
         for n in owners:
@@ -121,6 +119,7 @@ def _with_owner(name: str | None, owner: str | None) -> str:
 @app.command("maneuvers")
 @handle_errors
 def maneuvers_cmd(
+    *,
     db: DbOption = None,
     catalog: CatalogOption = None,
     norad: NoradOption = None,
@@ -140,7 +139,7 @@ def maneuvers_cmd(
     with progress_bar("maneuvers", enabled=out == "table") as progress:
         report = detect_maneuvers(history, since=t_since, progress=progress)
     if plot is not None:
-        _plot_maneuvers(history, report, plot, ids)
+        plot_maneuvers(history, report, plot, ids)
     owners = load_owners(db, catalog, sorted({e.norad_id for e in report.events}))
     if out != "table":
         records = [{**e.to_dict(), "owner": owners[e.norad_id]} for e in report.events]
@@ -171,70 +170,13 @@ def maneuvers_cmd(
         err_console.print(f"{len(report.skipped)} object(s) skipped (too few element sets)")
 
 
-_KIND_COLOURS = {
-    "in-plane": "tab:blue", "out-of-plane": "tab:orange", "station-keeping": "tab:green",
-    "relocation": "tab:red", "orbit-raising": "tab:purple", "deorbit": "black",
-}
-
-
-def _plot_maneuvers(history: ElementTable, report: ManeuverReport, path: Path, norad: Sequence[int] | None) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if norad:
-        target = int(norad[0])
-    elif report.events:
-        counts: dict[int, int] = {}
-        for e in report.events:
-            counts[e.norad_id] = counts.get(e.norad_id, 0) + 1
-        target = max(counts, key=lambda k: counts[k])
-    else:
-        target = int(history.norad_id[0])
-    sub = history.take(history.norad_id == target)
-    t = sub.epoch.astype("datetime64[ms]").astype(object)
-    a = el.semi_major_axis_km(sub.mean_motion_rev_per_day, sub.eccentricity, sub.inclination_deg)
-    geo = str(el.regime(np.median(sub.mean_motion_rev_per_day), np.median(sub.eccentricity))) == "geo"
-    third = el.longitude_drift_deg_day(sub.mean_motion_rev_per_day, sub.eccentricity, sub.inclination_deg) \
-        if geo else sub.eccentricity
-    fig, axes = plt.subplots(3, 1, figsize=(11, 8), sharex=True)
-    panels = [(a, "semi-major axis (km)"), (sub.inclination_deg, "inclination (deg)"),
-              (third, "drift rate (deg/day)" if geo else "eccentricity")]
-    for ax, (y, label) in zip(axes, panels, strict=True):
-        ax.plot(t, y, ".", ms=2.5, color="0.3")
-        lo, hi = np.nanquantile(y, [0.005, 0.995]) if np.isfinite(y).any() else (0.0, 1.0)
-        pad = 0.15 * (hi - lo) if hi > lo else 1e-6 + 1e-6 * abs(hi)
-        ax.set_ylim(lo - pad, hi + pad)  # robust limits: a few outlier fits must not flatten the series
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        ax.ticklabel_format(axis="y", useOffset=False)
-    events = report.events_for(target)
-    seen: set[str] = set()
-    for e in events:
-        when = e.epoch.astype("datetime64[ms]").astype(object)
-        colour = _KIND_COLOURS.get(e.kind, "tab:gray")
-        for ax in axes:
-            ax.axvline(when, color=colour, lw=0.8, alpha=0.7, label=e.kind if e.kind not in seen and ax is axes[0]
-                       else None)
-        seen.add(e.kind)
-    name = sub.names[-1] or ""
-    axes[0].set_title(f"{target} {name}: {len(events)} maneuvers detected (lines, coloured by kind)")
-    if seen:
-        axes[0].legend(loc="best", fontsize=8)
-    axes[-1].set_xlabel("UTC")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 # --------------------------------------------------------------------------- rpo
 
 
 @app.command("rpo")
 @handle_errors
 def rpo_cmd(
+    *,
     db: DbOption = None,
     catalog: CatalogOption = None,
     norad: NoradOption = None,
@@ -273,7 +215,7 @@ def rpo_cmd(
         report = monitor_rpo(history, norad=ids, regime=regime, maneuvers=maneuvers, progress=progress,
                              satcat=facts or None, top_per_class=top)
     if plot is not None:
-        _plot_rpo(history, report.episodes, plot)
+        plot_rpo(history, report.episodes, plot)
     if pairs:
         _print_pairs(report, out)
         return
@@ -352,39 +294,3 @@ def _key_figures(e: RPOEpisode) -> str:
     return text
 
 
-def _plot_rpo(history: ElementTable, episodes: list[RPOEpisode], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(11, 5))
-    if not episodes:
-        ax.text(0.5, 0.5, "no RPO episode", ha="center", va="center", transform=ax.transAxes)
-    else:
-        ep = episodes[0]
-        pad = np.timedelta64(86_400_000_000, "us")
-        start, end = ep.start - pad, max(ep.end, ep.min_range_time) + pad
-        span_s = float((end - start).astype(np.int64)) / 1e6
-        times, rng, _ = pair_range_series(history, ep.norad_1, ep.norad_2, start=start, end=end,
-                                          step_s=max(30.0, span_s / 20000.0))
-        ax.plot(times.astype("datetime64[ms]").astype(object), rng, lw=0.7, color="tab:blue", label="SGP4 range")
-        thr = ep.evidence.get("threshold_km")
-        if thr:
-            ax.axhline(thr, color="tab:red", ls="--", lw=1, label=f"threshold {thr:.0f} km")
-        for m in ep.maneuvers:
-            ax.axvline(m.epoch.astype("datetime64[ms]").astype(object), color="tab:orange", lw=1,
-                       label=f"maneuver of {m.norad_id}")
-        ax.plot([ep.min_range_time.astype("datetime64[ms]").astype(object)], [ep.min_range_km], "v",
-                color="black", label=f"min {ep.min_range_km:.1f} km")
-        ax.set_yscale("log" if np.nanmax(rng) / max(np.nanmin(rng), 1e-3) > 50 else "linear")
-        ax.set_title(f"{ep.kind}: {ep.norad_1} {ep.name_1 or ''} – {ep.norad_2} {ep.name_2 or ''} "
-                     f"(score {ep.score:.2f})")
-        ax.legend(loc="best", fontsize=8)
-    ax.set_ylabel("range (km)")
-    ax.set_xlabel("UTC")
-    ax.grid(alpha=0.3, which="both")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)

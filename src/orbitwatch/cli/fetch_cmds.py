@@ -16,14 +16,13 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.api import InputError, fetch_celestrak_group, fetch_spacetrack_gp, now_utc
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import NORAD_METAVAR, DbOption, norad_ids
-from orbitwatch.errors import InputError
-from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL, fetch_celestrak_group
+from orbitwatch.sources.celestrak import CELESTRAK_BASE_URL
 from orbitwatch.sources.celestrak import FORMATS as CELESTRAK_FORMATS
 from orbitwatch.sources.http import DEFAULT_DEADLINE_S, MAX_BODY_BYTES, Deadline, Fetched, HttpClient
-from orbitwatch.sources.spacetrack import MIN_INTERVAL_S, SPACETRACK_BASE_URL, fetch_spacetrack_gp
-from orbitwatch.times import now_utc
+from orbitwatch.sources.spacetrack import MIN_INTERVAL_S, SPACETRACK_BASE_URL
 
 fetch_app = typer.Typer(help="Download current element sets from CelesTrak or Space-Track into the store.",
                         no_args_is_help=True)
@@ -60,7 +59,7 @@ def _max_age_s(max_age_h: float) -> float:
 
 
 def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
 
     with Store.open(db) as store:
         report = store.ingest([(fetched.url, fetched.lines())], now=now_utc())
@@ -81,6 +80,7 @@ def _ingest(fetched: Fetched, db: Path | None, as_json: bool) -> None:
 @fetch_app.command("celestrak")
 @handle_errors
 def fetch_celestrak(
+    *,
     group: Annotated[str, typer.Option("--group", help="CelesTrak GP group, e.g. stations, active, geo.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option(
@@ -102,6 +102,7 @@ def fetch_celestrak(
 @fetch_app.command("spacetrack")
 @handle_errors
 def fetch_spacetrack(
+    *,
     norad: Annotated[list[str] | None, typer.Option(
         "--norad", metavar=NORAD_METAVAR, help="Objects to fetch: repeat or comma-separate (default: all on orbit).")]
     = None,

@@ -129,6 +129,7 @@ def _report_failures(norad: np.ndarray, err: np.ndarray) -> None:
 @app.command("propagate")
 @handle_errors
 def propagate_command(
+    *,
     norad: Annotated[list[str], typer.Argument(metavar=NORAD_METAVAR + "...", show_default=False,
                                                help="NORAD catalog numbers (separate or comma-separated).")],
     start: Annotated[str, typer.Option("--start", help="First time, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).",
@@ -233,7 +234,8 @@ def _histories(db: Path | None, catalog: list[Path] | None, norad: list[int]) ->
 
 def _history_text(db: Path | None, catalog: list[Path] | None, norad: list[int], times: np.ndarray,
                   frame: str, fmt: str) -> str:
-    from orbitwatch.catalog.history import ephemeris_over_history, stale_limit_days
+    from orbitwatch.catalog.history import stale_limit_days
+    from orbitwatch.ephemeris import ephemeris_over_history
     from orbitwatch.times import days_between
 
     header: list[str] = []

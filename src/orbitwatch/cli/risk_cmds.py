@@ -32,7 +32,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from orbitwatch.ccsds.cdm import CDM, read_cdm, write_cdm_kvn, write_cdm_xml
+from orbitwatch.api import (
+    InputError,
+    OrbitwatchError,
+    pc_from_cdm,
+    read_cdm,
+    read_hbr_table,
+    write_cdm_kvn,
+    write_cdm_xml,
+)
+from orbitwatch.ccsds.cdm import CDM
 from orbitwatch.cli._app import (
     app,
     console,
@@ -45,9 +54,8 @@ from orbitwatch.cli._app import (
 )
 from orbitwatch.cli._common import HBR_DEFAULT_HELP, FormatOption, choice, output_format, print_csv
 from orbitwatch.cli.screen_cmds import print_report
-from orbitwatch.errors import InputError, OrbitwatchError
-from orbitwatch.risk.hbr import HBRTable, read_hbr_table
-from orbitwatch.risk.pc import METHODS, pc_from_cdm
+from orbitwatch.risk.hbr import HBRTable
+from orbitwatch.risk.pc import METHODS
 
 #: the CDM syntaxes of ``cdm convert --to``
 SYNTAXES = ("xml", "kvn")
@@ -88,6 +96,7 @@ def _fmt_pc(pc: Any) -> str:
 @app.command("pc")
 @handle_errors
 def pc_command(
+    *,
     cdm_paths: Annotated[list[Path], typer.Argument(metavar="CDM_PATH...", help="CDM files (KVN or XML)")],
     method: Annotated[str, typer.Option("--method", **choice(METHODS), help="Pc method")] = "foster",
     hbr_m: Annotated[float | None, typer.Option(

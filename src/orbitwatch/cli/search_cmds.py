@@ -31,7 +31,7 @@ def catalog_search(
 ) -> None:
     """Objects of the store matching a name, COSPAR id / launch, or NORAD id."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
 
     with Store.open(db, create=False) as store:
         found = store.search_objects(query, limit=limit)

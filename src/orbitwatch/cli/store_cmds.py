@@ -17,9 +17,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from orbitwatch.api import StoreError
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import DbOption, JsonOption, TableJsonFormatOption, output_format
-from orbitwatch.errors import StoreError
 
 store_app = typer.Typer(help="Maintain the element-history store.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
@@ -30,7 +30,7 @@ app.add_typer(store_app, name="store")
 def check(db: DbOption = None, fmt: TableJsonFormatOption = None, as_json: JsonOption = False) -> None:
     """Run SQLite's full integrity check on the store and report what it finds."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import check_store
+    from orbitwatch.api import check_store
 
     report = check_store(db)
     if as_json:

@@ -13,10 +13,9 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.api import InputError, parse_utc
 from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import TableJsonFormatOption, output_format
-from orbitwatch.errors import InputError
-from orbitwatch.times import parse_utc
 
 synth_app = typer.Typer(help="Synthetic data for scale tests.", no_args_is_help=True)
 app.add_typer(synth_app, name="synth")
@@ -25,6 +24,7 @@ app.add_typer(synth_app, name="synth")
 @synth_app.command("population")
 @handle_errors
 def population(
+    *,
     objects: Annotated[int, typer.Option("--objects", help="Total number of objects to write.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", help="OMM CSV file to write (.gz compresses).",
                                          show_default=False)],
@@ -37,8 +37,8 @@ def population(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON (= --format json).")] = False,
 ) -> None:
     """Real catalog + constellation shells from public filings + NASA SBM debris, as OMM CSV (docs/population.md)."""
+    from orbitwatch.api import read_catalog_files
     from orbitwatch.population import write_population
-    from orbitwatch.sources.files import read_catalog_files
 
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     t0 = parse_utc(epoch, what="--epoch")

@@ -27,10 +27,9 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.api import InputError, now_utc
 from orbitwatch.cli._app import console, err_console, handle_errors, safe_text, strict_json_value
 from orbitwatch.cli._common import DbOption
-from orbitwatch.errors import InputError
-from orbitwatch.times import now_utc
 
 __all__ = ["watch_app", "watch_command"]
 
@@ -58,6 +57,7 @@ def _emit(result: object, as_json: bool) -> None:
 
 @handle_errors
 def watch_command(
+    *,
     db: DbOption = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML configuration (docs/watch.md).")] = None,
     once: Annotated[bool, typer.Option("--once", help="One pass over the drop folder, then exit.")] = False,
@@ -76,8 +76,7 @@ def watch_command(
 ) -> None:
     """Run the watch: ingest each new batch, run every monitor, store the events, send the alerts."""
     from orbitwatch import watch
-    from orbitwatch.store import Store
-    from orbitwatch.times import as_utc
+    from orbitwatch.api import Store, as_utc
 
     cfg = watch.load_config(config)
     if replay and drop_dir is not None:

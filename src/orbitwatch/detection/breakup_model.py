@@ -61,7 +61,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.constants import SECONDS_PER_DAY, WGS72_MU_KM3_S2
+from orbitwatch.constants import SECONDS_PER_DAY, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbitwatch.errors import InputError, PropagationError
 from orbitwatch.propagation import propagate
 from orbitwatch.times import UTC_DTYPE, as_utc
@@ -340,7 +340,7 @@ def elements_from_state(
     return _tle_units(k["a_km"], k["ex"], k["ey"], k["i_rad"], k["raan_rad"], k["lam_rad"], mu)
 
 
-def _tle_units(a: Array, ex: Array, ey: Array, i: Array, raan: Array, lam: Array, mu: float) -> dict[str, Array]:
+def _tle_units(a: Array, ex: Array, ey: Array, i: Array, raan: Array, lam: Array, mu: float) -> dict[str, Array]:  # noqa: PLR0917 - issue 10
     e = np.hypot(ex, ey)
     argp = np.arctan2(ey, ex)
     n_rad_s = np.sqrt(mu / np.abs(a) ** 3)
@@ -521,7 +521,7 @@ def simulate_breakup(
     table, miss = fit_mean_elements(r, v, t0, bstar_per_earth_radius=bstar_from_am(frags.am_m2_kg), norad_ids=ids)
     perigee_km = (
         (WGS72_MU_KM3_S2 / (table.mean_motion_rev_per_day * 2 * np.pi / SECONDS_PER_DAY) ** 2) ** (1 / 3)
-    ) * (1 - table.eccentricity) - 6378.135
+    ) * (1 - table.eccentricity) - WGS72_RADIUS_KM
     kept = np.flatnonzero(np.isfinite(miss) & (miss < 1.0) & (perigee_km > 100.0) & (table.eccentricity < 0.99))
     prefix = launch_prefix(parent.cospar_id)
     base_name = (parent.name or str(parent.norad_id)).strip()

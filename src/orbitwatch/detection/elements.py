@@ -240,7 +240,7 @@ def _kepler_e_anomaly(m: FloatArray, e: FloatArray) -> FloatArray:
     return big_e
 
 
-def mean_position_km(
+def mean_position_km(  # noqa: PLR0917 - issue 10: still to refactor
     mean_motion_rev_per_day: Any,
     eccentricity: Any,
     inclination_deg: Any,

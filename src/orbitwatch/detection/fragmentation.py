@@ -78,7 +78,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
-from orbitwatch.constants import WGS72_MU_KM3_S2
+from orbitwatch.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbitwatch.detection.breakup_model import launch_prefix
 from orbitwatch.detection.elements import (
     apogee_perigee_altitude_km,
@@ -108,6 +108,7 @@ __all__ = [
     "launch_prefix",
     "nodal_drift_epoch",
     "reconstruct_event",
+    "select_fragments",
     "select_launch",
 ]
 
@@ -132,6 +133,26 @@ def select_launch(table: ElementTable, designator: str) -> ElementTable:
         raise InputError(f"{designator!r} is not an international designator like 1982-092", field="designator")
     return table.take(_prefixes(table) == want)
 
+
+
+def select_fragments(table: ElementTable, designator: str, *, parent: int | None = None,
+                     include_all: bool = False) -> ElementTable:
+    """The fragments of launch ``designator`` in ``table``: its rows without ``parent``, only
+    debris and unknown objects unless ``include_all`` (types from the names:
+    :func:`~orbitwatch.catalog.model.infer_object_type`).
+
+    Fewer than two is :class:`InputError` ``INPUT_EMPTY`` (``field="fragments_designator"``).
+    """
+    frag = select_launch(table, designator)
+    if parent is not None:
+        frag = frag.take(frag.norad_id != parent)
+    if not include_all:
+        kinds = np.array([infer_object_type(n) for n in frag.names], dtype=object)
+        frag = frag.take((kinds == "DEBRIS") | (kinds == "UNKNOWN"))
+    if len(frag) < 2:
+        raise InputError(f"fewer than 2 fragments of launch {designator}", code="INPUT_EMPTY",
+                         field="fragments_designator")
+    return frag
 
 def _circ_mean_deg(x: Array) -> float:
     r = np.deg2rad(x)
@@ -376,7 +397,7 @@ class _Candidate:
     score: float  # orbit mismatch to the cloud (inf without elements)
 
 
-def _candidates(launch: str, cloud: ElementTable, before: ElementTable, pre_before: npt.NDArray[np.object_],
+def _candidates(launch: str, cloud: ElementTable, before: ElementTable, pre_before: npt.NDArray[np.object_],  # noqa: PLR0917 - issue 10
                 after_old: ElementTable, facts: Mapping[int, ObjectFacts], launch_facts: list[ObjectFacts],
                 t_before: np.datetime64) -> list[_Candidate]:
     """Every object of ``launch`` that is not a member: in "before", in "after", in the SATCAT."""
@@ -525,7 +546,7 @@ def _along_track_spread_m_s(cloud: ElementTable) -> float:
     return float(v_km_s * 1000.0 * (q3 - q1) / (3.0 * np.median(period)))
 
 
-def _classify(launch: str, cloud: ElementTable, is_debris: bool, known_before: bool, before: ElementTable,
+def _classify(launch: str, cloud: ElementTable, is_debris: bool, known_before: bool, before: ElementTable,  # noqa: PLR0917 - issue 10
               pre_before: npt.NDArray[np.object_], after_old: ElementTable, facts: Mapping[int, ObjectFacts],
               launch_facts: list[ObjectFacts], t_before: np.datetime64, min_pieces: int) -> FragmentationEvent:
     """Kind, parent and event window of one cluster (module docstring)."""
@@ -970,7 +991,7 @@ def _cloud_facts(frag: ElementTable, parent: ElementSet | None) -> dict[str, Any
     s = cloud_summary(frag)
     n = np.asarray(frag.mean_motion_rev_per_day, dtype=np.float64)
     a = semi_major_axis_km(n, frag.eccentricity, frag.inclination_deg)
-    mean_alt = a - 6378.135
+    mean_alt = a - WGS72_RADIUS_KM
     q1, q2, q3 = (float(x) for x in np.percentile(mean_alt, [25, 50, 75]))
     pre = [p for p in _prefixes(frag) if p]
     launch = None
@@ -1022,7 +1043,7 @@ def _argmin_time(metric: Array, times: npt.NDArray[np.datetime64]) -> np.datetim
     return times[int(np.nanargmin(metric))]
 
 
-def reconstruct_event(
+def reconstruct_event(  # noqa: C901 - issue 10: still to refactor
     fragments: ElementTable,
     parent: ElementSet | None = None,
     *,

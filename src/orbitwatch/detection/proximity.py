@@ -446,7 +446,7 @@ def pair_range_series(
     slices = _object_slices(table.norad_id)
     for nid in (norad_1, norad_2):
         if nid not in slices:
-            raise InputError(f"object {nid} is not in the history", code="INPUT_UNKNOWN_OBJECT", record=nid)
+            raise InputError(f"object {nid} is not in the history", code="INPUT_UNKNOWN_NORAD", record=nid)
     s1, s2 = slices[norad_1], slices[norad_2]
     lo = max(table.epoch[s1.start], table.epoch[s2.start]) if start is None else as_utc(start)
     hi = min(table.epoch[s1.stop - 1], table.epoch[s2.stop - 1]) if end is None else as_utc(end)
@@ -558,7 +558,7 @@ def coplanar_pairs(
     return _with_sigma(full, sigma)
 
 
-def _coplanar_episode(
+def _coplanar_episode(  # noqa: PLR0917 - issue 10: still to refactor
     table: ElementTable, a: int, b: int, cfg: ProximityConfig, maneuvers: ManeuverReport | None,
     mdot: FloatArray, argpdot: FloatArray, nodedot: FloatArray, *, with_range: bool = True,
 ) -> RPOEpisode:
@@ -650,7 +650,7 @@ def _geo_reach_factors(half_s: float, r_min_km: Any, accel_pad_km_s2: float) -> 
     return np.cosh(kh) - 1.0, np.sinh(kh) / k - half_s, accel_pad_km_s2 * (np.cosh(kh) - 1.0) / k**2
 
 
-def _geo_candidates(
+def _geo_candidates(  # noqa: PLR0917 - issue 10: still to refactor
     table: ElementTable, eph: _Ephemerides, slices: dict[int, slice], ids: list[int], geo_k: npt.NDArray[np.int64],
     g_us: npt.NDArray[np.int64], valid_end: npt.NDArray[np.int64], cfg: ProximityConfig,
     wanted_mask: npt.NDArray[np.bool_] | None,
@@ -745,7 +745,7 @@ def _geo_candidates(
     return hits
 
 
-def _candidate_pairs(
+def _candidate_pairs(  # noqa: PLR0917 - issue 10: still to refactor
     table: ElementTable, slices: dict[int, slice], ids: list[int], regimes: dict[int, str],
     cfg: ProximityConfig, wanted: set[int] | None, progress: Progress | None, eph: _Ephemerides | None = None,
 ) -> tuple[dict[tuple[int, int], list[int]], npt.NDArray[np.datetime64], FloatArray]:
@@ -906,7 +906,7 @@ def monitor_rpo(
     return _report(table, slices, regimes, episodes, len(hits), len(ids), satcat, top_per_class)
 
 
-def _report(table: ElementTable, slices: dict[int, slice], regimes: dict[int, str], episodes: list[RPOEpisode],
+def _report(table: ElementTable, slices: dict[int, slice], regimes: dict[int, str], episodes: list[RPOEpisode],  # noqa: PLR0917 - issue 10
             candidates: int, objects: int, satcat: Mapping[int, Any] | None,
             top_per_class: int | None) -> RPOReport:
     episodes = _with_sigma(episodes, RangeSigma(table, slices))
@@ -919,7 +919,7 @@ def _report(table: ElementTable, slices: dict[int, slice], regimes: dict[int, st
                      pairs_per_class=counts)
 
 
-def _stays(
+def _stays(  # noqa: PLR0917 - issue 10: still to refactor
     table: ElementTable, eph: _Ephemerides, grid: npt.NDArray[np.datetime64], js: npt.NDArray[np.int64],
     s1: slice, s2: slice, n1: int, n2: int, name1: str | None, name2: str | None, reg: str, thr: float,
     geo: bool, cfg: ProximityConfig, maneuvers: ManeuverReport | None,
@@ -1001,7 +1001,7 @@ def _daily_minima(
     return uniq, daily
 
 
-def _approaches(
+def _approaches(  # noqa: PLR0917 - issue 10: still to refactor
     table: ElementTable, grid: npt.NDArray[np.datetime64], p1: FloatArray, p2: FloatArray,
     n1: int, n2: int, name1: str | None, name2: str | None, thr: float, cfg: ProximityConfig,
     maneuvers: ManeuverReport, eph: _Ephemerides, s1: slice, s2: slice, geo: bool,

@@ -35,7 +35,7 @@ def _stumpff(z: float) -> tuple[float, float]:
 
 
 @numba.njit(cache=True, fastmath=False)
-def kepler_one(
+def kepler_one(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     x: float, y: float, z: float, vx: float, vy: float, vz: float, dt: float, mu: float
 ) -> tuple[float, float, float, float, float, float]:
     """Propagate one state by ``dt`` seconds on a conic (universal variables)."""

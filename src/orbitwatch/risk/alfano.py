@@ -70,7 +70,7 @@ def pc_alfano_plane(miss_km: Any, cov_km2: Any, hbr_km: Any, *, fclip: float = F
     return PlanePc(pc=pc, remediated=remediated, npd=npd)
 
 
-def pc_alfano(
+def pc_alfano(  # noqa: PLR0917 - issue 10: still to refactor
     r1_km: Any, v1_km_s: Any, cov1_km2: Any, r2_km: Any, v2_km_s: Any, cov2_km2: Any, hbr_km: Any
 ) -> PlanePc:
     """Alfano (2005) for M conjunctions from TCA states (shapes as :func:`~orbitwatch.risk.foster.pc_foster`)."""

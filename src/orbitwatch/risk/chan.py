@@ -63,7 +63,7 @@ def pc_chan_plane(miss_km: Any, cov_km2: Any, hbr_km: Any, *, fclip: float = FCL
     return PlanePc(pc=_chan_uv(u, v), remediated=remediated, npd=npd)
 
 
-def pc_chan(
+def pc_chan(  # noqa: PLR0917 - issue 10: still to refactor
     r1_km: Any, v1_km_s: Any, cov1_km2: Any, r2_km: Any, v2_km_s: Any, cov2_km2: Any, hbr_km: Any
 ) -> PlanePc:
     """Chan's series for M conjunctions from TCA states (shapes as :func:`~orbitwatch.risk.foster.pc_foster`)."""

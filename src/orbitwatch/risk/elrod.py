@@ -64,7 +64,7 @@ _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 # Integer codes of the kernel -> orbitwatch error codes.
-_CODES = ("", "INPUT_NONFINITE", "INPUT_HBR", "INPUT_NEGATIVE_VARIANCE", "INPUT_ZERO_RELATIVE_VELOCITY")
+_CODES = ("", "INPUT_NOT_FINITE", "INPUT_HBR", "INPUT_NEGATIVE_VARIANCE", "INPUT_ZERO_RELATIVE_VELOCITY")
 
 
 def _cc_tables() -> tuple[FloatArray, FloatArray]:
@@ -103,7 +103,7 @@ def _dphi(zm: float, h: float, sz: float) -> float:
 
 
 @numba.njit(cache=True)
-def _circle(
+def _circle(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     xm: float,
     zm: float,
     sx: float,
@@ -216,7 +216,7 @@ def _eig_clip(a: float, b: float, c: float, lclip: float) -> tuple[float, float,
 
 
 @numba.njit(cache=True)
-def _plane_kernel(
+def _plane_kernel(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     miss: FloatArray,
     cov: FloatArray,
     hbr: FloatArray,
@@ -256,7 +256,7 @@ def _plane_kernel(
 
 
 @numba.njit(cache=True)
-def _states_kernel(
+def _states_kernel(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     r1: FloatArray,
     v1: FloatArray,
     c1: FloatArray,
@@ -402,7 +402,7 @@ def pc_elrod_plane(
     """Fast 2D Pc from encounter-plane quantities (same inputs as ``pc_foster_plane``, circle).
 
     ``miss_km`` (M, 2), ``cov_km2`` (M, 2, 2), ``hbr_km`` (M,) or scalar.  Bad
-    conjunctions raise :class:`InputError` (``INPUT_NONFINITE``, ``INPUT_HBR``,
+    conjunctions raise :class:`InputError` (``INPUT_NOT_FINITE``, ``INPUT_HBR``,
     ``INPUT_NEGATIVE_VARIANCE``) unless ``raise_errors=False`` (then codes, Pc NaN).
     """
     miss = _rows(miss_km, (0, 2), "miss_km")
@@ -416,7 +416,7 @@ def pc_elrod_plane(
     return _finish(out, raise_errors)
 
 
-def pc_elrod(
+def pc_elrod(  # noqa: PLR0917 - issue 10: still to refactor
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,

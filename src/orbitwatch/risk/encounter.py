@@ -102,7 +102,7 @@ def _as_m(a: Any, m: int, name: str) -> FloatArray:
     return arr
 
 
-def check_inputs(
+def check_inputs(  # noqa: PLR0917 - issue 10: still to refactor
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,
@@ -116,7 +116,7 @@ def check_inputs(
     Shape errors raise :class:`InputError`.  Per-conjunction problems are data: the
     returned ``codes`` (M,) holds ``""`` for a usable conjunction or one of
 
-    * ``INPUT_NONFINITE``: a NaN or infinity in a state, covariance or HBR;
+    * ``INPUT_NOT_FINITE``: a NaN or infinity in a state, covariance or HBR;
     * ``INPUT_HBR``: HBR <= 0;
     * ``INPUT_NEGATIVE_VARIANCE``: a negative diagonal term of a position covariance;
     * ``INPUT_ZERO_RELATIVE_VELOCITY``: |v1 - v2| == 0 (no encounter plane).
@@ -148,12 +148,12 @@ def check_inputs(
     codes[zero_v] = "INPUT_ZERO_RELATIVE_VELOCITY"
     codes[negvar] = "INPUT_NEGATIVE_VARIANCE"
     codes[bad_hbr] = "INPUT_HBR"
-    codes[~finite] = "INPUT_NONFINITE"
+    codes[~finite] = "INPUT_NOT_FINITE"
     return [r1, v1, c1, r2, v2, c2, hbr], codes
 
 
 _MESSAGES = {
-    "INPUT_NONFINITE": "a state, covariance or HBR is NaN or infinite",
+    "INPUT_NOT_FINITE": "a state, covariance or HBR is NaN or infinite",
     "INPUT_HBR": "hard-body radius must be > 0",
     "INPUT_NEGATIVE_VARIANCE": "a position covariance has a negative variance",
     "INPUT_ZERO_RELATIVE_VELOCITY": "relative velocity is zero: no encounter plane (use a 3D method)",
@@ -309,7 +309,7 @@ def _period_s(r: FloatArray, v: FloatArray) -> FloatArray:
     return period
 
 
-def usage_violations(
+def usage_violations(  # noqa: PLR0917 - issue 10: still to refactor
     r1_km: FloatArray,
     v1_km_s: FloatArray,
     cov1_km2: FloatArray,

@@ -192,7 +192,7 @@ def _plane_inputs(miss_km: Any, cov_km2: Any, hbr_km: Any) -> tuple[FloatArray, 
         raise InputError(f"cov_km2 must have shape ({m}, 2, 2), not {cov.shape}", field="cov_km2")
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,)).copy()
     codes = np.full(m, "", dtype="<U32")
-    codes[~(np.isfinite(miss).all(1) & np.isfinite(cov).all((1, 2)) & np.isfinite(hbr))] = "INPUT_NONFINITE"
+    codes[~(np.isfinite(miss).all(1) & np.isfinite(cov).all((1, 2)) & np.isfinite(hbr))] = "INPUT_NOT_FINITE"
     codes[(codes == "") & ((cov[:, 0, 0] < 0) | (cov[:, 1, 1] < 0))] = "INPUT_NEGATIVE_VARIANCE"
     codes[(codes == "") & ~(hbr > 0)] = "INPUT_HBR"
     raise_on_codes(codes)
@@ -207,7 +207,7 @@ def pc_foster_plane(
     ``miss_km`` (M, 2) miss vector (x, z) in the plane, ``cov_km2`` (M, 2, 2) combined
     covariance in the plane, ``hbr_km`` (M,) or scalar combined hard-body radius;
     ``shape`` one of :data:`HBR_SHAPES`.  Raises :class:`InputError` (codes
-    ``INPUT_NONFINITE``, ``INPUT_NEGATIVE_VARIANCE``, ``INPUT_HBR``, ``INPUT_HBR_SHAPE``).
+    ``INPUT_NOT_FINITE``, ``INPUT_NEGATIVE_VARIANCE``, ``INPUT_HBR``, ``INPUT_HBR_SHAPE``).
     """
     if shape not in HBR_SHAPES:
         raise InputError(f"HBR shape {shape!r} is not one of {', '.join(HBR_SHAPES)}", code="INPUT_HBR_SHAPE")
@@ -228,7 +228,7 @@ def pc_foster_plane(
     return PlanePc(pc=pc, remediated=remediated, npd=npd)
 
 
-def pc_foster(
+def pc_foster(  # noqa: PLR0917 - issue 10: still to refactor
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,

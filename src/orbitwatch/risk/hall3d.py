@@ -264,7 +264,7 @@ def _pop(t: FloatArray, o1: _Object, o2: _Object, hbr: float, fclip: float, mu: 
 
 
 @numba.njit(cache=True)
-def _sphere_rates(
+def _sphere_rates(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     u: FloatArray, w: FloatArray, ainv: FloatArray, bs: FloatArray, csp: FloatArray, ru: FloatArray,
     vu: FloatArray, log_n0: FloatArray, hbr: float,
 ) -> FloatArray:
@@ -361,7 +361,7 @@ def _segment_limits(o1: _Object, o2: _Object, taum: float, p1: float, p2: float,
     return min(lims), max(lims)
 
 
-def _integrate(o1: _Object, o2: _Object, hbr: float, fclip: float, mu: float, lo: float, hi: float,
+def _integrate(o1: _Object, o2: _Object, hbr: float, fclip: float, mu: float, lo: float, hi: float,  # noqa: PLR0917 - issue 10
                a: float, b: float, n0: int) -> tuple[float, FloatArray, FloatArray, bool, bool]:
     """Adaptive time integration of Ncdot, starting on [a, b], never beyond [lo, hi].
 
@@ -434,7 +434,7 @@ def _integrate(o1: _Object, o2: _Object, hbr: float, fclip: float, mu: float, lo
     return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(t))), t, f, converged, clip
 
 
-def _merge(t: FloatArray, f: FloatArray, md2: FloatArray, conv: Any, tn: FloatArray, fn: FloatArray,
+def _merge(t: FloatArray, f: FloatArray, md2: FloatArray, conv: Any, tn: FloatArray, fn: FloatArray,  # noqa: PLR0917 - issue 10
            md2n: FloatArray, convn: Any) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
     tt = np.concatenate([t, tn])
     order = np.argsort(tt, kind="stable")
@@ -444,7 +444,7 @@ def _merge(t: FloatArray, f: FloatArray, md2: FloatArray, conv: Any, tn: FloatAr
     return tt[uniq], np.concatenate([f, fn])[sel], np.concatenate([md2, md2n])[sel], np.concatenate([conv, convn])[sel]
 
 
-def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, window: float | None,
+def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, window: float | None,  # noqa: PLR0917 - issue 10
          fclip: float, mu: float) -> tuple[float, ...]:
     # CARA's retrograde reorientation (only for orbits within 1e-6 of i = 180 deg)
     def retro(s: FloatArray) -> bool:
@@ -508,7 +508,7 @@ def pc_hall3d(
     (M,) or scalar; ``window_s`` (M,) or scalar half-width of an explicit integration window
     about TCA (CARA's ``Tmin/Tmax_initial = Tmin/Tmax_limit``), or None for CARA's default
     (Coppola bounds refined inside the encounter segment).  Raises :class:`InputError`
-    (``INPUT_COVARIANCE_SHAPE``, ``INPUT_NONFINITE``, ``INPUT_HBR``); an unbound orbit gives
+    (``INPUT_COVARIANCE_SHAPE``, ``INPUT_NOT_FINITE``, ``INPUT_HBR``); an unbound orbit gives
     ``converged`` False and NaN.
     """
     s1 = np.atleast_2d(np.asarray(state1_km, dtype=np.float64))
@@ -522,7 +522,7 @@ def pc_hall3d(
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
-            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NONFINITE", field=name)
+            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)
     if (hbr <= 0).any():
         raise InputError("hard-body radius must be > 0", code="INPUT_HBR", field="hbr_km")
     wins = None if window_s is None else np.broadcast_to(np.asarray(window_s, dtype=np.float64), (m,))

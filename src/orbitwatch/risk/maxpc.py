@@ -90,7 +90,7 @@ def pc_max_isotropic(miss_distance_km: Any, hbr_km: Any, *, sigma_km: Any = None
     miss = np.atleast_1d(np.asarray(miss_distance_km, dtype=np.float64))
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), miss.shape).copy()
     if not (np.isfinite(miss).all() and np.isfinite(hbr).all()):
-        raise InputError("miss distance and HBR must be finite", code="INPUT_NONFINITE")
+        raise InputError("miss distance and HBR must be finite", code="INPUT_NOT_FINITE")
     if (hbr <= 0).any():
         raise InputError("hard-body radius must be > 0", code="INPUT_HBR")
     if (miss < 0).any():

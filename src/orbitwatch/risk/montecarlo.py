@@ -186,7 +186,7 @@ def pc_montecarlo(
         raise InputError("states must have shape (M, 6)", field="state_km")
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
-            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NONFINITE", field=name)
+            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)
     if (hbr <= 0).any():
         raise InputError("hard-body radius must be > 0", code="INPUT_HBR", field="hbr_km")
     if not (win > 0).all():

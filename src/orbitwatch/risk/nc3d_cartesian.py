@@ -94,7 +94,7 @@ class CartesianNc3D:
     remediated: npt.NDArray[np.bool_]
 
 
-def _rate(
+def _rate(  # noqa: PLR0917 - issue 10: still to refactor
     t: FloatArray, s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, r: float, mu: float, fclip: float
 ) -> tuple[FloatArray, bool]:
     m1, f1 = kepler_stm(s1, t, mu)
@@ -190,7 +190,7 @@ def pc_nc3d_cartesian(
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
-            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NONFINITE", field=name)
+            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)
     if (hbr <= 0).any():
         raise InputError("hard-body radius must be > 0", code="INPUT_HBR", field="hbr_km")
     wins = None if window_s is None else np.broadcast_to(np.asarray(window_s, dtype=np.float64), (m,))

@@ -119,7 +119,7 @@ def _cov_or_default(cov: Any, r: FloatArray, v: FloatArray, age_days: FloatArray
     return _full6(arr), "given"
 
 
-def pc_for_states(
+def pc_for_states(  # noqa: C901, PLR0917 - issue 10: still to refactor
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,

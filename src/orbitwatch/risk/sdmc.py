@@ -121,7 +121,7 @@ def pc_sdmc(
 
     ``hbr_km`` (M,) or scalar; ``window_s`` (M,) or scalar half-width about TCA, or None
     for ``P_min / 4``; ``n_samples`` trials per conjunction.  Raises :class:`InputError`
-    (``INPUT_NONFINITE``, ``INPUT_HBR``, ``INPUT_UNBOUND_ORBIT``, ``INPUT_COVARIANCE_SHAPE``).
+    (``INPUT_NOT_FINITE``, ``INPUT_HBR``, ``INPUT_UNBOUND_ORBIT``, ``INPUT_COVARIANCE_SHAPE``).
     """
     s1 = np.atleast_2d(np.asarray(state1_km, dtype=np.float64))
     s2 = np.atleast_2d(np.asarray(state2_km, dtype=np.float64))
@@ -134,7 +134,7 @@ def pc_sdmc(
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
-            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NONFINITE", field=name)
+            raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)
     if (hbr <= 0).any():
         raise InputError("hard-body radius must be > 0", code="INPUT_HBR", field="hbr_km")
     if n_samples < 1:

@@ -98,7 +98,7 @@ def _parabola(t: FloatArray, q: FloatArray) -> FloatArray | None:
     return np.array([x[0] / tdel**2, (x[1] - 2 * trat * x[0]) / tdel, trat * (trat * x[0] - x[1]) + x[2]])
 
 
-def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, fclip: float,
+def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, fclip: float,  # noqa: C901, PLR0917 - issue 10
          mu: float) -> tuple[float, ...]:
     nan = (math.nan,) * 9 + (0.0,)
 

@@ -127,7 +127,7 @@ def _first_at_least(values: FloatArray, lo: int, hi: int, x: float) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _narrow(
+def _narrow(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     a: FloatArray, b: FloatArray, eps: float, eps_v: float, threshold: float, w: float, cell2: float,
     loose2: float,
 ) -> bool:
@@ -160,7 +160,7 @@ def _narrow(
 
 
 @numba.njit(cache=True)
-def _block(
+def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional arrays
     kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, s_lo: int, s_hi: int,
@@ -386,7 +386,7 @@ def _block(
 
 
 @numba.njit(cache=True, parallel=True)
-def _all_blocks(
+def _all_blocks(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, block: int,

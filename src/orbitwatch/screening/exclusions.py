@@ -25,16 +25,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.errors import InputError
-
-if TYPE_CHECKING:
-    from orbitwatch.screening.screen import Conjunction
+from orbitwatch.screening.conjunction import Conjunction
 
 __all__ = [
     "CO_MOVING_MIN_SPEED_KM_S",

@@ -45,7 +45,7 @@ _SAMPLES = 9
 
 
 @numba.njit(cache=True, inline="always")
-def _range_rate(
+def _range_rate(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     i: int, j: int, t: float, pi: FloatArray, vi: FloatArray, pj: FloatArray, vj: FloatArray,
 ) -> tuple[float, float]:
@@ -61,7 +61,7 @@ def _range_rate(
 
 
 @numba.njit(cache=True, parallel=True)
-def _model_minima(
+def _model_minima(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
     valid: FloatArray, ci: IntArray, cj: IntArray, t_center: FloatArray, half_width: float,
     lo_limit: float, hi_limit: float, out_t: FloatArray, out_d: FloatArray, out_root: npt.NDArray[np.bool_],
@@ -116,7 +116,7 @@ def _model_minima(
         out_root[k] = root
 
 
-def model_minima(
+def model_minima(  # noqa: PLR0917 - issue 10: still to refactor
     knots: Knots, ci: IntArray, cj: IntArray, t_center_s: FloatArray, half_width_s: float,
     lo_s: float, hi_s: float,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:

@@ -156,7 +156,7 @@ def _dbasis(u: float) -> tuple[float, float, float, float, float, float]:
 
 
 @numba.njit(cache=True)
-def hermite_state(
+def hermite_state(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
     kn: FloatArray, off: int, cnt: int, h: float, t_s: float, out_p: FloatArray, out_v: FloatArray,
 ) -> None:
     """Interpolated position/velocity of one object at ``t_s`` (seconds after ``t0``).

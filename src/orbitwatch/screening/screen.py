@@ -59,6 +59,7 @@ from orbitwatch.frames import to_ric
 from orbitwatch.propagation import SGP4_ERROR_MESSAGES, Sgp4Model, sgp4_model
 from orbitwatch.screening._parallel import default_workers, fork_map
 from orbitwatch.screening.candidates import cell_size_km, find_candidates
+from orbitwatch.screening.conjunction import Conjunction
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S, Exclusions, split_co_moving
 from orbitwatch.screening.prefilter import (
     CONSTELLATION_PREFIXES,
@@ -78,52 +79,6 @@ MAX_THRESHOLD_KM = 1000.0
 MAX_WINDOW_DAYS = 366.0
 _KNOT_BUDGET_BYTES = 512 * 1024 * 1024
 _BYTES_PER_KNOT = 9 * 8
-
-
-@dataclass(frozen=True, slots=True)
-class Conjunction:
-    """One close approach.  Object 1 is the primary (or the lower catalog number).
-
-    ``radial_km, in_track_km, cross_track_km``: object 2 relative to object 1 in object
-    1's RIC frame at TCA.  ``approach_angle_deg``: angle between the two velocity
-    vectors.  ``epoch_age_*_d``: TCA minus the element-set epoch, days.
-    """
-
-    norad_1: int
-    name_1: str | None
-    norad_2: int
-    name_2: str | None
-    tca: np.datetime64
-    miss_distance_km: float
-    relative_speed_km_s: float
-    radial_km: float
-    in_track_km: float
-    cross_track_km: float
-    approach_angle_deg: float
-    epoch_age_1_d: float
-    epoch_age_2_d: float
-
-    @property
-    def tca_utc(self) -> str:
-        """TCA as ISO 8601 UTC with milliseconds."""
-        return str(format_utc(self.tca, digits=3))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "norad_1": self.norad_1,
-            "name_1": self.name_1,
-            "norad_2": self.norad_2,
-            "name_2": self.name_2,
-            "tca_utc": self.tca_utc,
-            "miss_distance_km": self.miss_distance_km,
-            "relative_speed_km_s": self.relative_speed_km_s,
-            "radial_km": self.radial_km,
-            "in_track_km": self.in_track_km,
-            "cross_track_km": self.cross_track_km,
-            "approach_angle_deg": self.approach_angle_deg,
-            "epoch_age_1_d": self.epoch_age_1_d,
-            "epoch_age_2_d": self.epoch_age_2_d,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,7 +369,7 @@ def _refine_job(sats: Sgp4Model, job: tuple[Any, ...]) -> dict[str, Any]:
     return refine_sgp4(sats, t0, ci, cj, tm, max_step_s=max_step_s)
 
 
-def _refine(
+def _refine(  # noqa: PLR0917 - issue 10: still to refactor
     sats: Sgp4Model, t0: np.datetime64, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
     tm: npt.NDArray[np.float64], max_step_s: float, workers: int,
 ) -> dict[str, Any]:
@@ -461,7 +416,7 @@ def _slow_scan_job(
     return out_i, out_j, out_t, calls
 
 
-def _slow_pair_starts(
+def _slow_pair_starts(  # noqa: PLR0917 - issue 10: still to refactor
     sats: Sgp4Model, knots: Any, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
     t_c: npt.NDArray[np.float64], w: float, lo_s: float, hi_s: float, stats: dict[str, Any],
     workers: int = 1,
@@ -519,7 +474,7 @@ def _slow_pair_starts(
     return np.array(out_i, dtype=np.int64), np.array(out_j, dtype=np.int64), np.array(out_t)
 
 
-def _one_start_per_minimum(
+def _one_start_per_minimum(  # noqa: PLR0917 - issue 10: still to refactor
     ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64], cs: npt.NDArray[np.int64],
     tm: npt.NDArray[np.float64], dm: npt.NDArray[np.float64], is_root: npt.NDArray[np.bool_],
     limit_km: npt.NDArray[np.float64],

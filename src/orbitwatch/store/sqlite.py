@@ -70,6 +70,7 @@ from orbitwatch.catalog.model import (
     infer_object_type,
 )
 from orbitwatch.errors import InputError, StoreError
+from orbitwatch.store import metadata
 from orbitwatch.store.metadata import MetadataConflict, ObjectMetadata
 from orbitwatch.store.schema import SCHEMA_VERSION, migrate, schema_version
 from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
@@ -760,8 +761,6 @@ class Store:
         from orbitwatch.catalog.reader import read_element_sets
         from orbitwatch.catalog.satcat import SNIFF_CHARS, iter_satcat, sniff_satcat
         from orbitwatch.catalog.ucs import is_ucs_header, iter_ucs_csv
-        from orbitwatch.store import metadata
-
         if kind not in INGEST_KINDS:
             raise InputError(f"kind {kind!r} is not one of {', '.join(INGEST_KINDS)}", code="INPUT_INVALID",
                              field="kind")
@@ -1112,22 +1111,16 @@ class Store:
 
     def metadata_for(self, norad_ids: Iterable[int]) -> dict[int, ObjectMetadata]:
         """Metadata for many objects in one query; ids the store knows nothing about are absent."""
-        from orbitwatch.store import metadata
-
         with _db_errors(self.path):
             return metadata.lookup(self._conn, norad_ids)
 
     def search_objects(self, query: str, *, limit: int = 100) -> list[ObjectMetadata]:
         """Objects by NORAD id, COSPAR id prefix or name substring (:func:`orbitwatch.store.metadata.search`)."""
-        from orbitwatch.store import metadata
-
         with _db_errors(self.path):
             return metadata.search(self._conn, query, limit=limit)
 
     def metadata_conflicts(self) -> list[MetadataConflict]:
         """UCS rows whose COSPAR id differs from the SATCAT's for the same NORAD id (reported, never joined)."""
-        from orbitwatch.store import metadata
-
         with _db_errors(self.path):
             return metadata.conflicts(self._conn)
 

@@ -32,20 +32,20 @@ from sgp4 import omm as sgp4_omm
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.model import ElementSet, Reject
-from orbitwatch.catalog.reader import detect_format, read_element_sets
-from orbitwatch.catalog.tle import format_tle, iter_tle
-from orbitwatch.ccsds.omm import (
+from orbitwatch.catalog.omm import (
     element_set_from_omm,
     format_omm_kvn,
     format_omm_xml,
     iter_omm_json,
     parse_omm_epoch,
 )
+from orbitwatch.catalog.reader import detect_format, read_element_sets
+from orbitwatch.catalog.tle import format_tle, iter_tle, parse_tle
 from orbitwatch.errors import OMMError, TLEError
 
 EXAMPLES = "omm/ccsds-omm-examples"
 
-# Each malformed example and the code it must give (see orbitwatch.ccsds.omm's docstring).
+# Each malformed example and the code it must give (see orbitwatch.catalog.omm's docstring).
 BAD_EXAMPLES = {
     "OMM-empty-object-id.txt": ("OMM_EMPTY_VALUE", 6, "OBJECT_ID"),
     "OMM-empty-object-id.xml": ("OMM_EMPTY_VALUE", 11, "OBJECT_ID"),
@@ -519,13 +519,9 @@ def test_detect_format() -> None:
     assert detect_format([ISS1]) == "tle"
 
 
-def test_from_omm_named_constructor() -> None:
-    f = _independent_omm_fields("0 ISS", ISS1,
-                                ISS2)
-    es = ElementSet.from_omm(f)
-    assert es == ElementSet.from_tle(ISS1,
-                                     ISS2,
-                                     name="0 ISS")
+def test_omm_fields_and_tle_give_the_same_set() -> None:
+    f = _independent_omm_fields("0 ISS", ISS1, ISS2)
+    assert element_set_from_omm(f) == parse_tle(ISS1, ISS2, "0 ISS")
 
 
 def test_lenient_xml_and_json_keep_good_records() -> None:
