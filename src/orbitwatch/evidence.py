@@ -147,6 +147,21 @@ class Inputs:
         with Store.open(self.db, create=False) as store:
             return store.latest(None)
 
+    def objects(self, norad: Sequence[int], names: dict[int, Any] | None = None) -> list[dict[str, Any]]:
+        """The finding's objects with their metadata (:func:`orbitwatch.store.metadata.object_fields`:
+        SATCAT owner, UCS operator, users, purpose, ``ucs_conflict``) from a store; ``None``
+        fields from files, which carry no metadata."""
+        from orbitwatch.store.metadata import object_fields
+
+        meta: dict[int, Any] = {}
+        if self.db is not None:
+            from orbitwatch.store import Store
+
+            with Store.open(self.db, create=False) as store:
+                meta = store.metadata_for(norad)
+        return [{"norad": int(n), "name": (names or {}).get(int(n)) or getattr(meta.get(int(n)), "name", None),
+                 **object_fields(meta.get(int(n)))} for n in norad]
+
     def ingest_times(self) -> dict[str, str]:
         """Source name -> ingest time (a store); files were read, not ingested."""
         if self.db is None:
@@ -241,13 +256,15 @@ def write_package(
     out_dir: Path,
     notes: Sequence[str] = (),
     scene: tuple[ElementTable | Sequence[ElementSet], Sequence[int], Any, Any] | None = None,
+    objects: Sequence[int] = (),
 ) -> Path:
     """Write ``out_dir`` (created) with ``finding.json``, the plots, ``README.md`` and ``index.html``.
 
     ``plots`` maps a PNG file name to a function drawing it at the path given; a plot
     that cannot be drawn is listed in ``finding.json`` with its reason, the package is
     still written.  ``scene``: ``(element sets, NORAD ids, start, end)`` of the CZML scene
-    (``scene.czml``, :func:`orbitwatch.czml.objects_czml`).  Returns ``out_dir``.
+    (``scene.czml``, :func:`orbitwatch.czml.objects_czml`); ``objects``: the NORAD ids the
+    finding is about, listed with their owners (:meth:`Inputs.objects`).  Returns ``out_dir``.
     """
     if kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", code="INPUT_INVALID", field="kind")
@@ -272,6 +289,7 @@ def write_package(
         "title": title,
         "orbitwatch_version": _version(),
         "finding": finding,
+        "objects": inputs.objects(objects, {e["norad"]: e["name"] for e in element_sets}),
         "inputs": inputs.describe(),
         "element_sets": element_sets,
         "method": method,
@@ -325,6 +343,9 @@ def _readme(doc: dict[str, Any]) -> str:
              f"{doc['orbitwatch_version']}. `finding.json` holds everything below, and more; `index.html` is the "
              "same for a browser.", "", "## Finding", ""]
     lines += [f"- `{k}`: {_scalar(v)}" for k, v in _leaves(doc["finding"])]
+    lines += ["", "## Objects", ""]
+    lines += [f"- {o['norad']} {o['name'] or ''}: owner {o['owner'] or 'unknown'}"
+              + "".join(f", {k} {o[k]}" for k in ("operator", "users", "purpose") if o.get(k)) for o in doc["objects"]]
     lines += ["", "## Inputs", ""]
     for i in doc["inputs"]:
         lines.append(f"- {i['kind']} `{i['path']}` sha256 `{i['sha256']}`")
@@ -367,6 +388,7 @@ def _html(doc: dict[str, Any]) -> str:
         f"<p>Evidence package ({esc(doc['kind'])}), orbitwatch {esc(doc['orbitwatch_version'])}. "
         "Every value here is in finding.json beside this page.</p>",
         "<h2>Finding</h2>", _rows_html({"finding": doc["finding"]}),
+        "<h2>Objects</h2>", _rows_html({"objects": doc["objects"]}),
         "<h2>Uncertainties</h2>", _rows_html({"uncertainties": doc["uncertainties"]}),
         "<h2>Method and parameters</h2>", _rows_html({"method": doc["method"], "parameters": doc["parameters"]}),
         "<h2>Inputs</h2>", _rows_html({"inputs": doc["inputs"]}),
@@ -461,7 +483,7 @@ def conjunction_package(
                        "covariance_source_2": record["covariance_source_2"],
                        "epoch_age_1_d": c.epoch_age_1_d, "epoch_age_2_d": c.epoch_age_2_d},
         reproduce=rep, plots={"range-ric.png": draw}, out_dir=out_dir,
-        scene=(table, [c.norad_1, c.norad_2], c.tca - _HOUR, c.tca + _HOUR),
+        scene=(table, [c.norad_1, c.norad_2], c.tca - _HOUR, c.tca + _HOUR), objects=[c.norad_1, c.norad_2],
         notes=["Positions come from public TLEs (SGP4); their errors grow with the element sets' age at TCA."],
     )
 
@@ -500,6 +522,7 @@ def maneuver_package(inputs: Inputs, norad: int, out_dir: Path, *, near: Any = N
         uncertainties={"epoch_uncertainty_s": record["epoch_uncertainty_s"], "confidence": record["confidence"]},
         reproduce=rep, plots={"element-history.png": lambda p: plot_maneuvers(history, report, p, [norad])},
         out_dir=out_dir, scene=(_in_force_sets(sets, ev.epoch), [norad], ev.epoch - 2 * _HOUR, ev.epoch + 2 * _HOUR),
+        objects=[norad],
         notes=["Element sets listed: those within 30 days of the manoeuvre (the whole history was used)."],
     )
 
@@ -555,7 +578,7 @@ def rpo_package(inputs: Inputs, norad_1: int, norad_2: int, out_dir: Path) -> Pa
         uncertainties={"min_range_uncertainty_km": record["evidence"]["min_range_uncertainty_km"]},
         reproduce=rep, plots=plots, out_dir=out_dir,
         scene=(_in_force_sets(pair_sets, ep.min_range_time), [a, b], ep.min_range_time - (12 if geo else 1) * _HOUR,
-               ep.min_range_time + (12 if geo else 1) * _HOUR),
+               ep.min_range_time + (12 if geo else 1) * _HOUR), objects=[a, b],
         notes=["The two propagate commands print each object's TEME position at the minimum-range time with the "
                "element set in force then; their distance is the minimum range (to 1 m).",
                "Successive public element sets of one object disagree by up to tens of km at GEO: read the "
@@ -622,7 +645,7 @@ def fragmentation_package(
         uncertainties=unc, reproduce=rep, plots=plots, out_dir=out_dir,
         scene=None if np.isnat(rec.event_epoch) else (
             ElementTable.from_element_sets(sets), [s.norad_id for s in sets], rec.event_epoch - _HOUR,
-            rec.event_epoch + _HOUR),
+            rec.event_epoch + _HOUR), objects=[parent],
         notes=[f"Verdict: {record.get('verdict')} ({record.get('verdict_reason')})."],
     )
 
@@ -671,4 +694,5 @@ def exposure_package(
         uncertainties={"element_set_age_at_start_d": float((t0 - table.epoch[0]).astype(np.int64)) / 86_400e6},
         reproduce=reps, plots={"timeline.png": draw}, out_dir=out_dir,
         scene=(table, [norad], as_utc(w["start_utc"]) - _HOUR / 6, as_utc(w["end_utc"]) + _HOUR / 6),
+        objects=[norad],
     )

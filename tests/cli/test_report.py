@@ -10,6 +10,8 @@ distance is the public 0.699 km (as ``tests/cli/test_screen_cmds.py`` checks).
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 import re
 import shlex
@@ -21,6 +23,9 @@ from typing import Any
 from typer.testing import CliRunner
 
 from orbitwatch.cli import app
+
+from .evidence_check import GEO_HISTORY, PAIR, check_package
+from .test_screen_owners import SATCAT, UCS, satcat_owners, ucs_rows
 
 PARENTS = "fragmentation/parent-objects-pre-event.tle"
 runner = CliRunner()
@@ -66,3 +71,35 @@ def test_report_wrong_number_of_ids(shared_data: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, ["report", "sighting", "24946", "--catalog", str(shared_data / PARENTS),
                               "--output", str(tmp_path / "x")])
     assert res.exit_code != 0 and "INPUT_INVALID" in res.output
+
+
+def test_report_rpo_from_a_store_names_owners(shared_data: Path, tmp_path: Path) -> None:
+    """From a store holding the SATCAT, the UCS database and the pair's GEO history: the
+    package lists each object's owner as the SATCAT CSV has it (csv module) and UCS fields as
+    the UCS CSV has them, the store's ingest log, and each element set's ingest time."""
+    pair = tmp_path / "pair-omm.csv"
+    with gzip.open(shared_data / GEO_HISTORY, "rt", newline="") as f, pair.open("w", newline="") as g:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames is not None
+        writer = csv.DictWriter(g, fieldnames=reader.fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r for r in reader if int(r["NORAD_CAT_ID"]) in PAIR)
+    db = tmp_path / "ow.db"
+    for path in (shared_data / SATCAT, shared_data / UCS, pair):
+        res = runner.invoke(app, ["ingest", str(path), "--db", str(db)])
+        assert res.exit_code == 0, res.output
+    out = tmp_path / "rpo"
+    res = runner.invoke(app, ["report", "rpo", "55841", "44476", "--db", str(db), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = check_package(out)
+    owners, ucs = satcat_owners(shared_data / SATCAT), ucs_rows(shared_data / UCS)
+    assert [o["norad"] for o in doc["objects"]] == list(PAIR)
+    for o in doc["objects"]:
+        assert o["owner"] == owners[o["norad"]]
+        rows = ucs.get(o["norad"], [])
+        if len(rows) == 1:
+            assert o["operator"] == rows[0]["Operator/Owner"] and o["users"] == rows[0]["Users"]
+        elif not rows:
+            assert o["operator"] is None
+    assert doc["inputs"][0]["kind"] == "store" and len(doc["inputs"][0]["sources"]) == 3
+    assert all(e["ingested_at_utc"] for e in doc["element_sets"])
