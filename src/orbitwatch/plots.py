@@ -10,7 +10,8 @@ so the array core never depends on a plotting library:
   :func:`orbitwatch.detection.gabbard.gabbard_points`) and the breakup-convergence plot of an
   :class:`~orbitwatch.detection.fragmentation.EventReconstruction`;
 * access timelines (passes, exposure, contacts as a Gantt chart);
-* an object's element history with its detected manoeuvres, and an RPO pair's range.
+* an object's element history with its detected manoeuvres, an RPO pair's range and a GEO
+  pair's longitude difference (the evidence packages of :mod:`orbitwatch.evidence`).
 
 :func:`encounter_series` computes what is drawn from SGP4 states (TEME;
 :func:`orbitwatch.propagation.propagate`) and :func:`orbitwatch.frames.to_ric` (object
@@ -397,6 +398,25 @@ def plot_rpo(history: ElementTable, episodes: list[RPOEpisode], path: Path) -> N
     ax.set_ylabel("range (km)")
     ax.set_xlabel("UTC")
     ax.grid(alpha=0.3, which="both")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_longitude_difference(path: Path, times: npt.NDArray[np.datetime64], dlon_deg: npt.ArrayLike,
+                              title: str) -> None:
+    """The longitude difference of a GEO pair over time (deg; from
+    :func:`orbitwatch.detection.proximity.pair_range_series`): the drift of one about the other."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(11, 4))
+    ax.plot(times.astype("datetime64[ms]").astype(object), np.asarray(dlon_deg, dtype=float), lw=0.8,
+            color="tab:purple")
+    ax.axhline(0.0, color="grey", lw=0.6)
+    ax.set_ylabel("longitude difference (deg)")
+    ax.set_xlabel("UTC")
+    ax.set_title(f"longitude drift: {title}")
+    ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
