@@ -468,6 +468,17 @@ async function objectView(norad: number): Promise<void> {
   related.replaceChildren(rel.length ? eventTable(rel) : el("p", { class: "muted" }, "none in the store"));
 }
 
+/** Re-render a view in place (sorting, filters, paging), counted like a navigation for the tests. */
+async function refresh(view: () => Promise<void>): Promise<void> {
+  try {
+    await view();
+  } catch (err) {
+    const msg = err instanceof ApiError ? `${err.code}: ${err.message}` : String(err);
+    panel.append(el("p", { class: "err", role: "alert" }, msg));
+  }
+  hook.viewReady = ((hook.viewReady as number) ?? 0) + 1;
+}
+
 // ---- conjunction table ----
 interface ConjQuery { sort: string; norad: string; min_pc: string; max_miss_km: string; cursor: string | null; stack: (string | null)[] }
 const cq: ConjQuery = { sort: "tca", norad: "", min_pc: "", max_miss_km: "", cursor: null, stack: [] };
@@ -495,7 +506,7 @@ async function conjunctionsView(): Promise<void> {
     ev.preventDefault();
     cq.norad = fNorad.value.trim(); cq.min_pc = fPc.value.trim(); cq.max_miss_km = fMiss.value.trim();
     cq.cursor = null; cq.stack = [];
-    void conjunctionsView();
+    void refresh(conjunctionsView);
   };
   box.append(el("h2", {}, "Conjunctions"), filters);
   panel.replaceChildren(box);
@@ -514,7 +525,7 @@ async function conjunctionsView(): Promise<void> {
       th.tabIndex = 0;
       th.setAttribute("data-sort", key);
       th.setAttribute("aria-sort", key === cq.sort ? (key === "pc" ? "descending" : "ascending") : "none");
-      const go = () => { cq.sort = key; cq.cursor = null; cq.stack = []; void conjunctionsView(); };
+      const go = () => { cq.sort = key; cq.cursor = null; cq.stack = []; void refresh(conjunctionsView); };
       th.onclick = go;
       th.onkeydown = (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); go(); } };
     }
@@ -541,10 +552,10 @@ async function conjunctionsView(): Promise<void> {
   const pager = el("p", { class: "filters" });
   const prev = el("button", { type: "button" }, "Previous");
   prev.disabled = cq.stack.length === 0;
-  prev.onclick = () => { cq.cursor = cq.stack.pop() ?? null; void conjunctionsView(); };
+  prev.onclick = () => { cq.cursor = cq.stack.pop() ?? null; void refresh(conjunctionsView); };
   const next = el("button", { type: "button", "data-testid": "next-page" }, "Next");
   next.disabled = !page.next_cursor;
-  next.onclick = () => { cq.stack.push(cq.cursor); cq.cursor = page.next_cursor; void conjunctionsView(); };
+  next.onclick = () => { cq.stack.push(cq.cursor); cq.cursor = page.next_cursor; void refresh(conjunctionsView); };
   pager.append(prev, next, el("span", { class: "muted" }, `${page.items.length} rows`));
   box.append(pager);
 }
