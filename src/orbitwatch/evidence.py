@@ -544,7 +544,7 @@ def rpo_package(inputs: Inputs, norad_1: int, norad_2: int, out_dir: Path) -> Pa
     ep = min(eps, key=lambda e: e.min_range_km)
     record = ep.to_dict()
     argv = _cmd("rpo", *inputs.cli_args(), "--norad", str(b), "--format", "json")
-    sel = {"norad_1": a, "norad_2": b, "start_utc": record["start_utc"]}
+    sel = {"norad_1": a, "norad_2": b, "min_range_utc": record["min_range_utc"]}
     rep = [Reproduce("minimum range (km)", record["min_range_km"], argv, "min_range_km", select=sel),
            Reproduce("minimum range one-sigma (km)", record["evidence"]["min_range_uncertainty_km"], argv,
                      "evidence.min_range_uncertainty_km", select=sel)]

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from typer.testing import CliRunner
 
 from orbitwatch.cli import app
@@ -103,3 +104,15 @@ def test_report_rpo_from_a_store_names_owners(shared_data: Path, tmp_path: Path)
             assert o["operator"] is None
     assert doc["inputs"][0]["kind"] == "store" and len(doc["inputs"][0]["sources"]) == 3
     assert all(e["ingested_at_utc"] for e in doc["element_sets"])
+    # every reproduce command (rpo, and propagate --history for each object) prints its number
+    outputs: dict[tuple[str, ...], Any] = {}
+    for r in doc["reproduce"]:
+        argv = tuple(r["argv"])
+        if argv not in outputs:
+            res = runner.invoke(app, list(argv[1:]))
+            assert res.exit_code == 0, res.output
+            outputs[argv] = json.loads(res.stdout)
+        assert _value(outputs[argv], r) == r["value"], r["quantity"]
+    xyz = [np.array([_value(outputs[tuple(r["argv"])], r) for r in doc["reproduce"]
+                     if r["select"] == {"norad": n}]) for n in PAIR]
+    assert abs(float(np.linalg.norm(xyz[0] - xyz[1])) - doc["finding"]["min_range_km"]) <= 1e-3
