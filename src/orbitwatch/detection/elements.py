@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.constants import EARTH_ROTATION_RAD_S, MINUTES_PER_DAY, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.frames import gmst82_rad
 from orbitwatch.times import jd_utc
 
 __all__ = [
@@ -169,17 +170,11 @@ def gmst_rad(times: Any) -> FloatArray:
     """Greenwich mean sidereal time (IAU-82, Vallado 4th ed. eq. 3-47) of UTC times, rad in [0, 2pi).
 
     This is the angle SGP4 (``gstime``) uses between TEME and the pseudo Earth-fixed
-    frame; UT1 is approximated by UTC (|UT1-UTC| < 0.9 s, < 0.004 deg).
+    frame; UT1 is approximated by UTC (|UT1-UTC| < 0.9 s, < 0.004 deg).  The one GMST of
+    orbitwatch is :func:`orbitwatch.frames.gmst82_rad`; this is it on UTC times.
     """
     jd, fr = jd_utc(np.asarray(times))
-    tut1 = ((jd - 2451545.0) + fr) / 36525.0
-    sec = (
-        -6.2e-6 * tut1**3
-        + 0.093104 * tut1**2
-        + (876600.0 * 3600.0 + 8640184.812866) * tut1
-        + 67310.54841
-    )
-    theta: FloatArray = np.mod(sec * _DEG / 240.0, 2.0 * math.pi)
+    theta: FloatArray = np.asarray(gmst82_rad(jd, fr), dtype=np.float64)
     return theta
 
 
