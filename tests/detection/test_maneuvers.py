@@ -79,7 +79,7 @@ def test_noise_only_history_has_no_events(noise: tuple[np.ndarray, np.ndarray, E
 
 
 def test_detection_limit_near_noise_floor(noise: tuple[np.ndarray, np.ndarray, ElementSet]) -> None:
-    """Measured limit (bench/maneuvers.py): 4 mm/s detected, 0.5 mm/s not.  The synthetic noise
+    """Measured limit (bench/maneuvers.py): 2 mm/s detected in 20 of 20 trials, 0.5 mm/s not.  The synthetic noise
     in a (0.1 m) is below the 0.5 m LEO semi-major-axis floor, so z = 6 at da = 3 m, i.e.
     dv = v da / (2a) = 1.6 mm/s at 800 km."""
     base = noise[2]
@@ -89,6 +89,9 @@ def test_detection_limit_near_noise_floor(noise: tuple[np.ndarray, np.ndarray, E
     assert 0.001 < dv_floor < 0.002
     for seed in (4, 5):
         big = detect_maneuvers(_history(noise, [Burn(tb, dv_tangential_m_s=0.004)], seed)).events
+        limit = detect_maneuvers(_history(noise, [Burn(tb, dv_tangential_m_s=0.002)], seed)).events
+        # at the limit the epoch is good to about one element-set gap (bench: median error 1.9 h)
+        assert len(limit) == 1 and abs(float((limit[0].epoch - tb).astype(np.int64))) < 1.5 * DAY_US
         small = detect_maneuvers(_history(noise, [Burn(tb, dv_tangential_m_s=0.0005)], seed)).events
         assert len(big) == 1 and abs(float((big[0].epoch - tb).astype(np.int64))) < 6 * 3600e6
         assert small == []
@@ -152,18 +155,34 @@ def test_jason3_logged_manoeuvres_found(shared_data: Path) -> None:
     assert rep.noise_by_regime()["leo"]["sigma_a_km"] >= ManeuverConfig().floors["leo"][0]
 
 
+# CMA/NSMC log manFY2H.txt.fy (benchmark raw_data): the 11 GEO-EW-STATION-KEEPING starts, CST - 8 h.
+FY2H_EW_UTC = ("2019-01-18T01:00", "2019-04-18T08:30", "2019-09-27T07:00", "2020-01-03T01:00", "2020-04-15T07:00",
+               "2020-08-06T07:00", "2020-11-09T07:00", "2021-03-03T08:30", "2021-06-11T08:00", "2021-09-27T07:00",
+               "2022-01-18T01:00")
+
+
 def test_geo_station_keeping_fengyun_2h(shared_data: Path) -> None:
-    """Fengyun-2H (GEO, 2019-2022): burns are east-west station-keeping (the drift-rate
-    sawtooth); its inclination drifts freely (1.9 deg -> 0.1 deg -> 0.8 deg, no north-south
-    control), so burns are east-west (a few marginal eccentricity/plane steps may be flagged
-    north-south).  About one burn every 2-6 weeks."""
+    """Fengyun-2H (GEO, 2019-2022): the operator logs 11 east-west station-keeping burns (one
+    every ~3 months; its inclination drifts freely, no north-south control).  The detector
+    finds station-keeping, east-west events at small drift rates, about as many as logged,
+    and at least 6 of the 11 logged burns have an event whose first post-burn element set is
+    0..3 days after the burn (measured 6; the detector before the log scoring found 5: GEO TLE
+    fits often show a burn only 3-5 days later, see docs/maneuvers.md)."""
     rep = detect_maneuvers(_read(shared_data / "history/maneuver-benchmark/Fengyun-2H.tle.gz"))
     kinds = Counter(e.kind for e in rep.events)
-    assert kinds["station-keeping"] >= 0.9 * len(rep.events) > 15
+    assert 9 <= len(rep.events) <= 16
+    assert kinds["station-keeping"] >= 0.9 * len(rep.events)
     axes = Counter(e.evidence["axis"] for e in rep.events)
     assert axes["east-west"] >= 0.8 * len(rep.events)
     drifts = [(e.evidence["drift_before_deg_day"], e.evidence["drift_after_deg_day"]) for e in rep.events]
     assert all(abs(b) < 0.05 and abs(a) < 0.05 for b, a in drifts)
+    after = np.array([e.epoch_after for e in rep.events])
+    hits = 0
+    for text in FY2H_EW_UTC:
+        lag = (after - np.datetime64(text, "us")).astype(np.int64)
+        hits += bool(np.any((lag >= 0) & (lag <= 3 * DAY_US)))
+    assert hits >= 6
+    assert all("semi_major_axis" in e.evidence["elements_moved"] for e in rep.events if e.evidence["z_a"] >= 20)
     assert rep.noise[0].regime == "geo"
 
 

@@ -20,10 +20,24 @@ satellites in Low Earth Orbit", J. Guid. Control Dyn. 37(3), with robust statist
    after removing a local robust trend (the median ``k``-lag rate over a wide window, so
    drag decay and lunisolar drift are not steps).  A single bad element set moves
    neither median; a burn moves all sets after it.
-3. **The object's own noise.**  Each step series is scaled by ``1.4826 * MAD`` of that
-   object's steps over its whole history (with a per-regime floor), giving ``z``; a gap
-   is a candidate where ``max z >= z_threshold``.  Adjacent candidate gaps are one event,
-   placed at the gap whose single pair jump is largest.
+3. **The object's own noise, as it changes.**  Each step series is scaled by
+   ``1.4826 * MAD`` of that object's steps within ``noise_window`` gaps either side (with a
+   per-regime floor), giving ``z``: TLE fit noise follows drag and so solar activity, and a
+   whole-history MAD is too large at solar minimum and too small at maximum.
+   **Joint decision.**  The decision statistic is the semi-major-axis ``z`` (also measured
+   with windows ``persist_factor`` times wider, which counts where the narrow ``z`` is at
+   least ``wide_support`` of the threshold: isolated small drag make-up burns); plane or
+   eccentricity evidence alone counts divided by ``solo_factor`` unless the step is worth at
+   least ``solo_dv_m_s`` *and* persists in the wide windows (element-set re-fits move the
+   node and eccentricity of a TLE series for a few sets without any burn).  A gap is a
+   candidate where the statistic ``>= z_threshold`` (``geo_z_threshold`` in GEO, where
+   station-keeping steps are tens to hundreds of sigmas and drift-rate re-fits give
+   ten-sigma steps; a GEO plane step alone, north-south station keeping, needs
+   ``geo_plane_z_threshold``).  Adjacent candidate gaps are one event, placed at its **onset**: the
+   earliest gap (from ``k-1`` before the group) whose single-pair jump reaches
+   ``onset_fraction`` of the largest (the first post-burn set is often a fit spanning the
+   burn and shows only part of it).  Settings were tuned against operators' logs on five
+   satellites (``bench/maneuvers.py --score``, docs/maneuvers.md).
 4. **Epoch.**  Bounded by the two element-set epochs.  For an in-plane burn the pre- and
    post-burn orbits coincide in position at the burn and drift apart in-track at the
    rate ``a * dn``; the in-track residual at the later epoch therefore dates the burn:
@@ -44,8 +58,11 @@ satellites in Low Earth Orbit", J. Guid. Control Dyn. 37(3), with robust statist
    in-plane z): a plane change is so costly per unit of element change that marginal
    inclination noise beside a real in-plane burn would otherwise win.
 
-Confidence: ``1 - 2^-(z/z_threshold)^2`` (0.5 at the threshold), raised half-way to 1
-when the SGP4 RIC residual of the same pair is also beyond 3 of its own sigmas.
+Confidence: ``1 - 2^-(z/z_threshold)^2`` (0.5 at the threshold; ``z`` the decision
+statistic), raised half-way to 1 when the SGP4 RIC residual of the same pair is also beyond
+3 of its own sigmas.  ``evidence["elements_moved"]`` names the elements whose step at the
+event is at least 3 of the object's sigmas (``semi_major_axis``, ``inclination``, ``raan``,
+``eccentricity_vector``).
 """
 
 from __future__ import annotations
@@ -107,6 +124,15 @@ class ManeuverConfig:
     graveyard_km: float = 200.0
     deorbit_perigee_km: float = 250.0
     chunk_rows: int = 40_000
+    noise_window: int = 30
+    solo_factor: float = 10.0
+    geo_solo_factor: float = 1.0
+    geo_z_threshold: float = 25.0
+    geo_plane_z_threshold: float = 14.0
+    onset_fraction: float = 0.3
+    solo_dv_m_s: float = 0.3
+    persist_factor: int = 3
+    wide_support: float = 0.6
     floors: dict[str, tuple[float, float, float]] = field(
         default_factory=lambda: {
             "leo": (0.0005, 3.5e-6, 2e-6),
@@ -304,6 +330,18 @@ def _robust_sigma(x: FloatArray, floor: float) -> float:
     return max(1.4826 * mad, floor)
 
 
+def _local_sigma(x: FloatArray, half: int, floor: float) -> FloatArray:
+    """Per-gap robust scale: 1.4826 MAD of ``x`` over gaps ``[j-half, j+half]`` (NaN ignored),
+    floored.  TLE fit noise follows drag and so solar activity over months; a whole-history
+    MAD is too large at solar minimum and too small at solar maximum."""
+    if half <= 0 or x.shape[0] < 2 * half + 1:
+        return np.full(x.shape[0], _robust_sigma(x, floor))
+    med = _rolling(x, half, half)
+    mad = _rolling(np.abs(x - med), half, half)
+    sig = 1.4826 * mad
+    return np.where(np.isfinite(sig), np.maximum(sig, floor), _robust_sigma(x, floor))
+
+
 def _median_window(y: FloatArray, lo: int, hi: int) -> float:
     lo = max(lo, 0)
     hi = min(hi, y.shape[0])
@@ -389,6 +427,7 @@ def _analyse_object(
     sig_jump: dict[str, float] = {}
     z = np.zeros(m - 1)
     zs: dict[str, FloatArray] = {}
+    sig_local: dict[str, FloatArray] = {}
     floor_of = {"a_km": floors[0], "hx": floors[1], "hy": floors[1], "hz": floors[1],
                 "ex": floors[2], "ey": floors[2]}
     for name_f in ("i_deg", "node_deg"):  # reported as evidence, not used to decide
@@ -401,7 +440,9 @@ def _analyse_object(
         steps[name_f], jumps[name_f] = step, jump
         sig[name_f] = _robust_sigma(step, floor)
         sig_jump[name_f] = _robust_sigma(jump, floor)
-        zs[name_f] = np.where(np.isfinite(step), np.abs(step) / sig[name_f], 0.0)
+        local = _local_sigma(step, cfg.noise_window, floor)
+        sig_local[name_f] = local
+        zs[name_f] = np.where(np.isfinite(step), np.abs(step) / local, 0.0)
     # Vector quantities are tested as vectors: z of the plane (3 normal components) and of
     # the eccentricity vector is the root sum of squares of the component z-scores.
     groups_z = {
@@ -410,8 +451,43 @@ def _analyse_object(
         "e": np.sqrt(zs["ex"] ** 2 + zs["ey"] ** 2),
     }
     members = {"a_km": ("a_km",), "plane": _PLANE, "e": ("ex", "ey")}
-    for zg in groups_z.values():
-        z = np.maximum(z, zg)
+    # Joint decision: the semi-major axis carries nearly every real burn of a station-kept or
+    # drag-compensated orbit; plane or eccentricity evidence alone must be stronger by
+    # solo_factor (TLE re-fits move e and the node without any burn).
+    # solo_factor, unless the step is large in absolute terms (its delta-v at least solo_dv_m_s).
+    thr = cfg.geo_z_threshold if reg == "geo" else cfg.z_threshold
+    solo = cfg.geo_solo_factor if reg == "geo" else cfg.solo_factor
+    v_ms = float(el.circular_speed_km_s(float(np.median(s.a_km)))) * 1000.0
+    dv_plane = v_ms * np.sqrt(sum(np.nan_to_num(steps[f]) ** 2 for f in _PLANE))
+    dv_ecc = v_ms / 2.0 * np.hypot(np.nan_to_num(steps["ex"]), np.nan_to_num(steps["ey"]))
+    # A large plane or eccentricity step must also persist: the same step measured with
+    # windows of persist_factor * k sets (its own local noise) must pass the threshold too,
+    # which a run of a few re-fitted element sets does not.
+    wide_z: dict[str, FloatArray] = {}
+    kw = max(cfg.persist_factor * k, k)
+    for gname in ("plane", "e"):
+        zz = np.zeros(m - 1)
+        for f in members[gname]:
+            wstep = _step_statistics(s.t_day, getattr(s, f), kw)[0]
+            zf = np.abs(wstep) / _local_sigma(wstep, cfg.noise_window, floor_of[f])
+            zz += np.where(np.isfinite(zf), zf, 0.0) ** 2
+        wide_z[gname] = np.sqrt(zz)
+    big_plane = (dv_plane >= cfg.solo_dv_m_s) & (wide_z["plane"] >= cfg.z_threshold)
+    big_e = (dv_ecc >= cfg.solo_dv_m_s) & (wide_z["e"] >= cfg.z_threshold)
+    z_plane_dec = np.where(big_plane, np.minimum(groups_z["plane"], wide_z["plane"]), groups_z["plane"] / solo)
+    z_e_dec = np.where(big_e, np.minimum(groups_z["e"], wide_z["e"]), groups_z["e"] / solo)
+    # Isolated small burns (drag make-up months apart): the semi-major-axis step measured with
+    # the wide windows has sqrt(persist_factor) less noise; it counts where the narrow step
+    # supports it (at least wide_support * threshold), so a cluster of burns is not smeared.
+    wstep_a = _step_statistics(s.t_day, s.a_km, kw)[0]
+    z_a_wide = np.abs(wstep_a) / _local_sigma(wstep_a, cfg.noise_window, floor_of["a_km"])
+    z_a_wide = np.where(np.isfinite(z_a_wide) & (groups_z["a_km"] >= cfg.wide_support * thr), z_a_wide, 0.0)
+    z_a_dec = np.maximum(groups_z["a_km"], z_a_wide)
+    if reg == "geo":
+        # North-south station keeping is a plane change with no semi-major-axis step; the GEO
+        # orbit normal is not disturbed by the drift-rate re-fits that set geo_z_threshold.
+        z_plane_dec = groups_z["plane"] * (thr / cfg.geo_plane_z_threshold)
+    z = np.maximum(z_a_dec, np.maximum(z_plane_dec, z_e_dec))
     ric_sig = [_robust_sigma(ric[:, c], 1e-3) for c in range(3)]
     gaps_s = np.diff(s.t_day) * 86400.0
     noise = NoiseModel(
@@ -421,7 +497,6 @@ def _analyse_object(
         sigma_radial_km=ric_sig[0], sigma_in_track_km=ric_sig[1], sigma_cross_track_km=ric_sig[2],
         median_gap_s=float(np.median(gaps_s)),
     )
-    thr = cfg.z_threshold
     cand = z >= thr
     events: list[ManeuverEvent] = []
     if not cand.any():
@@ -439,10 +514,18 @@ def _analyse_object(
         garr = np.array(grp)
         # The flagged features of the group decide which pair jumps locate the burn.
         flagged = [gname for gname, zg in groups_z.items() if np.nanmax(zg[garr]) >= thr]
-        jump_z = np.zeros(garr.shape[0])
+        # Onset: the burn shows first in the set after it, often only partly (a fit spanning the
+        # burn), so the event takes the earliest gap, from k-1 before the group to its end, whose
+        # single-pair jump (same sign as the step) reaches onset_fraction of the largest one.
+        span = np.arange(max(int(garr[0]) - k + 1, 0), int(garr[-1]) + 1)
+        jump_z = np.zeros(span.shape[0])
         for f in (f for gname in flagged for f in members[gname]):
-            jump_z += np.abs(jumps[f][garr]) / sig_jump[f]
-        g = int(garr[int(np.argmax(jump_z))])
+            sgn = np.sign(np.nanmax(steps[f][garr]) if abs(np.nanmax(steps[f][garr])) >= abs(np.nanmin(
+                steps[f][garr])) else np.nanmin(steps[f][garr]))
+            jump_z += np.maximum(sgn * jumps[f][span], 0.0) / sig_jump[f]
+        best = int(np.argmax(jump_z))
+        onset = np.flatnonzero(jump_z >= cfg.onset_fraction * jump_z[best])
+        g = int(span[int(onset[0])]) if onset.size else int(span[best])
         zmax = float(np.max(z[garr]))
         da = float(steps["a_km"][g])
         di = float(steps["i_deg"][g])
@@ -486,6 +569,14 @@ def _analyse_object(
                     unc_s = max(min(sig_t, gap_s / 2.0), 1.0)
                     refined = True
         epoch = t0 + np.timedelta64(round(t_est_s * 1e6), "us")
+        # Elements that moved: those whose step at the event gap is >= 3 of the object's own sigmas.
+        z_at = {
+            "semi_major_axis": abs(da) / sig["a_km"],
+            "inclination": abs(di) / sig["i_deg"],
+            "raan": abs(dnode) / sig["node_deg"],
+            "eccentricity_vector": float(groups_z["e"][g]),
+        }
+        moved = [name_e for name_e, zz in z_at.items() if zz >= 3.0]
         ric_z = max(abs(r_res) / ric_sig[0], abs(i_res) / ric_sig[1], abs(c_res) / ric_sig[2])
         conf = 1.0 - 2.0 ** (-((zmax / thr) ** 2))
         if ric_z >= 3.0:
@@ -512,6 +603,7 @@ def _analyse_object(
             "drift_after_deg_day": drift_after,
             "dv_tangential_m_s": dv_t, "dv_eccentricity_m_s": dv_e, "dv_normal_m_s": dv_out,
             "epoch_refined": refined,
+            "elements_moved": moved,
         }
         events.append(ManeuverEvent(
             norad_id=norad, name=name, regime=reg, epoch=epoch, epoch_before=t0, epoch_after=t1,
