@@ -171,6 +171,9 @@ def create_app(db_path: str | Path, *, config: ServerConfig | None = None) -> Fa
         finally:
             background.shutdown()
             st.jobs.shutdown(wait=False, cancel_futures=True)
+            for proc in list(st.job_processes):
+                proc.terminate()
+                proc.join(5)
 
     app = FastAPI(
         title="orbitwatch", version=__version__, lifespan=lifespan, default_response_class=StrictJSONResponse,

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from orbitwatch.api import InputError, Store
 from orbitwatch.server.metrics import Metrics
@@ -88,6 +89,8 @@ class State:
         self.started = time.time()
         #: the screening jobs' thread (one job at a time)
         self.jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orbitwatch-screen")
+        #: the screening job processes running (ended at shutdown)
+        self.job_processes: set[Any] = set()
 
     def store(self) -> Store:
         """This thread's connection to the store (opened on first use, kept)."""
@@ -131,13 +134,15 @@ def authenticate(st: State, presented: str | None, need: str) -> ApiKey:
     return key
 
 
+#: the OpenAPI security scheme of every keyed route (checked by :func:`authenticate`)
+API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey",
+                              description="API key (orbitwatch keys create); scopes read < write < admin")
+
+
 def require(need: str) -> Callable[..., ApiKey]:
     """A dependency: the request's key, which must allow ``need``."""
 
-    def dependency(
-        request: Request,
-        x_api_key: Annotated[str | None, Header(description="API key (orbitwatch keys create)")] = None,
-    ) -> ApiKey:
+    def dependency(request: Request, x_api_key: Annotated[str | None, Security(API_KEY_HEADER)] = None) -> ApiKey:
         key = authenticate(state_of(request), x_api_key, need)
         request.state.key_id = key.id
         return key

@@ -1,6 +1,6 @@
 """``/v1/screenings``: uploaded element sets (TLE/3LE or OMM, one or more objects)
-screened against the store's catalog by :func:`orbitwatch.api.screen` in a background
-thread; the job record (:mod:`orbitwatch.store.service`) holds status and results.
+screened against the store's catalog by :func:`orbitwatch.api.screen` in a spawned
+process (one job at a time); the job record (:mod:`orbitwatch.store.service`) holds status and results.
 
 The uploaded objects are the primaries; their uploaded element sets replace the store's
 for the same NORAD ids; the rest of the catalog is each object's latest element set.
@@ -10,12 +10,23 @@ ephemerides, yet.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, Request
 
-from orbitwatch.api import ElementTable, InputError, format_utc, now_utc, parse_utc, read_element_sets, screen
+from orbitwatch.api import (
+    ElementTable,
+    InputError,
+    OrbitwatchError,
+    format_utc,
+    now_utc,
+    parse_utc,
+    read_element_sets,
+    screen,
+)
 from orbitwatch.server.deps import ReadKey, State, WriteKey, state_of
 from orbitwatch.server.models import Job, ScreeningRequest
 from orbitwatch.server.problems import StrictJSONResponse, not_found
@@ -47,27 +58,52 @@ def catalog_with(catalog: ElementTable, uploaded: list[Any]) -> ElementTable:
     return ElementTable.from_element_sets(keep + list(uploaded))
 
 
+def _job_main(db_path: str, job_id: str, req: dict[str, Any]) -> None:
+    """The job, in its own (spawned) process with its own store connection."""
+    from orbitwatch.api import Store
+
+    with Store.open(db_path, create=False) as store:
+        update_job(store, job_id, "running")
+        try:
+            uploaded = parse_upload(req["elements"], req["format"])
+            start = parse_utc(req["start_utc"], what="start_utc")
+            end = start + np.timedelta64(round(req["duration_h"] * 3_600_000_000), "us")
+            table = catalog_with(store.latest(), uploaded)
+            primaries = sorted({s.norad_id for s in uploaded})
+            result = screen(table, start, end, req["threshold_km"], primaries=primaries, exclude_co_moving=True)
+            update_job(store, job_id, "done", result={
+                "primaries": primaries, "start_utc": str(format_utc(result.start, digits=3)),
+                "end_utc": str(format_utc(result.end, digits=3)), "threshold_km": result.threshold_km,
+                "objects": len(table), "conjunctions": [c.to_dict() for c in result.conjunctions],
+                "failures": len(result.failures)})
+        except Exception as exc:  # the job fails, the service goes on
+            if not isinstance(exc, OrbitwatchError):
+                logging.getLogger("orbitwatch.server").exception("screening job %s failed", job_id)
+            code = getattr(exc, "code", "INTERNAL")
+            message = getattr(exc, "message", None) or "internal error"
+            update_job(store, job_id, "failed", error={"code": code, "message": message,
+                                                       "field": getattr(exc, "field", None)})
+
+
 def run_job(st: State, job_id: str, req: dict[str, Any]) -> None:
-    """The job itself (in the screening thread, with that thread's store)."""
-    store = st.store()
-    update_job(store, job_id, "running")
+    """Run one job in a spawned process and wait for it (in the service's job thread).
+
+    A process of its own, not a thread: the screening forks SGP4 workers, which must not
+    happen in a process running the server's threads, and a job must not slow the API."""
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_job_main, args=(str(st.db_path), job_id, req), name=f"orbitwatch-{job_id}")
+    proc.start()  # not a daemon: the screening starts worker processes of its own
+    st.job_processes.add(proc)
     try:
-        uploaded = parse_upload(req["elements"], req["format"])
-        start = parse_utc(req["start_utc"], what="start_utc")
-        end = start + np.timedelta64(round(req["duration_h"] * 3_600_000_000), "us")
-        table = catalog_with(store.latest(), uploaded)
-        primaries = sorted({s.norad_id for s in uploaded})
-        result = screen(table, start, end, req["threshold_km"], primaries=primaries, exclude_co_moving=True)
-        update_job(store, job_id, "done", result={
-            "primaries": primaries, "start_utc": str(format_utc(result.start, digits=3)),
-            "end_utc": str(format_utc(result.end, digits=3)), "threshold_km": result.threshold_km,
-            "objects": len(table), "conjunctions": [c.to_dict() for c in result.conjunctions],
-            "failures": len(result.failures)})
-    except Exception as exc:  # the job fails, the service goes on
-        code = getattr(exc, "code", "INTERNAL")
-        message = getattr(exc, "message", None) or "internal error (see the server log)"
-        update_job(store, job_id, "failed", error={"code": code, "message": message,
-                                                   "field": getattr(exc, "field", None)})
+        proc.join()
+    finally:
+        st.job_processes.discard(proc)
+    if proc.exitcode != 0:
+        job = get_job(st.store(), job_id)
+        if job is not None and job.status in ("queued", "running"):
+            update_job(st.store(), job_id, "failed", error={
+                "code": "INTERNAL", "message": f"the screening process ended with status {proc.exitcode}",
+                "field": None})
 
 
 @router.post("", response_model=Job, status_code=202, summary="Screen uploaded element sets (write scope)")
