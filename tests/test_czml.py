@@ -118,3 +118,29 @@ def test_unknown_norad_and_empty_window_are_input_errors(tle_lines: dict[int, tu
     assert e.value.code == "INPUT_NORAD"
     with pytest.raises(InputError):
         objects_czml(sets, None, END, START)
+
+
+def test_cli_export_czml_of_norad_ids_from_a_store(tle_lines: dict[int, tuple[str, str]], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orbitwatch.cli import app
+    from orbitwatch.store import Store
+
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        store.ingest([("sample.tle", [ln + "\n" for n in SAMPLE for ln in tle_lines[n]])],
+                     now=np.datetime64("2025-04-16T00:00:00", "us"))
+    out = tmp_path / "scene.czml"
+    res = CliRunner().invoke(app, ["export", "czml", "--db", str(db), "--norad", "25544,41866",
+                                   "--start", START, "--end", "2025-04-15T01:00:00Z", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc[0]["clock"]["interval"] == "2025-04-15T00:00:00.000Z/2025-04-15T01:00:00.000Z"
+    assert [p["id"] for p in doc[1:]] == ["norad-25544", "norad-41866"]
+    t0 = datetime(2025, 4, 15, tzinfo=UTC)
+    for p, norad in zip(doc[1:], (25544, 41866), strict=True):
+        t_s, r_m = _samples(p)
+        ref = _skyfield_itrs_m(*tle_lines[norad], [t0 + timedelta(seconds=float(s)) for s in t_s])
+        assert np.linalg.norm(r_m - ref, axis=1).max() < 1.0
+    bad = CliRunner().invoke(app, ["export", "czml", "--db", str(db), "--norad", "25544"])
+    assert bad.exit_code != 0  # --norad needs a window
