@@ -828,7 +828,7 @@ def sgp4_step(
     return 0, atime, xli, xni, rx, ry, rz, wx, wy, wz
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def sgp4_grid(
     c: FloatArray, jd: FloatArray, fr: FloatArray,
     err: npt.NDArray[np.uint8], r: FloatArray, v: FloatArray,
@@ -861,7 +861,7 @@ def sgp4_grid(
             v[i, j, 2] = vz
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def sgp4_tsince(
     c: FloatArray, tsince_min: FloatArray, err: npt.NDArray[np.uint8], r: FloatArray, v: FloatArray,
 ) -> None:
@@ -886,7 +886,7 @@ def sgp4_tsince(
             v[i, j, 2] = vz
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def sgp4_pairs(
     c: FloatArray, obj: npt.NDArray[np.int64], jd: FloatArray, fr: FloatArray,
     err: npt.NDArray[np.uint8], r: FloatArray, v: FloatArray,
