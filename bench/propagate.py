@@ -26,6 +26,13 @@ times and prints the fastest and the spread (min-max wall).  The kernels are com
 (or loaded from numba's cache) in a warm-up child first, so compilation is not timed.
 astroz's propagation is measured too when ``astroz`` is importable (it is not
 installed here; heyoka neither).
+
+Measured (2025-12-03, issue 16, ``NUMBA_NUM_THREADS=1``, machine shared and loaded,
+best of 3 with min / max wall): compiled 18.45 s (2.15e6 object-epochs/s, 18.45 / 30.42),
+reference 31.59 s (1.25e6, 31.59 / 47.59), baseline SatrecArray 28.07 s (1.41e6,
+28.07 / 39.87); ratios 1.52 and 0.89 (the compiled wall then included ~0.7 s of loading the cached
+kernels, now loaded before the clock starts; the baseline did not yet apply code 7, so
+its checksum differed).  The target of 4x SatrecArray is not met.
 """
 
 from __future__ import annotations
@@ -73,6 +80,8 @@ def _run_orbitwatch(n_objects: int, steps: int, backend: str, queue: Any) -> Non
 
     table = ElementTable.from_element_sets(read_element_sets(_lines(n_objects), source=str(DATA)))
     times = _times(steps)
+    for _ in iter_propagate(table.take(slice(0, 2)), times[:2]):  # load the cached kernels (untimed)
+        pass
     t0 = time.perf_counter()
     total, nerr = 0.0, 0
     for _, eph in iter_propagate(table, times):
@@ -99,8 +108,13 @@ def _run_baseline(n_objects: int, steps: int, queue: Any) -> None:
     sats = [Satrec.twoline2rv(lines[i], lines[i + 1]) for i in range(0, len(lines), 2)]
     total, nerr = 0.0, 0
     for start in range(0, len(sats), chunk):
-        err, r, _v = SatrecArray(sats[start: start + chunk]).sgp4(jd, fr)
-        r[err != 0] = np.nan  # orbitwatch's contract, for a like-for-like checksum
+        err, r, v = SatrecArray(sats[start: start + chunk]).sgp4(jd, fr)
+        # orbitwatch's contract, for a like-for-like checksum: code 7 beyond 1.5e6 km or
+        # above the escape speed (mu = 398600.8 km^3/s^2), NaN wherever a code is set
+        radius = np.sqrt((r * r).sum(axis=-1))
+        with np.errstate(invalid="ignore"):
+            err[(err == 0) & ~((radius <= 1.5e6) & ((v * v).sum(axis=-1) * radius <= 2 * 398600.8))] = 7
+        r[err != 0] = np.nan
         s, e = _reduce(err, r)
         total += s
         nerr += e
