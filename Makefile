@@ -8,6 +8,8 @@ STAMP   = $(VENV)/.installed-stamp
 
 # The demo's offline catalog: the staged full public catalog when ../shared/data exists.
 SHARED_DATA  ?= $(or $(ORBITWATCH_SHARED_DATA),../shared/data)
+# make demo DEMO_SERVE=0: stop after the watch cycle (default: then serve the API and dashboard).
+DEMO_SERVE   ?= 1
 DEMO_CATALOG ?= $(wildcard $(SHARED_DATA)/catalog/spacetrack-3le-full-catalog-2023-09-04.tle.gz)
 
 .PHONY: install demo test lint typecheck layers pytest bench clean web chromium
@@ -21,7 +23,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP) web
-	ORBITWATCH_DEMO_CATALOG="$${ORBITWATCH_DEMO_CATALOG:-$(DEMO_CATALOG)}" $(BIN)/orbitwatch demo
+	ORBITWATCH_DEMO_CATALOG="$${ORBITWATCH_DEMO_CATALOG:-$(DEMO_CATALOG)}" $(BIN)/orbitwatch demo \
+	  $(if $(filter 0,$(DEMO_SERVE)),,--serve)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -4,7 +4,12 @@ Where the catalog comes from, in order: live CelesTrak (group ``active``) when
 reachable; otherwise the file(s) named by ``ORBITWATCH_DEMO_CATALOG`` (separated by the
 platform's path separator); otherwise a clearly labelled synthetic population
 (:mod:`orbitwatch.catalog.synthetic`).  The demo then prints catalog statistics, where
-the ISS (or the first object) is, and the closest approaches of the next hours.
+the ISS (or the first object) is, and the closest approaches of the next hours.  Then
+one watch cycle (:mod:`orbitwatch.watch`) runs on the store — the ISS and a few payloads as
+the watch-list, screened with Pc over the same window, manoeuvres and decays — and prints
+the events it raised; with ``--serve`` (what ``make demo`` passes unless ``DEMO_SERVE=0``)
+the demo then creates an API key and runs ``orbitwatch serve`` on 127.0.0.1, printing the
+dashboard's URL with the key, until Ctrl-C.
 
 The analysis time is "now" when the catalog is current; for an old catalog (median
 epoch more than ten days from now) it is the catalog's median epoch, and the demo
@@ -72,6 +77,7 @@ def _ingest_demo_catalog(store: Store, *, offline: bool, now: np.datetime64) -> 
     f"{DEMO_MIN_SPEED_KM_S * 1000:g} m/s, the default of screen and breakup risk) are left out and counted."))
 @handle_errors
 def demo(
+    *,
     db: Annotated[Path | None, typer.Option("--db", help="Store to use (default: demo.db in the user data dir, "
                                                          "rebuilt on every run).")]
     = None,
@@ -80,6 +86,12 @@ def demo(
         "--duration-h", help="Screening window for the closest approaches, hours (0: skip).")] = 6.0,
     hours: Annotated[float | None, typer.Option("--hours", hidden=True, help="Old spelling of --duration-h.")]
     = None,
+    watch: Annotated[bool, typer.Option("--watch/--no-watch", help="Run one watch cycle and print its events.")]
+    = True,
+    serve: Annotated[bool, typer.Option("--serve", help="Then serve the API and dashboard on 127.0.0.1 "
+                                                        "until Ctrl-C (make demo does, unless DEMO_SERVE=0).")]
+    = False,
+    port: Annotated[int, typer.Option("--port", help="Port for --serve.", min=0, max=65535)] = 8765,
 ) -> None:
     """Ingest a catalog, show its statistics, where the ISS is and the closest approaches ahead."""
     hours = alias(duration_h, hours, "--duration-h", "--hours", unset=6.0)
@@ -129,11 +141,13 @@ def demo(
             soft_wrap=True,
         )
 
+    found = []
     if hours > 0:
         end = at + np.timedelta64(round(hours * 3600), "s")
         with progress_bar(f"screening all-vs-all for {hours:g} h", enabled=True) as progress:
             result = screen(latest, at, end, DEMO_THRESHOLD_KM, exclude_co_moving=True,
                             co_moving_min_speed_km_s=DEMO_MIN_SPEED_KM_S, progress=progress)
+        found = result.conjunctions
         console.print(ranked_table(result, limit=10, compact=True))
         stats_line = (f"screened {len(latest):,} objects all-vs-all in {result.stats['seconds']['total']:.1f} s; "
                       f"{result.excluded.summary()}; "
@@ -149,3 +163,64 @@ def demo(
                 failed.add_row(str(f.norad), safe_text(f.name or ""), f.first_failure_utc[:19], str(f.code),
                                safe_text(f.message))
             console.print(failed)
+
+    if watch:
+        # The watch-list: the ISS and the objects of the closest approaches just found, so
+        # the cycle has conjunctions to raise as events (with Pc).
+        closest = sorted(found, key=lambda c: c.miss_distance_km)
+        extra = [n for c in closest[:DEMO_WATCHLIST_SIZE] for n in (c.norad_1, c.norad_2)]
+        _watch_cycle(path, at, hours if hours > 0 else 6.0, extra)
+    if serve:
+        _serve(path, port)
+
+
+#: The demo's watch-list: the ISS and the objects of this many closest approaches.
+DEMO_WATCHLIST_SIZE = 5
+
+
+def _watch_cycle(path: Path, at: np.datetime64, hours: float, extra: list[int]) -> None:
+    """One watch cycle on the demo store at ``at``; prints the events it raised."""
+    from dataclasses import replace
+
+    from orbitwatch.store.events import list_events
+    from orbitwatch.watch import Batch, WatchConfig, run_cycle
+
+    with Store.open(path) as store:
+        latest = store.latest()
+        ids = ([ISS_NORAD] if ISS_NORAD in set(latest.norad_id.tolist()) else []) + [int(n) for n in extra]
+        watchlist = tuple(dict.fromkeys(ids)) or tuple(int(n) for n in latest.norad_id[:1])
+        base = WatchConfig()
+        config = replace(
+            base, watchlist=watchlist,
+            screening=replace(base.screening, primaries="watchlist", days=hours / 24.0, pc=True),
+            maneuvers=replace(base.maneuvers, scope="watchlist"),
+            rpo=replace(base.rpo, enabled=False))
+        console.rule("[bold]one watch cycle")
+        result = run_cycle(store, Batch(key=f"demo-{format_utc(at, digits=0)}", t=at, source="demo"), config,
+                           now=now_utc())
+        events = list_events(store)
+    console.print(f"watch-list {', '.join(map(str, watchlist))}: {len(events):,} event(s) raised "
+                  f"({result.delivered} alert(s) delivered; no sinks are configured in the demo)", highlight=False)
+    table = Table(title="events (first 15)")
+    for col in ("type", "severity", "time (UTC)", "summary"):
+        table.add_column(col)
+    for e in events[:15]:
+        d = e.to_dict()
+        table.add_row(d["type"], d["severity"], str(d["time_utc"])[:19], safe_text(d["summary"]))
+    console.print(table)
+
+
+def _serve(path: Path, port: int) -> None:
+    """Create a read key and serve the store (API and dashboard) on 127.0.0.1 until Ctrl-C."""
+    import uvicorn
+
+    from orbitwatch.server import create_app, load_server_config
+    from orbitwatch.store.service import create_key
+
+    with Store.open(path) as store:
+        _, secret = create_key(store, "demo", "read")
+    app_ = create_app(path, config=load_server_config(None))
+    console.rule("[bold]orbitwatch serve")
+    console.print(f"dashboard: http://127.0.0.1:{port}/?key={secret}\nAPI docs:  http://127.0.0.1:{port}/docs "
+                  f"(send the key in X-API-Key)\nCtrl-C stops.", highlight=False, soft_wrap=True)
+    uvicorn.run(app_, host="127.0.0.1", port=port, log_level="warning", access_log=False, workers=1)
