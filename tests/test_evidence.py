@@ -56,7 +56,7 @@ def geo_pair(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def test_conjunction_package(shared_data: Path, tmp_path: Path) -> None:
     src = shared_data / "fragmentation" / "parent-objects-pre-event.tle"
     folder = conjunction_package(Inputs(catalog=(src,)), 24946, 22675, "2009-02-10T16:00:00Z",
-                                 "2009-02-10T18:00:00Z", 5.0, tmp_path / "conj")
+                                 "2009-02-10T18:00:00Z", threshold_km=5.0, out_dir=tmp_path / "conj")
     doc = check_package(folder)
     f = doc["finding"]
     assert abs(f["miss_distance_km"] - 0.699) <= 0.005 and f["tca_utc"].startswith("2009-02-10T16:55:59")

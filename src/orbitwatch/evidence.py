@@ -432,8 +432,8 @@ def _cmd(*args: str) -> tuple[str, ...]:
 
 
 def conjunction_package(
-    inputs: Inputs, norad_1: int, norad_2: int, start: Any, end: Any, threshold_km: float, out_dir: Path,
-    *, pc_method: str = "foster",
+    inputs: Inputs, norad_1: int, norad_2: int, start: Any, end: Any, *, threshold_km: float, out_dir: Path,
+    pc_method: str = "foster",
 ) -> Path:
     """The closest approach of ``norad_1`` (primary) and ``norad_2`` in ``[start, end]`` within
     ``threshold_km``: the screening record, its Pc (TLE covariances; default error model by

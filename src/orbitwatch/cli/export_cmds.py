@@ -116,6 +116,7 @@ def export_omm(
 @export_app.command("czml")
 @handle_errors
 def export_czml(
+    *,
     db: DbOption = None, norad: NoradOpt = None,
     conjunction: Annotated[str | None, typer.Option(
         "--conjunction", help="A stored conjunction's id (<run>-<norad_1>-<norad_2>-<tca unix us>): its pair.")] = None,

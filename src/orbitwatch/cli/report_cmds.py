@@ -54,6 +54,7 @@ def _inputs(db: Path | None, catalog: list[Path] | None) -> Inputs:
 @app.command("report")
 @handle_errors
 def report_command(
+    *,
     kind: Annotated[str, typer.Argument(help=f"Finding kind: {', '.join(KINDS)}.", show_default=False)],
     ids: Annotated[list[str], typer.Argument(metavar=NORAD_METAVAR + "...", show_default=False,
                                              help="NORAD id(s): two for conjunction and rpo, the parent for "
@@ -90,7 +91,8 @@ def report_command(
             raise InputError(f"report {kind} needs --start", code="INPUT_MISSING", field="start")
         t0, t1 = time_window(start, end, duration_h)
     if kind == "conjunction":
-        path = conjunction_package(inputs, norad[0], norad[1], t0, t1, threshold_km, output, pc_method=pc_method)
+        path = conjunction_package(inputs, norad[0], norad[1], t0, t1, threshold_km=threshold_km, out_dir=output,
+                                   pc_method=pc_method)
     elif kind == "maneuver":
         path = maneuver_package(inputs, norad[0], output, near=near)
     elif kind == "rpo":

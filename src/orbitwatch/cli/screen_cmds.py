@@ -338,7 +338,7 @@ def report_failures(result: ScreeningResult, listed: int = FAILURES_LISTED) -> N
 
 
 def _risk(
-    result: ScreeningResult, table: ElementTable, db: Path | None, catalog: list[Path] | None, method: str,
+    result: ScreeningResult, table: ElementTable, *, db: Path | None, catalog: list[Path] | None, method: str,
     hbr_m: float | None, hbr_table_path: Path | None,
 ) -> tuple[ConjunctionRisk, list[str]]:
     """Pc per conjunction; TLE error models fitted from the store's histories when screening from a store."""
@@ -439,7 +439,8 @@ screen_app.add_typer(runs_app, name="runs")
 
 @screen_app.callback()
 @handle_errors
-def screen_command(
+def screen_command(  # noqa: C901 - one typer command: its options are validated in turn
+    *,
     ctx: typer.Context,
     start: Annotated[
         str | None, typer.Option("--start", help="Window start, ISO 8601 UTC (e.g. 2025-04-15T00:00:00Z).")
@@ -551,7 +552,8 @@ def screen_command(
     pc_on = with_pc or cdm_dir is not None
     pc_rows: list[list[Any]] = []
     if pc_on:
-        risk, sources = _risk(result, table, db, catalog, pc_method, hbr_m, hbr_table)
+        risk, sources = _risk(result, table, db=db, catalog=catalog, method=pc_method, hbr_m=hbr_m,
+                                hbr_table_path=hbr_table)
         for k, row in enumerate(rows):
             row.update(risk.row(k))
             row["hbr_source"] = sources[k]

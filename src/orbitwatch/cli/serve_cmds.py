@@ -33,6 +33,7 @@ __all__ = ["keys_app", "serve_command"]
 
 @handle_errors
 def serve_command(
+    *,
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback unless told otherwise).")]
     = "127.0.0.1",

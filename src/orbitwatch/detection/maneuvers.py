@@ -386,7 +386,7 @@ def _series(table: ElementTable, sl: slice) -> _Series:
 
 
 def _classify(
-    reg: str, cfg: ManeuverConfig, da_km: float, a_after: float, perigee_after_km: float,
+    reg: str, cfg: ManeuverConfig, *, da_km: float, a_after: float, perigee_after_km: float,
     drift_before: float, drift_after: float, dv_in: float, dv_out: float, out_dominant: bool,
 ) -> tuple[str, str]:
     if reg == "geo":
@@ -548,8 +548,9 @@ def _analyse_object(
         z_in = max(float(np.nanmax(groups_z["a_km"][garr])), float(np.nanmax(groups_z["e"][garr])))
         z_out = float(np.nanmax(groups_z["plane"][garr]))
         out_dominant = dv_out > dv_in and z_out >= thr and z_out >= 1.5 * z_in
-        kind, axis = _classify(reg, cfg, da if use["a_km"] else 0.0, a_after, perigee_after,
-                               drift_before, drift_after, dv_in, dv_out, out_dominant)
+        kind, axis = _classify(reg, cfg, da_km=da if use["a_km"] else 0.0, a_after=a_after,
+                               perigee_after_km=perigee_after, drift_before=drift_before, drift_after=drift_after,
+                               dv_in=dv_in, dv_out=dv_out, out_dominant=out_dominant)
         # Epoch: bracket, refined from the in-track residual growth for in-plane burns.
         t0 = epochs[g]
         t1 = epochs[g + 1]

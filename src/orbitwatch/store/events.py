@@ -391,7 +391,8 @@ def upsert_events(
                 created.append(event_id)
                 touched.add(event_id)
                 routed = None if route is None else route(
-                    _as_event(event_id, f, objects, details, 1, now_us, now_us, time_us))
+                    _as_event(event_id, f, objects, details, revision=1, created_us=now_us, updated_us=now_us,
+                              time_us=time_us))
                 queued += _queue(conn, event_id, 1, _sinks(sinks, routed), now_us)
                 continue
             old = rows[0]
@@ -419,7 +420,8 @@ def upsert_events(
             updated.append(event_id)
             if SEVERITIES.index(f.severity) > SEVERITIES.index(old[3]):
                 routed = None if route is None else route(
-                    _as_event(event_id, f, objects, details, revision, int(old[4]), now_us, time_us))
+                    _as_event(event_id, f, objects, details, revision=revision, created_us=int(old[4]),
+                              updated_us=now_us, time_us=time_us))
                 queued += _queue(conn, event_id, revision, _sinks(sinks, routed), now_us)
         if cycle is not None:
             conn.execute(
@@ -433,7 +435,7 @@ def upsert_events(
     return UpsertReport(created=created, updated=updated, unchanged=unchanged, queued=queued)
 
 
-def _as_event(event_id: str, f: Finding, objects: list[dict[str, Any]], details: dict[str, Any], revision: int,
+def _as_event(event_id: str, f: Finding, objects: list[dict[str, Any]], details: dict[str, Any], *, revision: int,
               created_us: int, updated_us: int, time_us: int) -> Event:
     """The event revision being written, as the router sees it (its JSON made strict)."""
     return Event(id=event_id, type=f.type, severity=f.severity, created_utc=_iso(created_us),

@@ -92,6 +92,7 @@ def _sort_value(row: dict[str, Any], sort: str) -> Any:
 
 @router.get("", response_model=ConjunctionPage, summary="Conjunctions of the latest screening run")
 def list_conjunctions(
+    *,
     request: Request, _key: ReadKey,
     norad: Annotated[int | None, Query(ge=1, lt=10**9, description="either object of the pair")] = None,
     min_pc: Annotated[float | None, Query(ge=0, le=1)] = None,

@@ -110,6 +110,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     responses={200: {"content": {"text/csv": {}, "text/plain": {}}}},
 )
 def get_ephemeris(
+    *,
     request: Request, norad: int, _key: ReadKey,
     start: Annotated[str | None, Query(max_length=64, description="ISO 8601 UTC (default: now)")] = None,
     end: Annotated[str | None, Query(max_length=64, description="ISO 8601 UTC (default: start + 1 day)")] = None,
