@@ -39,8 +39,9 @@ def test_readme_has_a_tour() -> None:
     assert {"ingest", "catalog", "propagate", "screen", "pc", "maneuvers", "passes"} <= names
 
 
-# ``fetch`` needs the live network; tests/sources runs it against a loopback server.
-OFFLINE_COMMANDS = [c for c in readme_commands() if c.split()[1] != "fetch"]
+# ``fetch`` needs the live network; tests/sources runs it against a loopback server.  ``serve``
+# runs until stopped; tests/server runs it as a real process on a loopback port.
+OFFLINE_COMMANDS = [c for c in readme_commands() if c.split()[1] not in ("fetch", "serve")]
 FULL_CATALOG = "catalog/spacetrack-3le-full-catalog-2022-07-15.tle.gz"
 
 
@@ -66,6 +67,10 @@ def test_readme_command_runs(command: str, tmp_path: Path, shared_data: Path, mo
             run = CliRunner().invoke(app, ["screen", "--db", os.fspath(db), "--start", "2022-07-15T00:00:00Z",
                                            "--duration-h", "1", "--threshold-km", "5", "--format", "json", *extra])
             assert run.exit_code == 0, run.output
+    if args[:2] == ["keys", "revoke"]:
+        # a key to revoke: the one the README's "keys create" made
+        made = CliRunner().invoke(app, ["keys", "create", "--db", os.fspath(db), "--name", args[-1]])
+        assert made.exit_code == 0, made.output
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, f"{command}\n{result.output}"
 

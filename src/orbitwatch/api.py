@@ -77,6 +77,8 @@ from orbitwatch.sources.celestrak import fetch_celestrak_group
 from orbitwatch.sources.files import read_catalog_files
 from orbitwatch.sources.spacetrack import fetch_spacetrack_gp
 from orbitwatch.store import Store, check_store, default_db_path
+from orbitwatch.store.events import list_events
+from orbitwatch.store.service import create_key
 from orbitwatch.times import as_utc, format_utc, now_utc, parse_utc, time_grid
 
 __all__ = [
@@ -99,6 +101,7 @@ __all__ = [
     "check_store",
     "conjunction_risk",
     "contacts",
+    "create_key",
     "dazzle_exposure",
     "default_db_path",
     "detect_fragmentations",
@@ -114,6 +117,7 @@ __all__ = [
     "format_tle",
     "format_utc",
     "in_force_index",
+    "list_events",
     "load_sites",
     "merge_in_force",
     "monitor_rpo",

@@ -182,7 +182,7 @@ def _watch_cycle(path: Path, at: np.datetime64, hours: float, extra: list[int]) 
     """One watch cycle on the demo store at ``at``; prints the events it raised."""
     from dataclasses import replace
 
-    from orbitwatch.store.events import list_events
+    from orbitwatch.api import list_events
     from orbitwatch.watch import Batch, WatchConfig, run_cycle
 
     with Store.open(path) as store:
@@ -214,8 +214,8 @@ def _serve(path: Path, port: int) -> None:
     """Create a read key and serve the store (API and dashboard) on 127.0.0.1 until Ctrl-C."""
     import uvicorn
 
+    from orbitwatch.api import create_key
     from orbitwatch.server import create_app, load_server_config
-    from orbitwatch.store.service import create_key
 
     with Store.open(path) as store:
         _, secret = create_key(store, "demo", "read")
