@@ -26,7 +26,6 @@ MAX_LINES = 100
 NUMBA_KERNELS = {
     "_sgp4_kernel.py::init_near_earth": "SGP4 initialisation (Vallado 2006 sgp4init), one compiled pass",
     "_sgp4_kernel.py::sgp4_step": "the SGP4 step (Vallado 2006 sgp4), inlined into every propagation loop",
-    "_sgp4_kernel.py::_near_row": "one object's near-Earth propagation over a time grid, one compiled loop",
     "screening/candidates.py::_block": "the screening cell sweep over one block of time steps, one loop nest",
 }
 
