@@ -49,6 +49,11 @@ def conjunctions(n: int, seed: int = 1) -> tuple[np.ndarray, ...]:
     return r1, v1, cov(), r2, v2, cov(), hbr
 
 
+def _kw(fn: Any, args: Any) -> Any:
+    """``fn(r1, v1, c1, r2, v2, c2, hbr_km=hbr)`` from the 7-tuple of :func:`conjunctions`."""
+    return fn(*args[:6], hbr_km=args[6])
+
+
 def timed(fn: Any, *args: Any) -> tuple[Any, float]:
     t0 = time.perf_counter()
     out = fn(*args)
@@ -76,12 +81,12 @@ def tables(n_mc: int = 50_000) -> None:
     print("|" + "---|" * 16)
     for case in range(1, 13):
         s1, c1, s2, c2, hbr, tl = alfano_case(data, case)
-        args = (s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr)
+        args = (s1[:3], s1[3:], c1, s2[:3], s2[3:], c2)
         try:
-            fo = f"{pc_foster(*args).pc[0]:.6g}"
-            el = f"{pc_elrod(*args).pc[0]:.6g}"
-            ch = f"{pc_chan(*args).pc[0]:.4g}"
-            al = f"{pc_alfano(*args).pc[0]:.6g}"
+            fo = f"{pc_foster(*args, hbr_km=hbr).pc[0]:.6g}"
+            el = f"{pc_elrod(*args, hbr_km=hbr).pc[0]:.6g}"
+            ch = f"{pc_chan(*args, hbr_km=hbr).pc[0]:.4g}"
+            al = f"{pc_alfano(*args, hbr_km=hbr).pc[0]:.6g}"
             pl = encounter_plane(s1[None, :3], s1[None, 3:], c1[None], s2[None, :3], s2[None, 3:], c2[None])
             mx = pc_max_scaled(pl.miss_km, pl.cov_km2, hbr)
             mxs = f"{mx.pc_max[0]:.4g} ({mx.scale[0]:.3g})"
@@ -333,12 +338,12 @@ def fast_2d(n: int, runs: int = 3) -> None:
     from orbitwatch.risk.foster import pc_circle_adaptive
 
     args = conjunctions(n)
-    pc_elrod(*(a[:10] for a in args))  # compile / load the numba cache
-    pc_foster(*(a[:10] for a in args))
+    _kw(pc_elrod, [a[:10] for a in args])  # compile / load the numba cache
+    _kw(pc_foster, [a[:10] for a in args])
     print(f"2D Pc, {n:,} conjunctions from 3x3 ECI covariances, one core (numba kernel is single-threaded):")
     for run in range(1, runs + 1):
-        fast, t_fast = timed(pc_elrod, *args)
-        fos, t_fos = timed(pc_foster, *args)
+        fast, t_fast = timed(_kw, pc_elrod, args)
+        fos, t_fos = timed(_kw, pc_foster, args)
         print(f"  run {run}: fast {n / t_fast:12,.0f} /s ({t_fast:.3f} s)   Foster {n / t_fos:10,.0f} /s "
               f"({t_fos:.3f} s)   ratio {t_fos / t_fast:6.1f} x")
     k = min(n, 2000)
@@ -376,11 +381,11 @@ def main() -> None:
     n_loop = min(n, int(sys.argv[2]) if len(sys.argv) > 2 else 2_000)
     fast_2d(max(n, 1_000_000) if "--fast-million" in sys.argv else n)
     args = conjunctions(n)
-    pc_foster(*(a[:10] for a in args))  # warm-up (imports, caches)
-    res, t_vec = timed(pc_foster, *args)
+    _kw(pc_foster, [a[:10] for a in args])  # warm-up (imports, caches)
+    res, t_vec = timed(_kw, pc_foster, args)
     sub = [a[:n_loop] for a in args]
     t0 = time.perf_counter()
-    loop = np.array([pc_foster(*(a[i] for a in sub)).pc[0] for i in range(n_loop)])
+    loop = np.array([_kw(pc_foster, [a[i] for a in sub]).pc[0] for i in range(n_loop)])
     t_loop = (time.perf_counter() - t0) * n / n_loop
     diff = np.max(np.abs(loop - res.pc[:n_loop]) / np.maximum(np.abs(res.pc[:n_loop]), 1e-300))
     print(f"Foster circle, {n:,} conjunctions (3x3 ECI covariances -> encounter plane -> 128-node GL):")
@@ -390,7 +395,7 @@ def main() -> None:
     print(f"  speed-up        {t_loop / t_vec:8.1f} x   (max relative difference loop vs batch {diff:.1e})")
     print(f"  Pc > 1e-4: {np.count_nonzero(res.pc > 1e-4):,}; remediated: {np.count_nonzero(res.remediated):,}")
     for name, fn in (("Chan series", pc_chan), ("Alfano 2005 series", pc_alfano)):
-        _, t = timed(fn, *args)
+        _, t = timed(_kw, fn, args)
         print(f"{name:<19} vectorised {t:8.3f} s   {n / t:12,.0f} conjunctions/s")
 
 

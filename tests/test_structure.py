@@ -39,7 +39,6 @@ PENDING = {
     "cli/breakup_cmds.py::reconstruct": 104,
     "detection/fragmentation.py::reconstruct_event": 300,
     "risk/pc.py::pc_for_states": 168,
-    "risk/usage2d.py::_one": 132,
     "screening/sampling.py::sample_knots": 129,
     "screening/screen.py::screen": 188,
 }

@@ -60,22 +60,22 @@ ALFANO_ELROD = [
 
 def test_omitron_cases_1_and_2() -> None:
     """testOmitronCase1 2.70601573490125e-05 and testOmitronCase2 0.180736305849476, HBR 20 m, 1e-3 relative."""
-    a = pc_elrod(R1, V1, C1, R2, V2, C2, 0.020)
+    a = pc_elrod(R1, V1, C1, R2, V2, C2, hbr_km=0.020)
     assert a.pc[0] == pytest.approx(2.70601573490125e-05, rel=1e-3)
-    b = pc_elrod(R1B, V1B, C1B, R2B, V2B, C2B, 0.020)
+    b = pc_elrod(R1B, V1B, C1B, R2B, V2B, C2B, hbr_km=0.020)
     assert b.pc[0] == pytest.approx(0.180736305849476, rel=1e-3)
     both = pc_elrod(np.array([R1, R1B]), np.array([V1, V1B]), np.array([C1, C1B]), np.array([R2, R2B]),
-                    np.array([V2, V2B]), np.array([C2, C2B]), np.array([0.020, 0.020]))  # fmt: skip
+                    np.array([V2, V2B]), np.array([C2, C2B]), hbr_km=np.array([0.020, 0.020]))  # fmt: skip
     np.testing.assert_array_equal(both.pc, [a.pc[0], b.pc[0]])
     # the same Pc as the Foster reference of orbitwatch (identical plane and remediation)
-    assert a.pc[0] == pytest.approx(pc_foster(R1, V1, C1, R2, V2, C2, 0.020).pc[0], rel=1e-8)
+    assert a.pc[0] == pytest.approx(pc_foster(R1, V1, C1, R2, V2, C2, hbr_km=0.020).pc[0], rel=1e-8)
 
 
 @pytest.mark.parametrize("case", range(1, 12))
 def test_alfano_cases(shared_data, case: int) -> None:
     """PcElrod_UnitTest Alfano cases 1-11 (AlfanoExpSolution, AlfanoHBR), 1e-3 relative."""
     s1, c1, s2, c2, hbr, _ = alfano_case(shared_data, case)
-    assert pc_elrod(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr).pc[0] == pytest.approx(
+    assert pc_elrod(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr_km=hbr).pc[0] == pytest.approx(
         ALFANO_ELROD[case - 1], rel=1e-3
     )
 
@@ -83,7 +83,7 @@ def test_alfano_cases(shared_data, case: int) -> None:
 def test_similar_to_3d_case() -> None:
     """testSimilarTo3D (inline m, m/s, m^2; HBR 20 m): 1.0281653e-02 within 1e-3 relative."""
     r1, v1, cov1, r2, v2, cov2 = SIMILAR_2D
-    res = pc_elrod(r1 / 1e3, v1 / 1e3, cov1 / 1e6, r2 / 1e3, v2 / 1e3, cov2 / 1e6, 0.020)
+    res = pc_elrod(r1 / 1e3, v1 / 1e3, cov1 / 1e6, r2 / 1e3, v2 / 1e3, cov2 / 1e6, hbr_km=0.020)
     assert res.pc[0] == pytest.approx(1.0281653e-02, rel=1e-3)
 
 
@@ -92,7 +92,8 @@ def test_non_positive_definite_case(shared_data) -> None:
     path = shared_data / "cdm" / "cara-sample-cdms" / "OmitronTestCase_Test07_NonPDCovariance.cdm"
     cdm = read_cdm(path.read_text())
     s1, s2 = cdm.state(1), cdm.state(2)
-    res = pc_elrod(s1[:3], s1[3:], cdm.covariance_inertial_km(1), s2[:3], s2[3:], cdm.covariance_inertial_km(2), 0.020)
+    c1, c2 = cdm.covariance_inertial_km(1), cdm.covariance_inertial_km(2)
+    res = pc_elrod(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr_km=0.020)
     assert res.pc[0] == pytest.approx(0.0, abs=1e-10)
     assert res.remediated[0] and res.npd[0]
 
@@ -188,7 +189,7 @@ def test_bad_inputs(index: str, code: str) -> None:
     else:
         hbr[1] = 0.0
     with pytest.raises(InputError) as info:
-        pc_elrod(r1, v1, c1, r2, v2, c2, hbr)
+        pc_elrod(r1, v1, c1, r2, v2, c2, hbr_km=hbr)
     assert info.value.code == code and info.value.record == 1
-    res = pc_elrod(r1, v1, c1, r2, v2, c2, hbr, raise_errors=False)
+    res = pc_elrod(r1, v1, c1, r2, v2, c2, hbr_km=hbr, raise_errors=False)
     assert list(res.codes) == ["", code] and np.isnan(res.pc[1]) and res.pc[0] > 0

@@ -42,7 +42,7 @@ HBR_KM = 0.020
 )
 def test_omitron_case_01(shape: str, expected: float) -> None:
     """CARA's expected Pc within CARA's own tolerance, 1e-3 relative."""
-    res = pc_foster(R1, V1, C1, R2, V2, C2, HBR_KM, shape=shape)
+    res = pc_foster(R1, V1, C1, R2, V2, C2, hbr_km=HBR_KM, shape=shape)
     assert res.pc[0] == pytest.approx(expected, rel=1e-3)
     assert not res.remediated[0]
 
@@ -53,7 +53,7 @@ def test_non_positive_definite_case_gives_zero_with_remediation(shared_data) -> 
     cdm = read_cdm(path.read_text())
     s1, s2 = cdm.state(1), cdm.state(2)
     res = pc_foster(
-        s1[:3], s1[3:], cdm.covariance_inertial_km(1), s2[:3], s2[3:], cdm.covariance_inertial_km(2), 0.020
+        s1[:3], s1[3:], cdm.covariance_inertial_km(1), s2[:3], s2[3:], cdm.covariance_inertial_km(2), hbr_km=0.020
     )
     assert res.pc[0] == pytest.approx(0.0, abs=1e-10)
     assert res.remediated[0]
@@ -64,7 +64,7 @@ def test_non_positive_definite_case_gives_zero_with_remediation(shared_data) -> 
 def test_alfano_2009_foster_matches_cara(shared_data, case: int) -> None:
     """Alfano (2009) cases at TCA vs CARA_Pc2D (A09TestCases_01_12_Distributed.csv), 1e-3 relative as CARA's test."""
     s1, c1, s2, c2, hbr, _ = alfano_case(shared_data, case)
-    pc = pc_foster(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr).pc[0]
+    pc = pc_foster(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr_km=hbr).pc[0]
     assert pc == pytest.approx(CARA_ALFANO_2009[case][0], rel=1e-3)
 
 
@@ -122,8 +122,8 @@ def test_chan_exact_for_isotropic_covariance() -> None:
 
 def test_alfano_series_close_to_foster_on_omitron_case() -> None:
     """Alfano (2005) Simpson series vs Foster on Omitron case 01: within 0.5 % (Simpson at order 10)."""
-    f = pc_foster(R1, V1, C1, R2, V2, C2, HBR_KM).pc[0]
-    a = pc_alfano(R1, V1, C1, R2, V2, C2, HBR_KM).pc[0]
+    f = pc_foster(R1, V1, C1, R2, V2, C2, hbr_km=HBR_KM).pc[0]
+    a = pc_alfano(R1, V1, C1, R2, V2, C2, hbr_km=HBR_KM).pc[0]
     assert a == pytest.approx(f, rel=5e-3)
 
 
@@ -169,11 +169,11 @@ def test_bad_inputs_raise_with_code(mutate, code: str) -> None:
     }
     mutate(args)
     with pytest.raises(InputError) as info:
-        pc_foster(args["r1"], args["v1"], args["c1"], args["r2"], args["v2"], args["c2"], args["hbr"])
+        pc_foster(args["r1"], args["v1"], args["c1"], args["r2"], args["v2"], args["c2"], hbr_km=args["hbr"])
     assert info.value.code == code
 
 
 def test_unknown_shape_rejected() -> None:
     with pytest.raises(InputError) as info:
-        pc_foster(R1, V1, C1, R2, V2, C2, HBR_KM, shape="ellipse")
+        pc_foster(R1, V1, C1, R2, V2, C2, hbr_km=HBR_KM, shape="ellipse")
     assert info.value.code == "INPUT_HBR_SHAPE"

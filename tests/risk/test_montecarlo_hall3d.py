@@ -49,7 +49,7 @@ def test_montecarlo_agrees_with_foster_on_a_fast_short_encounter() -> None:
     c1 = np.diag([0.02**2, 0.1**2, 0.02**2, 1e-8, 1e-8, 1e-8])
     c2 = np.diag([0.03**2, 0.05**2, 0.04**2, 1e-8, 1e-8, 1e-8])
     hbr = 0.02
-    foster = pc_foster(r1, v1, c1, r2, v2, c2, hbr).pc[0]
+    foster = pc_foster(r1, v1, c1, r2, v2, c2, hbr_km=hbr).pc[0]
     mc = pc_montecarlo(
         np.r_[r1, v1], c1, np.r_[r2, v2], c2, hbr, window_s=60.0, n_samples=20000, seed=3, confidence=0.999
     )
@@ -96,7 +96,8 @@ def test_hall3d_2d_3d_disagreement_case(shared_data) -> None:
     """test2D3DDisagreementCase: OmitronTestCase_Test08_3DNc.cdm, HBR 20 m, default parameters:
     2D 2.2660816e-20 and 3D 1.9271201e-05, both within CARA's 1e-3 relative."""
     s1, c1, s2, c2 = _cdm_inputs(shared_data, "cara-sample-cdms", "OmitronTestCase_Test08_3DNc.cdm")
-    assert pc_foster(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, 0.020).pc[0] == pytest.approx(2.2660816e-20, rel=1e-3)
+    pc2d = pc_foster(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr_km=0.020).pc[0]
+    assert pc2d == pytest.approx(2.2660816e-20, rel=1e-3)
     res = pc_hall3d(s1, c1, s2, c2, 0.020)
     assert res.converged[0] and res.pc[0] == pytest.approx(1.9271201e-05, rel=1e-3)
     assert res.tau0_s[0] < res.tau1_s[0] and res.t_start_s[0] <= res.ta_s[0] <= res.tb_s[0] <= res.t_end_s[0]

@@ -76,7 +76,7 @@ def test_bad_conjunctions_are_data_not_exceptions() -> None:
     cov_bad = cov.copy()
     cov_bad[1, 0, 0] = np.nan
     hbr = np.array([0.02, 0.02, 0.02, -1.0])
-    res = pc_for_states(r1, v1, cov_bad, r2, v2, cov, hbr)
+    res = pc_for_states(r1, v1, cov_bad, r2, v2, cov, hbr_km=hbr)
     assert res.codes.tolist() == ["", "INPUT_NOT_FINITE", "INPUT_ZERO_RELATIVE_VELOCITY", "INPUT_HBR"]
     assert np.isfinite(res.pc[0]) and np.isnan(res.pc[1:]).all()
 
@@ -84,14 +84,14 @@ def test_bad_conjunctions_are_data_not_exceptions() -> None:
 def test_default_covariance_when_none() -> None:
     r1 = np.array([[7000.0, 0, 0]])
     v1 = np.array([[0, 7.5, 0]])
-    res = pc_for_states(r1, v1, None, r1 + np.array([0.2, 0, 0]), [[0, -7.5, 0.5]], None, 0.01)
+    res = pc_for_states(r1, v1, None, r1 + np.array([0.2, 0, 0]), [[0, -7.5, 0.5]], None, hbr_km=0.01)
     assert res.covariance_source[0] == ("default", "default")
     assert 0 < res.pc[0] < 1
 
 
 def test_unknown_method() -> None:
     with pytest.raises(InputError) as info:
-        pc_for_states([7000.0, 0, 0], [0, 7.5, 0], None, [7000.1, 0, 0], [0, -7.5, 0], None, 0.01, method="x")
+        pc_for_states([7000.0, 0, 0], [0, 7.5, 0], None, [7000.1, 0, 0], [0, -7.5, 0], None, hbr_km=0.01, method="x")
     assert info.value.code == "INPUT_METHOD"
 
 
@@ -145,7 +145,7 @@ def test_negative_rtn_variance_in_a_cdm_is_a_per_record_code(shared_data) -> Non
         np.stack([bad.covariance_inertial_km(1), good.covariance_inertial_km(1)]),
         np.stack([s[0][1, :3], s[1][1, :3]]), np.stack([s[0][1, 3:], s[1][1, 3:]]),
         np.stack([bad.covariance_inertial_km(2), good.covariance_inertial_km(2)]),
-        0.015,
+        hbr_km=0.015,
     )
     assert res.codes.tolist() == ["INPUT_NEGATIVE_VARIANCE", ""]
     assert np.isnan(res.pc[0]) and res.pc[1] == pytest.approx(1.082e-4, rel=5e-3)  # CARA's value

@@ -58,8 +58,8 @@ MULTI_PC = np.array([2.514939701718358e-15, 1.232312816404174e-05, 6.34331877318
 
 @pytest.mark.parametrize("fn", [pc_foster, pc_elrod])
 def test_omitron_cases(fn) -> None:
-    assert fn(*OMITRON_1, 0.020).pc[0] == pytest.approx(2.706023476569787e-05, rel=1e-3)  # testOmitronCase1a
-    assert fn(*OMITRON_2, 0.020).pc[0] == pytest.approx(1.807363058494765e-01, rel=1e-3)  # testOmitronCase2
+    assert fn(*OMITRON_1, hbr_km=0.020).pc[0] == pytest.approx(2.706023476569787e-05, rel=1e-3)  # testOmitronCase1a
+    assert fn(*OMITRON_2, hbr_km=0.020).pc[0] == pytest.approx(1.807363058494765e-01, rel=1e-3)  # testOmitronCase2
 
 
 @pytest.mark.parametrize("fn", [pc_foster, pc_elrod])
@@ -67,4 +67,4 @@ def test_multiple_elements(fn) -> None:
     n = MULTI_HBR_M.size
     r1, v1, c1, r2, v2, c2 = (np.broadcast_to(x / s, (n, *x.shape)) for x, s in zip(
         MULTI, (1e3, 1e3, 1e6, 1e3, 1e3, 1e6), strict=True))
-    np.testing.assert_allclose(fn(r1, v1, c1, r2, v2, c2, MULTI_HBR_M / 1e3).pc, MULTI_PC, rtol=1e-3)
+    np.testing.assert_allclose(fn(r1, v1, c1, r2, v2, c2, hbr_km=MULTI_HBR_M / 1e3).pc, MULTI_PC, rtol=1e-3)

@@ -34,7 +34,7 @@ def test_similar_2d_case_is_not_inaccurate() -> None:
     assert u.converged[0]
     assert u.inaccurate[0] < INACCURATE_CUTOFF and not u.inaccurate_2d[0]
     assert abs(u.log_pc_correction[0] - math.log(1.0289973e-2 / 1.0281653e-2)) < 0.01
-    res = pc_for_states(r1 / 1e3, v1 / 1e3, c1 / 1e6, r2 / 1e3, v2 / 1e3, c2 / 1e6, 0.020, method="auto")
+    res = pc_for_states(r1 / 1e3, v1 / 1e3, c1 / 1e6, r2 / 1e3, v2 / 1e3, c2 / 1e6, hbr_km=0.020, method="auto")
     assert res.method == ["foster"] and "INACCURATE_2D" not in res.usage_violations[0]
 
 

@@ -63,11 +63,11 @@ def pc_chan_plane(miss_km: Any, cov_km2: Any, hbr_km: Any, *, fclip: float = FCL
     return PlanePc(pc=_chan_uv(u, v), remediated=remediated, npd=npd)
 
 
-def pc_chan(  # noqa: PLR0917 - issue 10: still to refactor
-    r1_km: Any, v1_km_s: Any, cov1_km2: Any, r2_km: Any, v2_km_s: Any, cov2_km2: Any, hbr_km: Any
+def pc_chan(
+    r1_km: Any, v1_km_s: Any, cov1_km2: Any, r2_km: Any, v2_km_s: Any, cov2_km2: Any, *, hbr_km: Any
 ) -> PlanePc:
     """Chan's series for M conjunctions from TCA states (shapes as :func:`~orbitwatch.risk.foster.pc_foster`)."""
-    arrays, codes = check_inputs(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km)
+    arrays, codes = check_inputs(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km=hbr_km)
     raise_on_codes(codes)
     r1, v1, c1, r2, v2, c2, hbr = arrays
     plane = encounter_plane(r1, v1, c1, r2, v2, c2)

@@ -138,7 +138,7 @@ def conjunction_risk(
             radii = np.array([DEFAULT_HBR_M.get(typ, DEFAULT_HBR_M["UNKNOWN"]) for typ in types])
         hbr_m = radii[:m] + radii[m:]
 
-    pc = pc_for_states(r_eme[0], v_eme[0], cov[0], r_eme[1], v_eme[1], cov[1], hbr_m / 1000.0, method=method)
+    pc = pc_for_states(r_eme[0], v_eme[0], cov[0], r_eme[1], v_eme[1], cov[1], hbr_km=hbr_m / 1000.0, method=method)
     states = np.concatenate([r_eme, v_eme], axis=-1).transpose(1, 0, 2)
     failed = err.reshape(2, m).max(axis=0)
     return ConjunctionRisk(

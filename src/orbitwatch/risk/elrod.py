@@ -416,15 +416,15 @@ def pc_elrod_plane(
     return _finish(out, raise_errors)
 
 
-def pc_elrod(  # noqa: PLR0917 - issue 10: still to refactor
+def pc_elrod(
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,
     r2_km: Any,
     v2_km_s: Any,
     cov2_km2: Any,
-    hbr_km: Any,
     *,
+    hbr_km: Any,
     rtol: float = 1e-9,
     fclip: float = FCLIP,
     raise_errors: bool = True,

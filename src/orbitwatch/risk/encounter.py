@@ -102,13 +102,14 @@ def _as_m(a: Any, m: int, name: str) -> FloatArray:
     return arr
 
 
-def check_inputs(  # noqa: PLR0917 - issue 10: still to refactor
+def check_inputs(
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,
     r2_km: Any,
     v2_km_s: Any,
     cov2_km2: Any,
+    *,
     hbr_km: Any,
 ) -> tuple[list[FloatArray], npt.NDArray[np.str_]]:
     """Shape-check and screen M conjunctions; return the arrays and a code per conjunction.
@@ -309,15 +310,15 @@ def _period_s(r: FloatArray, v: FloatArray) -> FloatArray:
     return period
 
 
-def usage_violations(  # noqa: PLR0917 - issue 10: still to refactor
+def usage_violations(
     r1_km: FloatArray,
     v1_km_s: FloatArray,
     cov1_km2: FloatArray,
     r2_km: FloatArray,
     v2_km_s: FloatArray,
     cov2_km2: FloatArray,
-    hbr_km: FloatArray,
     *,
+    hbr_km: FloatArray,
     gamma: float = 1e-16,
     fclip: float = FCLIP,
 ) -> UsageViolations:

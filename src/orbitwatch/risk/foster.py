@@ -228,15 +228,15 @@ def pc_foster_plane(
     return PlanePc(pc=pc, remediated=remediated, npd=npd)
 
 
-def pc_foster(  # noqa: PLR0917 - issue 10: still to refactor
+def pc_foster(
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,
     r2_km: Any,
     v2_km_s: Any,
     cov2_km2: Any,
-    hbr_km: Any,
     *,
+    hbr_km: Any,
     shape: str = "circle",
     fclip: float = FCLIP,
 ) -> PlanePc:
@@ -249,7 +249,7 @@ def pc_foster(  # noqa: PLR0917 - issue 10: still to refactor
     :func:`orbitwatch.risk.encounter.check_inputs` for the codes); use
     :func:`orbitwatch.risk.pc_for_states` to get per-conjunction codes instead.
     """
-    arrays, codes = check_inputs(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km)
+    arrays, codes = check_inputs(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km=hbr_km)
     raise_on_codes(codes)
     r1, v1, c1, r2, v2, c2, hbr = arrays
     plane = encounter_plane(r1, v1, c1, r2, v2, c2)

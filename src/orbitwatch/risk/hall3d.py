@@ -361,7 +361,7 @@ def _segment_limits(o1: _Object, o2: _Object, taum: float, p1: float, p2: float,
     return min(lims), max(lims)
 
 
-def _integrate(o1: _Object, o2: _Object, hbr: float, fclip: float, mu: float, lo: float, hi: float,  # noqa: PLR0917 - issue 10
+def _integrate(o1: _Object, o2: _Object, hbr: float, *, fclip: float, mu: float, lo: float, hi: float,
                a: float, b: float, n0: int) -> tuple[float, FloatArray, FloatArray, bool, bool]:
     """Adaptive time integration of Ncdot, starting on [a, b], never beyond [lo, hi].
 
@@ -416,7 +416,7 @@ def _integrate(o1: _Object, o2: _Object, hbr: float, fclip: float, mu: float, lo
                 if e <= _REFINE_TOL * total:
                     resolved.add(float(t[j]))
                     resolved.add(float(tm))
-        t, f, md2, conv = _merge(t, f, md2, conv, tn, fn, md2n, convn)
+        t, f, md2, conv = _merge((t, f, md2, conv), (tn, fn, md2n, convn))
     fmax = float(f.max())
     cut = fmax * _NCDOT_RED
     converged = True
@@ -434,8 +434,13 @@ def _integrate(o1: _Object, o2: _Object, hbr: float, fclip: float, mu: float, lo
     return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(t))), t, f, converged, clip
 
 
-def _merge(t: FloatArray, f: FloatArray, md2: FloatArray, conv: Any, tn: FloatArray, fn: FloatArray,  # noqa: PLR0917 - issue 10
-           md2n: FloatArray, convn: Any) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
+_Grid = tuple[FloatArray, FloatArray, FloatArray, Any]  # times, Ncdot, MD2, POP converged
+
+
+def _merge(old: _Grid, new: _Grid) -> _Grid:
+    """The union of two time grids with their values, sorted, each time once."""
+    t, f, md2, conv = old
+    tn, fn, md2n, convn = new
     tt = np.concatenate([t, tn])
     order = np.argsort(tt, kind="stable")
     tt = tt[order]
@@ -444,7 +449,7 @@ def _merge(t: FloatArray, f: FloatArray, md2: FloatArray, conv: Any, tn: FloatAr
     return tt[uniq], np.concatenate([f, fn])[sel], np.concatenate([md2, md2n])[sel], np.concatenate([conv, convn])[sel]
 
 
-def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, window: float | None,  # noqa: PLR0917 - issue 10
+def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, *, window: float | None,
          fclip: float, mu: float) -> tuple[float, ...]:
     # CARA's retrograde reorientation (only for orbits within 1e-6 of i = 180 deg)
     def retro(s: FloatArray) -> bool:
@@ -481,7 +486,7 @@ def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: fl
         else:
             a, b = lo, hi
         n0 = 101
-    nc, t, f, converged, clip = _integrate(objs[0], objs[1], hbr, fclip, mu, lo, hi, a, b, n0)
+    nc, t, f, converged, clip = _integrate(objs[0], objs[1], hbr, fclip=fclip, mu=mu, lo=lo, hi=hi, a=a, b=b, n0=n0)
     if nc <= 1e-300:
         nc = 0.0
     cut = float(f.max()) * _NCDOT_RED
@@ -527,7 +532,8 @@ def pc_hall3d(
         raise InputError("hard-body radius must be > 0", code="INPUT_HBR", field="hbr_km")
     wins = None if window_s is None else np.broadcast_to(np.asarray(window_s, dtype=np.float64), (m,))
     rows = np.array([
-        _one(s1[i], c1[i], s2[i], c2[i], float(hbr[i]), None if wins is None else float(wins[i]), fclip, mu)
+        _one(s1[i], c1[i], s2[i], c2[i], float(hbr[i]), window=None if wins is None else float(wins[i]), fclip=fclip,
+             mu=mu)
         for i in range(m)
     ]).reshape(m, 10)
     conv = rows[:, 8] > 0.5

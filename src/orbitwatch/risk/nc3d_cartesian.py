@@ -94,8 +94,8 @@ class CartesianNc3D:
     remediated: npt.NDArray[np.bool_]
 
 
-def _rate(  # noqa: PLR0917 - issue 10: still to refactor
-    t: FloatArray, s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, r: float, mu: float, fclip: float
+def _rate(
+    t: FloatArray, s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, *, r: float, mu: float, fclip: float
 ) -> tuple[FloatArray, bool]:
     m1, f1 = kepler_stm(s1, t, mu)
     m2, f2 = kepler_stm(s2, t, mu)
@@ -217,7 +217,9 @@ def pc_nc3d_cartesian(
         t, w = _panels(edges)
         total = 0.0
         for start in range(0, t.size, 256):
-            ndot, r_flag = _rate(t[start : start + 256], s1[i], c1[i], s2[i], c2[i], float(hbr[i]), mu, fclip)
+            ndot, r_flag = _rate(
+                t[start : start + 256], s1[i], c1[i], s2[i], c2[i], r=float(hbr[i]), mu=mu, fclip=fclip
+            )
             total += float(np.sum(w[start : start + 256] * ndot))
             rem[i] |= r_flag
         nc[i] = total

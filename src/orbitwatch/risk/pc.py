@@ -119,15 +119,63 @@ def _cov_or_default(cov: Any, r: FloatArray, v: FloatArray, age_days: FloatArray
     return _full6(arr), "given"
 
 
-def pc_for_states(  # noqa: C901, PLR0917 - issue 10: still to refactor
+def _auto_choice(
+    idx: npt.NDArray[np.intp], uv: Any, neg_plane: Any, *, states: tuple[FloatArray, ...],
+    hbr: FloatArray, flags: list[list[str]], extra: dict[str, Any], m: int,
+) -> npt.NDArray[Any]:
+    """``auto`` as CARA's PcMultiStep: the method per conjunction of ``idx`` (foster or hall3d),
+    with the reason and CARA's ln(Nc2D/Pc2D) estimate in ``extra`` and flags appended."""
+    r1, v1, c1, r2, v2, c2 = states
+    # CARA's PcMultiStep: the rectilinear tests first, then (where they pass) the
+    # curvilinear "inaccurate" test of UsageViolationPc2D (risk.usage2d)
+    inaccurate = np.zeros(idx.size, dtype=bool)
+    unconverged = np.zeros(idx.size, dtype=bool)
+    lpcf = np.full(idx.size, np.nan)
+    ind = np.full(idx.size, np.nan)
+    rest = np.flatnonzero(~uv.invalid_2d & ~neg_plane)
+    if rest.size:
+        ii = idx[rest]
+        cu = curvilinear_usage(np.concatenate([r1[ii], v1[ii]], axis=1), _full6(c1[ii]),
+                               np.concatenate([r2[ii], v2[ii]], axis=1), _full6(c2[ii]), hbr[ii])
+        inaccurate[rest] = cu.inaccurate_2d
+        # PcMultiStep: indicators that did not converge count as a 2D usage violation
+        unconverged[rest] = ~cu.converged
+        lpcf[rest] = cu.log_pc_correction
+        ind[rest] = cu.inaccurate
+    reasons = extra.setdefault("auto_reason", np.full(m, "", dtype=object))
+    extra["log_pc_correction"] = np.full(m, np.nan)
+    extra["log_pc_correction"][idx] = lpcf
+    for j, i in enumerate(idx):
+        measures = (f"extended {uv.extended[j]:.3g} (limit {USAGE_EXTENDED_LIMIT:g}), "
+                    f"offset {uv.offset[j]:.3g} (limit {USAGE_OFFSET_LIMIT:g})")
+        if uv.invalid_2d[j]:
+            bad = [f for f in uv.flags[j] if f in ("EXTENDED_ENCOUNTER", "OFFSET_FROM_TCA")]
+            reasons[i] = f"3D-Nc: 2D assumptions fail ({', '.join(bad)}; {measures})"
+        elif inaccurate[j]:
+            flags[i].append("INACCURATE_2D")
+            reasons[i] = (f"3D-Nc: 2D inaccurate on the curved encounter (INACCURATE_2D; indicator "
+                          f"{ind[j]:.3g}, limit {INACCURATE_CUTOFF:g}; ln(Nc2D/Pc2D) ~ {lpcf[j]:.3g}; "
+                          f"{measures})")
+        elif unconverged[j]:
+            flags[i].append("USAGE_NOT_CONVERGED")
+            reasons[i] = ("3D-Nc: CARA's curvilinear usage analysis did not converge (USAGE_NOT_CONVERGED; "
+                          f"{measures})")
+        else:
+            reasons[i] = f"2D: CARA usage tests pass ({measures}, inaccurate {ind[j]:.3g} " \
+                         f"(limit {INACCURATE_CUTOFF:g}))"
+    chosen: npt.NDArray[Any] = np.where(uv.invalid_2d | inaccurate | unconverged, "hall3d", "foster").astype(object)
+    return chosen
+
+
+def pc_for_states(
     r1_km: Any,
     v1_km_s: Any,
     cov1_km2: Any,
     r2_km: Any,
     v2_km_s: Any,
     cov2_km2: Any,
-    hbr_km: Any,
     *,
+    hbr_km: Any,
     method: str = "foster",
     age_days: Any = 1.0,
     window_s: Any = None,
@@ -154,7 +202,7 @@ def pc_for_states(  # noqa: C901, PLR0917 - issue 10: still to refactor
     age = np.broadcast_to(np.asarray(age_days, dtype=np.float64), (m,))
     c1, src1 = _cov_or_default(cov1_km2, r1, v1, age)
     c2, src2 = _cov_or_default(cov2_km2, r2, v2, age)
-    arrays, codes = check_inputs(r1, v1, c1, r2, v2, c2, hbr_km)
+    arrays, codes = check_inputs(r1, v1, c1, r2, v2, c2, hbr_km=hbr_km)
     r1, v1, p1, r2, v2, p2, hbr = arrays
     ok = codes == ""
     pc = np.full(m, np.nan)
@@ -166,7 +214,7 @@ def pc_for_states(  # noqa: C901, PLR0917 - issue 10: still to refactor
     extra: dict[str, Any] = {}
     idx = np.flatnonzero(ok)
     if idx.size:
-        uv = usage_violations(r1[idx], v1[idx], p1[idx], r2[idx], v2[idx], p2[idx], hbr[idx])
+        uv = usage_violations(r1[idx], v1[idx], p1[idx], r2[idx], v2[idx], p2[idx], hbr_km=hbr[idx])
         for j, i in enumerate(idx):
             flags[i] = uv.flags[j]
         plane = encounter_plane(r1[idx], v1[idx], p1[idx], r2[idx], v2[idx], p2[idx])
@@ -178,44 +226,8 @@ def pc_for_states(  # noqa: C901, PLR0917 - issue 10: still to refactor
         codes[idx[neg_plane]] = "INPUT_NEGATIVE_VARIANCE"
         chosen = np.array([method] * idx.size, dtype=object)
         if method == "auto":
-            # CARA's PcMultiStep: the rectilinear tests first, then (where they pass) the
-            # curvilinear "inaccurate" test of UsageViolationPc2D (risk.usage2d)
-            inaccurate = np.zeros(idx.size, dtype=bool)
-            unconverged = np.zeros(idx.size, dtype=bool)
-            lpcf = np.full(idx.size, np.nan)
-            ind = np.full(idx.size, np.nan)
-            rest = np.flatnonzero(~uv.invalid_2d & ~neg_plane)
-            if rest.size:
-                ii = idx[rest]
-                cu = curvilinear_usage(np.concatenate([r1[ii], v1[ii]], axis=1), _full6(c1[ii]),
-                                       np.concatenate([r2[ii], v2[ii]], axis=1), _full6(c2[ii]), hbr[ii])
-                inaccurate[rest] = cu.inaccurate_2d
-                # PcMultiStep: indicators that did not converge count as a 2D usage violation
-                unconverged[rest] = ~cu.converged
-                lpcf[rest] = cu.log_pc_correction
-                ind[rest] = cu.inaccurate
-            chosen = np.where(uv.invalid_2d | inaccurate | unconverged, "hall3d", "foster").astype(object)
-            reasons = extra.setdefault("auto_reason", np.full(m, "", dtype=object))
-            extra["log_pc_correction"] = np.full(m, np.nan)
-            extra["log_pc_correction"][idx] = lpcf
-            for j, i in enumerate(idx):
-                measures = (f"extended {uv.extended[j]:.3g} (limit {USAGE_EXTENDED_LIMIT:g}), "
-                            f"offset {uv.offset[j]:.3g} (limit {USAGE_OFFSET_LIMIT:g})")
-                if uv.invalid_2d[j]:
-                    bad = [f for f in uv.flags[j] if f in ("EXTENDED_ENCOUNTER", "OFFSET_FROM_TCA")]
-                    reasons[i] = f"3D-Nc: 2D assumptions fail ({', '.join(bad)}; {measures})"
-                elif inaccurate[j]:
-                    flags[i].append("INACCURATE_2D")
-                    reasons[i] = (f"3D-Nc: 2D inaccurate on the curved encounter (INACCURATE_2D; indicator "
-                                  f"{ind[j]:.3g}, limit {INACCURATE_CUTOFF:g}; ln(Nc2D/Pc2D) ~ {lpcf[j]:.3g}; "
-                                  f"{measures})")
-                elif unconverged[j]:
-                    flags[i].append("USAGE_NOT_CONVERGED")
-                    reasons[i] = ("3D-Nc: CARA's curvilinear usage analysis did not converge (USAGE_NOT_CONVERGED; "
-                                  f"{measures})")
-                else:
-                    reasons[i] = f"2D: CARA usage tests pass ({measures}, inaccurate {ind[j]:.3g} " \
-                                 f"(limit {INACCURATE_CUTOFF:g}))"
+            chosen = _auto_choice(idx, uv, neg_plane, states=(r1, v1, c1, r2, v2, c2), hbr=hbr, flags=flags,
+                                  extra=extra, m=m)
         for name in sorted(set(chosen[~neg_plane].tolist())):
             sel = (chosen == name) & ~neg_plane
             ii = idx[sel]
@@ -359,7 +371,7 @@ def pc_from_cdm(
     s1, s2 = cdm.state(1), cdm.state(2)
     c1 = cdm.covariance_inertial_km(1)
     c2 = cdm.covariance_inertial_km(2)
-    res = pc_for_states(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr / 1e3, method=method, **kwargs)
+    res = pc_for_states(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, hbr_km=hbr / 1e3, method=method, **kwargs)
     flags = list(res.usage_violations[0])
     if f1 not in _INERTIAL:
         flags.append("NON_INERTIAL_FRAME")

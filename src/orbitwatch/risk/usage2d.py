@@ -98,7 +98,54 @@ def _parabola(t: FloatArray, q: FloatArray) -> FloatArray | None:
     return np.array([x[0] / tdel**2, (x[1] - 2 * trat * x[0]) / tdel, trat * (trat * x[0] - x[1]) + x[2]])
 
 
-def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, fclip: float,  # noqa: C901, PLR0917 - issue 10
+def _refine(q_cl: Any, tt: list[float], qq: list[float], *, t_cl: float, s_cl: float, q_min: float,
+            v_cl: float, level: int, refine: bool) -> tuple[float, float, float, int, bool]:
+    """UsageViolationPc2D's refinement of the curvilinear peak-overlap time: new Q(t) points
+    and parabola fits until the time and Q(t) estimates settle; ``tt``/``qq`` (the evaluated
+    points) grow in place.  Returns ``(t_cl, s_cl, v_cl, level, converged)``."""
+    converged = True
+    while refine:
+        level += 1
+        i_min = int(np.argmin(qq))
+        qn, vn = q_cl(np.array([t_cl]))
+        refine = False
+        if not np.isfinite(qn[0]):
+            # CARA: bisect towards the evaluated points, on the first refinement only
+            converged = False
+            lo_t, hi_t = min(tt), max(tt)
+            t_new = 0.5 * (t_cl + lo_t) if t_cl < lo_t else 0.5 * (t_cl + hi_t) if t_cl > hi_t else math.nan
+            if math.isfinite(t_new) and len(tt) == 3 and level < _MAX_REFINEMENTS:
+                t_cl, refine = t_new, True
+            continue
+        converged = True
+        decreasing = qn[0] < np.sort(qq)[2]
+        tt.append(t_cl)
+        qq.append(float(qn[0]))
+        if decreasing:
+            v_cl = float(vn[0])
+            yy = _parabola(np.array(tt), np.array(qq))
+            if yy is None or yy[0] <= 0:
+                s_cl = math.inf
+                break
+            t_cl = -yy[1] / yy[0] / 2
+            q_min = yy[2] - yy[1] ** 2 / yy[0] / 4
+            s_cl = math.sqrt(1.0 / yy[0])
+        else:
+            # CARA: bisect an estimate outside the evaluated points, else keep the lowest point
+            lo_t, hi_t = min(tt[:-1]), max(tt[:-1])
+            if t_cl < lo_t or t_cl > hi_t:
+                t_cl = 0.5 * (t_cl + (lo_t if t_cl < lo_t else hi_t))
+                yy = _parabola(np.array(tt), np.array(qq))
+                q_min = float(yy[0] * t_cl**2 + yy[1] * t_cl + yy[2]) if yy is not None else qq[i_min]
+            else:
+                t_cl, q_min = tt[i_min], qq[i_min]
+        refine = (level < _MAX_REFINEMENTS
+                  and (abs(t_cl - tt[i_min]) >= _TIME_SIGMA_DIFF_LIMIT * s_cl
+                       or abs(q_min - qq[i_min]) >= _Q_DIFF_LIMIT))
+    return t_cl, s_cl, v_cl, level, converged
+
+
+def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: float, *, fclip: float,
          mu: float) -> tuple[float, ...]:
     nan = (math.nan,) * 9 + (0.0,)
 
@@ -177,51 +224,13 @@ def _one(s1: FloatArray, c1: FloatArray, s2: FloatArray, c2: FloatArray, hbr: fl
                   or abs(q_min - q_rl) >= _Q_DIFF_LIMIT)
     else:
         refine = True
-    tt, qq = list(ts), list(qs)
-    converged = True
-    while refine:
-        level += 1
-        i_min = int(np.argmin(qq))
-        qn, vn = q_cl(np.array([t_cl]))
-        refine = False
-        if not np.isfinite(qn[0]):
-            # CARA: bisect towards the evaluated points, on the first refinement only
-            converged = False
-            lo_t, hi_t = min(tt), max(tt)
-            t_new = 0.5 * (t_cl + lo_t) if t_cl < lo_t else 0.5 * (t_cl + hi_t) if t_cl > hi_t else math.nan
-            if math.isfinite(t_new) and len(tt) == 3 and level < _MAX_REFINEMENTS:
-                t_cl, refine = t_new, True
-            continue
-        converged = True
-        decreasing = qn[0] < np.sort(qq)[2]
-        tt.append(t_cl)
-        qq.append(float(qn[0]))
-        if decreasing:
-            v_cl = float(vn[0])
-            yy = _parabola(np.array(tt), np.array(qq))
-            if yy is None or yy[0] <= 0:
-                s_cl = math.inf
-                break
-            t_cl = -yy[1] / yy[0] / 2
-            q_min = yy[2] - yy[1] ** 2 / yy[0] / 4
-            s_cl = math.sqrt(1.0 / yy[0])
-        else:
-            # CARA: bisect an estimate outside the evaluated points, else keep the lowest point
-            lo_t, hi_t = min(tt[:-1]), max(tt[:-1])
-            if t_cl < lo_t or t_cl > hi_t:
-                t_cl = 0.5 * (t_cl + (lo_t if t_cl < lo_t else hi_t))
-                yy = _parabola(np.array(tt), np.array(qq))
-                q_min = float(yy[0] * t_cl**2 + yy[1] * t_cl + yy[2]) if yy is not None else qq[i_min]
-            else:
-                t_cl, q_min = tt[i_min], qq[i_min]
-        refine = (level < _MAX_REFINEMENTS
-                  and (abs(t_cl - tt[i_min]) >= _TIME_SIGMA_DIFF_LIMIT * s_cl
-                       or abs(q_min - qq[i_min]) >= _Q_DIFF_LIMIT))
+    t_cl, s_cl, v_cl, level, converged = _refine(q_cl, list(ts), [float(x) for x in qs], t_cl=t_cl, s_cl=s_cl,
+                                                 q_min=q_min, v_cl=v_cl, level=level, refine=refine)
     if not converged:
         return fail(level, t_cl, s_cl)
     if not math.isfinite(s_cl):
         return fail(level, t_cl, s_cl)
-    qn, vn = q_cl(np.array([t_cl]))
+    qn, _ = q_cl(np.array([t_cl]))
     if not np.isfinite(qn[0]):
         return fail(level, t_cl, s_cl)
     lpcf = math.log(s_cl / s_rl) + math.log(v_cl / v_rl) + (q_rl - float(qn[0])) / 2
@@ -250,7 +259,8 @@ def curvilinear_usage(
     c1 = np.asarray(cov1_km2, dtype=np.float64).reshape(m, 6, 6)
     c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
     hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
-    rows = np.array([_one(s1[i], c1[i], s2[i], c2[i], float(hbr[i]), fclip, mu) for i in range(m)]).reshape(m, 10)
+    rows = np.array([_one(s1[i], c1[i], s2[i], c2[i], float(hbr[i]), fclip=fclip, mu=mu) for i in range(m)])
+    rows = rows.reshape(m, 10)
     conv = rows[:, 8] > 0.5
     return CurvilinearUsage(
         converged=conv,
