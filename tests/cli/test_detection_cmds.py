@@ -21,7 +21,8 @@ from orbitwatch.cli import app
 from orbitwatch.detection.maneuvers import detect_maneuvers
 
 runner = CliRunner()
-MAN_KEYS = ["norad", "name", "epoch_utc", "epoch_uncertainty_s", "kind", "delta_v_m_s", "confidence"]
+MAN_KEYS = ["norad", "name", "epoch_utc", "epoch_uncertainty_s", "kind", "delta_v_m_s", "confidence",
+            "elements_moved"]
 RPO_KEYS = ["norad_1", "norad_2", "kind", "start_utc", "end_utc", "min_range_km", "min_range_utc", "score",
             "evidence"]
 
@@ -45,6 +46,11 @@ def test_maneuvers_json_contract_matches_library(s6a: Path, tmp_path: Path) -> N
         expected = detect_maneuvers(list(read_element_sets(fh, source=str(s6a)))).events
     assert len(data) == len(expected) > 0
     assert all(list(d) == [*MAN_KEYS, "owner"] and d["owner"] is None for d in data)
+    # the elements that moved (issue 12 part 3): the library event's evidence, each named element
+    # stepped by >= 3 of its sigmas; every detection names at least one
+    assert [d["elements_moved"] for d in data] == [e.evidence["elements_moved"] for e in expected]
+    assert all(d["elements_moved"] and set(d["elements_moved"]) <= {"semi_major_axis", "inclination", "raan",
+               "eccentricity_vector"} for d in data)
     assert [d["epoch_utc"] for d in data] == [e.epoch_utc for e in expected]
     assert all(d["norad"] == 46984 and d["delta_v_m_s"] >= 0 and 0 <= d["confidence"] <= 1 for d in data)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

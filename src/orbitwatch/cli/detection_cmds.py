@@ -5,7 +5,8 @@ Fixed contract:
 * ``maneuvers (--db DB | --catalog PATH...) [--norad N[,N...]...] [--start ISO] [--format table|json|csv]
   [--json] [--plot PATH]`` (``--since`` is the old spelling of ``--start``);
   ``--json`` prints a list of ``{norad, name, epoch_utc, epoch_uncertainty_s, kind,
-  delta_v_m_s, confidence}`` plus ``owner``.
+  delta_v_m_s, confidence, elements_moved}`` plus ``owner`` (``elements_moved``: the elements
+  whose step at the event is at least 3 of the object's sigmas).
 * ``rpo (--db DB | --catalog PATH...) [--norad N[,N...]...] [--regime leo|meo|geo|all]
   [--format table|json|csv] [--json] [--plot PATH]`` (CSV: ``evidence`` as compact JSON);
   ``--json`` prints a list of ``{norad_1, norad_2, kind, start_utc,
@@ -142,7 +143,8 @@ def maneuvers_cmd(
         plot_maneuvers(history, report, plot, ids)
     owners = load_owners(db, catalog, sorted({e.norad_id for e in report.events}))
     if out != "table":
-        records = [{**e.to_dict(), "owner": owners[e.norad_id]} for e in report.events]
+        records = [{**e.to_dict(), "elements_moved": list(e.evidence.get("elements_moved", [])),
+                    "owner": owners[e.norad_id]} for e in report.events]
         if out == "csv":
             print_csv(records)
         else:
