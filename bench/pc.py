@@ -3,8 +3,9 @@
 Run by hand: ``.venv/bin/python bench/pc.py [N [N_LOOP]] [--fast-million]``.  First the fast
 compiled 2D kernel (``risk.elrod``) and vectorised Foster on the same N conjunctions, three
 runs each, with the ratio, and their agreement with the adaptive reference on the first 2,000
-(``--fast-million`` times the fast kernel on 1,000,000).  ``--timing-3d``: hall3d seconds per
-conjunction and SDMC trials/s.  ``--sdmc-cdms``: SDMC on the CARA CDMs with Pc >= 1e-4 against hall3d.
+(``--fast-million`` times the fast kernel on 1,000,000), then hall3d seconds per conjunction
+and SDMC trials/s (``--timing-3d``: only those), so one run prints every figure of issue 13's
+acceptance 3.  ``--sdmc-cdms``: SDMC on the CARA CDMs with Pc >= 1e-4 against hall3d.
 ``--ratios``: 3D/2D on every CARA CDM with CARA's usage-violation indicators
 (rectilinear and curvilinear).  ``--realism``: the covariance-realism report of the TLE
 error model (chi-square statistics per regime and span).  ``bench/pc.py --tables`` instead
@@ -377,9 +378,11 @@ def main() -> None:
     if "--timing-3d" in sys.argv:
         timing_3d()
         return
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    n_loop = min(n, int(sys.argv[2]) if len(sys.argv) > 2 else 2_000)
+    pos = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(pos[0]) if pos else 100_000
+    n_loop = min(n, int(pos[1]) if len(pos) > 1 else 2_000)
     fast_2d(max(n, 1_000_000) if "--fast-million" in sys.argv else n)
+    timing_3d()
     args = conjunctions(n)
     _kw(pc_foster, [a[:10] for a in args])  # warm-up (imports, caches)
     res, t_vec = timed(_kw, pc_foster, args)

@@ -51,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.errors import InputError
-from orbitwatch.risk.encounter import FCLIP
+from orbitwatch.risk.encounter import FCLIP, hbr_array
 
 __all__ = ["ElrodPc", "pc_elrod", "pc_elrod_plane"]
 
@@ -410,7 +410,7 @@ def pc_elrod_plane(
     cov = _rows(cov_km2, (0, 2, 2), "cov_km2")
     if cov.shape[0] != m:
         raise InputError(f"cov_km2 has {cov.shape[0]} rows, expected {m}", field="cov_km2")
-    hbr = np.ascontiguousarray(np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,)))
+    hbr = hbr_array(hbr_km, m)
     out = _outputs(m)
     _plane_kernel(miss, cov, hbr, float(rtol), float(fclip), _NODES, _WEIGHTS, _FULL_SIN, _FULL_COS, *out)
     return _finish(out, raise_errors)
@@ -453,7 +453,7 @@ def pc_elrod(
     for name, arr in (("v1_km_s", v1), ("r2_km", r2), ("v2_km_s", v2)):
         if arr.shape[0] != m:
             raise InputError(f"{name} has {arr.shape[0]} rows, expected {m}", field=name)
-    hbr = np.ascontiguousarray(np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,)))
+    hbr = hbr_array(hbr_km, m)
     out = _outputs(m)
     _states_kernel(
         r1, v1, covs[0], r2, v2, covs[1], hbr, float(rtol), float(fclip), _NODES, _WEIGHTS, _FULL_SIN, _FULL_COS, *out

@@ -93,6 +93,16 @@ def _as_cov(a: Any, m: int, name: str) -> FloatArray:
     return arr
 
 
+def hbr_array(hbr_km: Any, m: int) -> FloatArray:
+    """The combined HBR per conjunction (M,), contiguous, from a scalar, (1,) or (M,) input;
+    any other shape raises :class:`InputError` (``INPUT_INVALID``, field ``hbr_km``)."""
+    arr = np.asarray(hbr_km, dtype=np.float64)
+    try:
+        return np.ascontiguousarray(np.broadcast_to(arr, (m,)))
+    except ValueError:
+        raise InputError(f"hbr_km must be a scalar or have shape ({m},), not {arr.shape}", field="hbr_km") from None
+
+
 def _as_m(a: Any, m: int, name: str) -> FloatArray:
     arr = np.asarray(a, dtype=np.float64)
     if arr.ndim == 0:

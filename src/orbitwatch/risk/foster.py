@@ -43,6 +43,7 @@ from orbitwatch.risk.encounter import (
     FCLIP,
     check_inputs,
     encounter_plane,
+    hbr_array,
     raise_on_codes,
     remediate_covariance_2x2,
 )
@@ -190,7 +191,7 @@ def _plane_inputs(miss_km: Any, cov_km2: Any, hbr_km: Any) -> tuple[FloatArray, 
     m = miss.shape[0]
     if cov.shape != (m, 2, 2):
         raise InputError(f"cov_km2 must have shape ({m}, 2, 2), not {cov.shape}", field="cov_km2")
-    hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,)).copy()
+    hbr = hbr_array(hbr_km, m).copy()
     codes = np.full(m, "", dtype="<U32")
     codes[~(np.isfinite(miss).all(1) & np.isfinite(cov).all((1, 2)) & np.isfinite(hbr))] = "INPUT_NOT_FINITE"
     codes[(codes == "") & ((cov[:, 0, 0] < 0) | (cov[:, 1, 1] < 0))] = "INPUT_NEGATIVE_VARIANCE"

@@ -57,7 +57,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import erfcinv
 
 from orbitwatch.errors import InputError
-from orbitwatch.risk.encounter import FCLIP
+from orbitwatch.risk.encounter import FCLIP, hbr_array
 from orbitwatch.risk.equinoctial import (
     CARA_MU_KM3_S2,
     cartesian_to_equinoctial,
@@ -524,7 +524,7 @@ def pc_hall3d(
         c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
     except ValueError:
         raise InputError("3D-Nc needs 6x6 position-velocity covariances", code="INPUT_COVARIANCE_SHAPE") from None
-    hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
+    hbr = hbr_array(hbr_km, m)
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
             raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)

@@ -29,6 +29,7 @@ from scipy.stats import beta
 
 from orbitwatch.errors import InputError
 from orbitwatch.risk._kepler import MU, kepler_one
+from orbitwatch.risk.encounter import hbr_array
 
 __all__ = ["MonteCarloPc", "clopper_pearson", "pc_montecarlo"]
 
@@ -179,7 +180,7 @@ def pc_montecarlo(
     m = s1.shape[0]
     c1 = np.asarray(cov1_km2, dtype=np.float64).reshape(m, 6, 6)
     c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
-    hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
+    hbr = hbr_array(hbr_km, m)
     win = np.broadcast_to(np.asarray(window_s, dtype=np.float64), (m,))
     offset = np.broadcast_to(np.asarray(tca_offset_s, dtype=np.float64), (m,))
     if s2.shape != (m, 6) or s1.shape != (m, 6):

@@ -45,7 +45,7 @@ from scipy.special import erfc, erfcinv
 
 from orbitwatch.errors import InputError
 from orbitwatch.risk._kepler import MU, kepler_stm
-from orbitwatch.risk.encounter import FCLIP
+from orbitwatch.risk.encounter import FCLIP, hbr_array
 
 __all__ = ["CartesianNc3D", "pc_nc3d_cartesian"]
 
@@ -187,7 +187,7 @@ def pc_nc3d_cartesian(
         c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
     except ValueError:
         raise InputError("3D-Nc needs 6x6 position-velocity covariances", code="INPUT_COVARIANCE_SHAPE") from None
-    hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
+    hbr = hbr_array(hbr_km, m)
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
             raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)

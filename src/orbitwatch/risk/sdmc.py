@@ -44,6 +44,7 @@ import numpy.typing as npt
 
 from orbitwatch.errors import InputError
 from orbitwatch.risk._kepler import kepler_propagate
+from orbitwatch.risk.encounter import hbr_array
 from orbitwatch.risk.equinoctial import (
     CARA_MU_KM3_S2,
     cartesian_to_equinoctial,
@@ -131,7 +132,7 @@ def pc_sdmc(
         c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
     except ValueError:
         raise InputError("SDMC needs 6x6 position-velocity covariances", code="INPUT_COVARIANCE_SHAPE") from None
-    hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
+    hbr = hbr_array(hbr_km, m)
     for name, arr in (("state1_km", s1), ("state2_km", s2), ("cov1_km2", c1), ("cov2_km2", c2), ("hbr_km", hbr)):
         if not np.isfinite(arr).all():
             raise InputError(f"{name} has NaN or infinite values", code="INPUT_NOT_FINITE", field=name)

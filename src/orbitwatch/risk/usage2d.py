@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import erfcinv
 
-from orbitwatch.risk.encounter import FCLIP
+from orbitwatch.risk.encounter import FCLIP, hbr_array
 from orbitwatch.risk.equinoctial import CARA_MU_KM3_S2, cartesian_to_equinoctial, equinoctial_jacobian
 from orbitwatch.risk.hall3d import _PERM, _clip_inv, _Object, _period, _pop
 
@@ -258,7 +258,7 @@ def curvilinear_usage(
     m = s1.shape[0]
     c1 = np.asarray(cov1_km2, dtype=np.float64).reshape(m, 6, 6)
     c2 = np.asarray(cov2_km2, dtype=np.float64).reshape(m, 6, 6)
-    hbr = np.broadcast_to(np.asarray(hbr_km, dtype=np.float64), (m,))
+    hbr = hbr_array(hbr_km, m)
     rows = np.array([_one(s1[i], c1[i], s2[i], c2[i], float(hbr[i]), fclip=fclip, mu=mu) for i in range(m)])
     rows = rows.reshape(m, 10)
     conv = rows[:, 8] > 0.5
