@@ -50,6 +50,23 @@ def conjunctions(n: int, seed: int = 1) -> tuple[np.ndarray, ...]:
     return r1, v1, cov(), r2, v2, cov(), hbr
 
 
+def plane_grid(n: int, seed: int = 11) -> tuple[np.ndarray, ...]:
+    """Random encounter-plane geometries with HBR/sigma_minor log-uniform in 1e-3 .. 300 (issue 13's range),
+    aspect ratio 1 .. 1e3, miss up to ~8 sigma + 2 HBR, sigma_minor 1 m .. 10 km (as tests/risk/test_elrod.py)."""
+    rng = np.random.default_rng(seed)
+    ratio = 10 ** rng.uniform(-3, np.log10(300), n)
+    aspect = 10 ** rng.uniform(0, 3, n)
+    ang = rng.uniform(0, np.pi, n)
+    d = rng.uniform(0, 1, n) * (np.sqrt(aspect) * rng.uniform(0, 8, n) + ratio * rng.uniform(0, 2, n))
+    phi = rng.uniform(0, 2 * np.pi, n)
+    miss = np.stack([d * np.cos(phi), d * np.sin(phi)], 1)
+    c, s = np.cos(ang), np.sin(ang)
+    rot = np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
+    cov = rot @ (np.stack([aspect**2, np.ones(n)], -1)[:, :, None] * np.swapaxes(rot, 1, 2))
+    scale = 10 ** rng.uniform(-3, 1, n)
+    return miss * scale[:, None], cov * (scale**2)[:, None, None], ratio * scale, ratio
+
+
 def _kw(fn: Any, args: Any) -> Any:
     """``fn(r1, v1, c1, r2, v2, c2, hbr_km=hbr)`` from the 7-tuple of :func:`conjunctions`."""
     return fn(*args[:6], hbr_km=args[6])
@@ -334,7 +351,7 @@ def realism() -> None:
 
 def fast_2d(n: int, runs: int = 3) -> None:
     """Fast kernel (risk.elrod) vs vectorised Foster, same inputs, same run; agreement vs adaptive."""
-    from orbitwatch.risk.elrod import pc_elrod
+    from orbitwatch.risk.elrod import pc_elrod, pc_elrod_plane
     from orbitwatch.risk.encounter import encounter_plane
     from orbitwatch.risk.foster import pc_circle_adaptive
 
@@ -356,6 +373,13 @@ def fast_2d(n: int, runs: int = 3) -> None:
     rel_fos = np.abs(fos.pc[:k][ok] / ref[ok] - 1)
     print(f"  vs adaptive quad on {ok.sum():,} of the first {k:,} (Pc > 1e-290): max relative difference fast "
           f"{rel_fast.max():.1e}, Foster {rel_fos.max():.1e}")
+    miss, cov, hbr, ratio = plane_grid(2000)
+    ref = pc_circle_adaptive(miss, cov, hbr)
+    got = pc_elrod_plane(miss, cov, hbr).pc
+    ok = ref > 1e-290
+    worst = np.max(np.abs(got[ok] / ref[ok] - 1))
+    print(f"  vs adaptive quad on {ok.sum():,} random plane geometries, HBR/sigma_minor {ratio.min():.1e} .. "
+          f"{ratio.max():.0f}, aspect 1 .. 1e3: max relative difference fast {worst:.1e}")
     nodes = fast.nodes
     print(f"  fast kernel integrand evaluations: median {np.median(nodes):.0f}, 99th percentile "
           f"{np.percentile(nodes, 99):.0f}, max {nodes.max()}; largest error estimate / Pc "
