@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitwatch.risk.elrod import pc_elrod
-from orbitwatch.risk.foster import pc_foster
+from orbitwatch.risk.elrod import pc_elrod, pc_elrod_plane
+from orbitwatch.risk.encounter import encounter_plane
+from orbitwatch.risk.foster import pc_foster, pc_foster_plane
 
 OMITRON_1 = (
     np.array([378.39559, 4305.721887, 5752.767554]), np.array([2.360800244, 5.580331936, -4.322349039]),
@@ -68,3 +69,15 @@ def test_multiple_elements(fn) -> None:
     r1, v1, c1, r2, v2, c2 = (np.broadcast_to(x / s, (n, *x.shape)) for x, s in zip(
         MULTI, (1e3, 1e3, 1e6, 1e3, 1e3, 1e6), strict=True))
     np.testing.assert_allclose(fn(r1, v1, c1, r2, v2, c2, hbr_km=MULTI_HBR_M / 1e3).pc, MULTI_PC, rtol=1e-3)
+
+
+@pytest.mark.parametrize("plane_fn", [pc_foster_plane, pc_elrod_plane])
+@pytest.mark.parametrize(("case", "expected"), [(OMITRON_1, 2.706023476569787e-05), (OMITRON_2, 1.807363058494765e-01)])
+def test_omitron_cases_at_caras_tolerance_with_its_miss_convention(plane_fn, case, expected) -> None:
+    """testOmitronCase1a / testOmitronCase2 at CARA's own 1e-10: the same encounter-plane covariance with
+    PcCircle's miss distance |r1 - r2| on the plane's x axis (instead of orbitwatch's projection of r)."""
+    r1, v1, c1, r2, v2, c2 = (x[None] for x in case)
+    plane = encounter_plane(r1, v1, c1, r2, v2, c2)
+    miss = np.array([[np.linalg.norm(r1 - r2), 0.0]])
+    kwargs = {"rtol": 1e-13} if plane_fn is pc_elrod_plane else {}
+    assert plane_fn(miss, plane.cov_km2, 0.020, **kwargs).pc[0] == pytest.approx(expected, rel=1e-10)
