@@ -15,6 +15,9 @@ import math
 # WGS-72 as used by SGP4 (sgp4.api.WGS72).
 WGS72_MU_KM3_S2 = 398600.8
 WGS72_RADIUS_KM = 6378.135
+# WGS-72 zonal harmonics as used by SGP4 (sgp4.api.WGS72; Vallado et al. 2006, getgravconst).
+WGS72_J2 = 0.001082616
+WGS72_J4 = -0.00000165597
 
 # WGS-84 ellipsoid for geodetic latitude/longitude/altitude.
 WGS84_A_KM = 6378.137

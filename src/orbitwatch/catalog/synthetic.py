@@ -20,13 +20,12 @@ import math
 import numpy as np
 
 from orbitwatch.catalog.model import ElementSet
-from orbitwatch.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 
 __all__ = ["SYNTHETIC_NORAD_BASE", "mean_motion_rev_per_day", "sun_synchronous_inclination_deg",
            "synthetic_population"]
 
 SYNTHETIC_NORAD_BASE = 800_000_000
-_J2 = 0.001082616
 _EARTH_MEAN_MOTION_AROUND_SUN_RAD_S = 2.0 * math.pi / (365.2421897 * 86400.0)
 
 
@@ -41,7 +40,7 @@ def sun_synchronous_inclination_deg(altitude_km: float, eccentricity: float = 0.
     a_km = WGS72_RADIUS_KM + altitude_km
     n_rad_s = math.sqrt(WGS72_MU_KM3_S2 / a_km**3)
     p_km = a_km * (1.0 - eccentricity**2)
-    cos_i = -_EARTH_MEAN_MOTION_AROUND_SUN_RAD_S / (1.5 * n_rad_s * _J2 * (WGS72_RADIUS_KM / p_km) ** 2)
+    cos_i = -_EARTH_MEAN_MOTION_AROUND_SUN_RAD_S / (1.5 * n_rad_s * WGS72_J2 * (WGS72_RADIUS_KM / p_km) ** 2)
     return math.degrees(math.acos(cos_i))
 
 

@@ -30,7 +30,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.constants import EARTH_ROTATION_RAD_S, MINUTES_PER_DAY, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.constants import (
+    EARTH_ROTATION_RAD_S,
+    MINUTES_PER_DAY,
+    WGS72_J2,
+    WGS72_J4,
+    WGS72_MU_KM3_S2,
+    WGS72_RADIUS_KM,
+)
 from orbitwatch.frames import gmst82_rad
 from orbitwatch.times import jd_utc
 
@@ -55,9 +62,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-# WGS-72 zonal harmonics as used by SGP4 (sgp4.api.WGS72; Vallado et al. 2006, getgravconst).
-WGS72_J2 = 0.001082616
-WGS72_J4 = -0.00000165597
 # SGP4's xke: sqrt(mu / R^3) in 1/min (Earth radii, minutes).
 _XKE = 60.0 / math.sqrt(WGS72_RADIUS_KM**3 / WGS72_MU_KM3_S2)
 _TWO_THIRDS = 2.0 / 3.0
