@@ -47,7 +47,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbitwatch.propagation import Sgp4Model
 from orbitwatch.times import UTC_DTYPE, jd_utc
 
@@ -63,7 +63,6 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-WGS72_J2 = 0.001082616
 CODE_NOT_PHYSICAL = 7
 _MAX_RADIUS_KM = 2.0e6
 _ERROR_FLOOR_KM = 0.002
