@@ -46,6 +46,7 @@ from sgp4.api import Satrec as _Satrec
 
 from orbitwatch import _sgp4_kernel as _kernel
 from orbitwatch.catalog.model import ElementSet, ElementTable
+from orbitwatch.constants import WGS72_MU_KM3_S2
 from orbitwatch.errors import ElementAgeWarning, InputError
 from orbitwatch.times import UTC_DTYPE, jd_utc
 
@@ -96,7 +97,6 @@ _JD_1949_12_31 = 2433281.5
 _JD_J2000 = 2451545.0
 _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day -> rad/min
 _DEG = math.pi / 180.0
-_WGS72_MU_KM3_S2 = 398600.8
 
 # Default object chunk: N_chunk x T x 3 x 8 bytes x 2 arrays stays near 256 MiB.
 _CHUNK_BYTES = 256 * 1024 * 1024
@@ -221,7 +221,7 @@ def _implausible(err: npt.NDArray[np.uint8], r: npt.NDArray[np.float64], v: npt.
     radius = np.sqrt(np.einsum("...i,...i->...", r, r))
     v2 = np.einsum("...i,...i->...", v, v)
     with np.errstate(invalid="ignore"):
-        bad = (err == 0) & ~((radius <= MAX_RADIUS_KM) & (v2 * radius <= 2.0 * _WGS72_MU_KM3_S2))
+        bad = (err == 0) & ~((radius <= MAX_RADIUS_KM) & (v2 * radius <= 2.0 * WGS72_MU_KM3_S2))
     err[bad] = CODE_IMPLAUSIBLE
     failed = err != 0
     if failed.any():
