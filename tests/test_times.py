@@ -76,3 +76,11 @@ def test_grid_and_differences() -> None:
         time_grid(g[1], g[0], 60.0)
     with pytest.raises(InputError):
         time_grid(g[0], g[1], 0.0)
+
+
+def test_microsecond_counts_per_day_and_minute() -> None:
+    from orbitwatch.times import US_PER_DAY, US_PER_MINUTE
+
+    day = np.datetime64("2024-03-01T00:00:00", "us") - np.datetime64("2024-02-29T00:00:00", "us")
+    assert day.astype(np.int64) == US_PER_DAY
+    assert np.timedelta64(1, "m").astype("timedelta64[us]").astype(np.int64) == US_PER_MINUTE

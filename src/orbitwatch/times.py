@@ -29,6 +29,7 @@ from orbitwatch.errors import InputError, TimeFormatError
 
 __all__ = [
     "US_PER_DAY",
+    "US_PER_MINUTE",
     "UTC_DTYPE",
     "as_utc",
     "days_between",
@@ -46,6 +47,7 @@ __all__ = [
 
 UTC_DTYPE = np.dtype("datetime64[us]")
 US_PER_DAY = 86_400_000_000
+US_PER_MINUTE = 60_000_000
 _JD_UNIX_EPOCH = 2440587.5  # Julian date of 1970-01-01T00:00:00
 
 UTCArray = npt.NDArray[np.datetime64]
