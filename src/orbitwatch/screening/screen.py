@@ -71,7 +71,7 @@ from orbitwatch.screening.prefilter import (
 )
 from orbitwatch.screening.refine import model_minima, refine_sgp4
 from orbitwatch.screening.sampling import CODE_NOT_PHYSICAL, sample_knots
-from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE, as_utc, format_utc
 
 __all__ = ["Conjunction", "PropagationFailure", "ScreeningResult", "screen"]
 
@@ -551,8 +551,8 @@ def _records(
     cosang = np.einsum("ij,ij->i", va, vb) / (np.linalg.norm(va, axis=1) * np.linalg.norm(vb, axis=1))
     angle = np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
     tca = t_start + np.round(t * 1e6).astype(np.int64).astype("timedelta64[us]")
-    age_a = (tca - table.epoch[a]).astype("timedelta64[us]").astype(np.int64) / 86.4e9
-    age_b = (tca - table.epoch[b]).astype("timedelta64[us]").astype(np.int64) / 86.4e9
+    age_a = (tca - table.epoch[a]).astype("timedelta64[us]").astype(np.int64) / US_PER_DAY
+    age_b = (tca - table.epoch[b]).astype("timedelta64[us]").astype(np.int64) / US_PER_DAY
     miss = np.linalg.norm(d, axis=1)
     # Python scalars column by column (``tolist``), not element by element: the records of a
     # full-catalog day are tens of thousands
