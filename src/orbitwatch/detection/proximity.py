@@ -68,7 +68,7 @@ from orbitwatch.detection.maneuvers import ManeuverEvent, ManeuverReport, sort_h
 from orbitwatch.detection.rpo_pairs import PAIR_CLASSES, RangeSigma, RPOPair, name_family, release_epoch, same_elements
 from orbitwatch.errors import InputError
 from orbitwatch.propagation import satrec_from_elements
-from orbitwatch.times import UTC_DTYPE, as_utc, format_utc, jd_utc
+from orbitwatch.times import US_PER_DAY, US_PER_MINUTE, UTC_DTYPE, as_utc, format_utc, jd_utc
 
 __all__ = [
     "EPISODE_KINDS",
@@ -87,7 +87,7 @@ FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[int, int], None]
 
 EPISODE_KINDS = ("co-planar", "sustained-proximity", "repeated-approach", "approach-after-maneuver")
-_US_DAY = 86_400_000_000
+_US_DAY = US_PER_DAY
 _DEG = math.pi / 180.0
 
 
@@ -325,7 +325,7 @@ def _valid(table: ElementTable, sl: slice, times: npt.NDArray[np.datetime64]) ->
 
 
 def _mean_positions(table: ElementTable, rows: npt.NDArray[np.int64], times: npt.NDArray[np.datetime64]) -> FloatArray:
-    dt_min = (times.astype(UTC_DTYPE).astype(np.int64) - table.epoch[rows].astype(np.int64)) / 60e6
+    dt_min = (times.astype(UTC_DTYPE).astype(np.int64) - table.epoch[rows].astype(np.int64)) / US_PER_MINUTE
     return el.mean_position_km(
         table.mean_motion_rev_per_day[rows], table.eccentricity[rows], table.inclination_deg[rows],
         table.raan_deg[rows], table.arg_perigee_deg[rows], table.mean_anomaly_deg[rows],
@@ -502,7 +502,7 @@ def coplanar_pairs(
     reg = el.regime(n, e)
     apo, peri = el.apogee_perigee_altitude_km(n, e, inc)
     t_c = table.epoch.max()
-    dt_min = (t_c - table.epoch).astype("timedelta64[us]").astype(np.int64) / 60e6
+    dt_min = (t_c - table.epoch).astype("timedelta64[us]").astype(np.int64) / US_PER_MINUTE
     mdot, argpdot, nodedot = el.secular_rates_rad_min(n, e, inc)
     raan_c = table.raan_deg + np.degrees(nodedot * dt_min)
     normals = el.orbit_normal(inc, raan_c)
@@ -817,8 +817,8 @@ def _candidate_pairs(  # noqa: PLR0917 - issue 10: still to refactor
         d = np.linalg.norm(p[pair_arr[:, 0]] - p[pair_arr[:, 1]], axis=1)
         keep = d <= np.maximum(radius[a_i], radius[b_i])
         ra, rb = row_cursor[a_i], row_cursor[b_i]
-        dt_a = (g_us[j] - ep[ra]) / 60e6
-        dt_b = (g_us[j] - ep[rb]) / 60e6
+        dt_a = (g_us[j] - ep[ra]) / US_PER_MINUTE
+        dt_b = (g_us[j] - ep[rb]) / US_PER_MINUTE
         na = el.orbit_normal(table.inclination_deg[ra], table.raan_deg[ra] + np.degrees(all_nodedot[ra] * dt_a))
         nb = el.orbit_normal(table.inclination_deg[rb], table.raan_deg[rb] + np.degrees(all_nodedot[rb] * dt_b))
         similar = (np.sum(na * nb, axis=1) >= cos_plane) & (np.abs(all_a[ra] - all_a[rb]) <= rmax)
