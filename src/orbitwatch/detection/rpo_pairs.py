@@ -46,7 +46,7 @@ from orbitwatch.catalog.model import ElementTable
 from orbitwatch.frames import ric_basis
 from orbitwatch.propagation import satrec_from_elements
 from orbitwatch.risk.covariance import default_sigma_ric_km, default_uncertainty, estimate_tle_uncertainty
-from orbitwatch.times import UTC_DTYPE, format_utc, jd_utc
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE, format_utc, jd_utc
 
 __all__ = [
     "PAIR_CLASSES",
@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 PAIR_CLASSES = ("docked", "same_launch", "same_owner_colocation", "constellation", "other")
-_US_DAY = 86_400_000_000
+_US_DAY = US_PER_DAY
 _FAMILY_RE = re.compile(r"[\s\-_/]*[\(\[]?[A-Z]?\d+[A-Z]?[\)\]]?$")
 
 
