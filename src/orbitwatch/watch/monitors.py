@@ -44,7 +44,7 @@ from orbitwatch.detection.fragmentation import FragmentationEvent, ObjectFacts
 from orbitwatch.detection.maneuvers import ManeuverConfig, ManeuverReport, sort_history
 from orbitwatch.risk.covariance import TLEUncertainty
 from orbitwatch.store.events import MATCH_TOLERANCE_S, Finding, find_events, strict_json_value
-from orbitwatch.times import UTC_DTYPE
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE
 from orbitwatch.watch.config import WatchConfig
 
 __all__ = [
@@ -55,7 +55,7 @@ __all__ = [
     "rpo_findings",
 ]
 
-_US_DAY = 86_400_000_000
+_US_DAY = US_PER_DAY
 #: manoeuvre kinds raised before the detector's window after the gap is full (large changes
 #: of drift rate or orbit that an outlying set rarely mimics; the ones users act on)
 _ALERT_EARLY = ("relocation", "orbit-raising", "deorbit")
