@@ -88,7 +88,7 @@ from orbitwatch.detection.elements import (
 from orbitwatch.errors import InputError
 from orbitwatch.frames import ric_basis, teme_to_geodetic
 from orbitwatch.propagation import propagate, satrecs
-from orbitwatch.times import UTC_DTYPE, as_utc, format_utc, jd_utc, seconds_between
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE, as_utc, format_utc, jd_utc, seconds_between
 
 __all__ = [
     "CLUSTER_KINDS",
@@ -1384,7 +1384,7 @@ def nodal_drift_epoch(cloud: ElementTable, *, max_years: float = 30.0, step_days
     j = int(np.argmax(R))
     back = raan - rate * dts[j]
     raan0 = float(np.rad2deg(np.arctan2(np.mean(np.sin(back)), np.mean(np.cos(back)))) % 360.0)
-    t0 = t_med - np.timedelta64(round(dts[j] * 86400e6), "us")
+    t0 = t_med - np.timedelta64(round(dts[j] * US_PER_DAY), "us")
     return NodalDriftEstimate(
         event_epoch=t0.astype(UTC_DTYPE),
         years_before_median_epoch=float(dts[j] / 365.25),
