@@ -284,13 +284,11 @@ def _fast_element_set(fields: Mapping[str, Any], source: str | None, line: int |
         return None
 
 
-def _fast_element_set_or_none(fields: Mapping[str, Any], source: str | None, line: int | None) -> ElementSet | None:  # noqa: C901 - issue 10
-    get = fields.get
-    if get("MEAN_ELEMENT_THEORY") or get("REF_FRAME") or get("CENTER_NAME") or get("TIME_SYSTEM"):
-        return None
+def _fast_floats(fields: Mapping[str, Any]) -> list[float] | None:
+    """The :data:`_FAST_FLOATS` of ``fields`` as finite floats, or None if one is not a plain number."""
     vals: list[float] = []
     for key in _FAST_FLOATS:
-        v = get(key)
+        v = fields.get(key)
         if isinstance(v, str):
             if "_" in v:
                 return None
@@ -305,14 +303,14 @@ def _fast_element_set_or_none(fields: Mapping[str, Any], source: str | None, lin
         if not math.isfinite(x):
             return None
         vals.append(x)
-    n, ecc, incl, raan, argp, ma, bstar, ndot, nddot = vals
-    if not (0.0 < n <= MAX_MEAN_MOTION_REV_PER_DAY and 0.0 <= ecc < 1.0 and 0.0 <= incl <= 180.0
-            and 0.0 <= raan <= 360.0 and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0
-            and abs(bstar) <= MAX_ABS_BSTAR and abs(ndot) < _MAX_ABS_NDOT and abs(nddot) < _MAX_ABS_NDDOT):
-        return None
+    return vals
+
+
+def _fast_ints(fields: Mapping[str, Any]) -> list[int] | None:
+    """NORAD_CAT_ID and the :data:`_FAST_INTS` of ``fields`` (absent optional ones 0), or None."""
     ints: list[int] = []
     for key in ("NORAD_CAT_ID", *_FAST_INTS):
-        v = get(key)
+        v = fields.get(key)
         if isinstance(v, int) and not isinstance(v, bool):
             ints.append(v)
         elif isinstance(v, str) and v.isdigit() and v.isascii() and len(v) <= _MAX_INT_DIGITS:
@@ -321,6 +319,24 @@ def _fast_element_set_or_none(fields: Mapping[str, Any], source: str | None, lin
             ints.append(0)
         else:
             return None
+    return ints
+
+
+def _fast_element_set_or_none(fields: Mapping[str, Any], source: str | None, line: int | None) -> ElementSet | None:
+    get = fields.get
+    if get("MEAN_ELEMENT_THEORY") or get("REF_FRAME") or get("CENTER_NAME") or get("TIME_SYSTEM"):
+        return None
+    vals = _fast_floats(fields)
+    if vals is None:
+        return None
+    n, ecc, incl, raan, argp, ma, bstar, ndot, nddot = vals
+    if not (0.0 < n <= MAX_MEAN_MOTION_REV_PER_DAY and 0.0 <= ecc < 1.0 and 0.0 <= incl <= 180.0
+            and 0.0 <= raan <= 360.0 and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0
+            and abs(bstar) <= MAX_ABS_BSTAR and abs(ndot) < _MAX_ABS_NDOT and abs(nddot) < _MAX_ABS_NDDOT):
+        return None
+    ints = _fast_ints(fields)
+    if ints is None:
+        return None
     norad, eph_type, set_no, rev = ints
     if not 0 < norad <= MAX_NORAD_ID:
         return None
@@ -481,6 +497,13 @@ def _emit(
         return None
 
 
+def _add_reject(rejects: list[Reject] | None, err: OMMError, *, source: str, line: int | None,
+                norad: int | None = None) -> None:
+    """Record ``err`` as a Reject when the caller collects them (lenient mode)."""
+    if rejects is not None:
+        rejects.append(Reject(source, line, norad, err.code, err.message))
+
+
 def _maybe_int(value: Any) -> int | None:
     """``value`` as a NORAD id for a reject's ``norad`` (None unless a plain integer of at most 18 digits)."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -493,7 +516,28 @@ def _maybe_int(value: Any) -> int | None:
     return int(text)
 
 
-def iter_omm_kvn(  # noqa: C901 - issue 10: still to refactor
+def _kvn_value(s: str, *, key: str, eq: str, value: str, fields: Mapping[str, str], in_data: bool,
+               source: str, ln: int) -> tuple[str, OMMError | None]:
+    """The value of one KVN line (units stripped), or the error that ends its message."""
+    norad = fields.get("NORAD_CAT_ID")
+    if not eq:
+        return value, _err("OMM_KVN_SYNTAX", f"line {_show(s[:40])} is not 'KEYWORD = value'", source, ln, norad)
+    value = value.strip()
+    if value.endswith("]") and "[" in value and key not in _TEXT_KEYWORDS:
+        value = value[: value.rindex("[")].strip()  # units, e.g. '1.00273272 [rev/day]'
+    if key not in OMM_KEYWORDS and not key.startswith("USER_DEFINED_"):
+        return value, _err("OMM_UNKNOWN_KEYWORD", f"unknown keyword {_show(key)}", source, ln, norad, key[:64])
+    if key in METADATA_KEYWORDS and in_data:
+        return value, _err("OMM_SPURIOUS_METADATA", f"metadata keyword {key} after the data section began",
+                           source, ln, norad, key)
+    if key in fields:
+        return value, _err("OMM_DUPLICATE_KEYWORD", f"keyword {key} given twice", source, ln, norad, key)
+    if not value:
+        return value, _err("OMM_EMPTY_VALUE", f"{key} has no value", source, ln, norad, key)
+    return value, None
+
+
+def iter_omm_kvn(
     lines: Iterable[str],
     *,
     source: str = "<omm-kvn>",
@@ -532,30 +576,11 @@ def iter_omm_kvn(  # noqa: C901 - issue 10: still to refactor
             start = ln
         if error is not None:
             continue  # skip the rest of a bad message
-        if not eq:
-            error = _err("OMM_KVN_SYNTAX", f"line {_show(s[:40])} is not 'KEYWORD = value'", source, ln,
-                         fields.get("NORAD_CAT_ID"))
+        value, error = _kvn_value(s, key=key, eq=eq, value=value, fields=fields, in_data=in_data,
+                                  source=source, ln=ln)
+        if error is not None:
             continue
-        value = value.strip()
-        if value.endswith("]") and "[" in value and key not in _TEXT_KEYWORDS:
-            value = value[: value.rindex("[")].strip()  # units, e.g. '1.00273272 [rev/day]'
-        if key not in OMM_KEYWORDS and not key.startswith("USER_DEFINED_"):
-            error = _err("OMM_UNKNOWN_KEYWORD", f"unknown keyword {_show(key)}", source, ln,
-                         fields.get("NORAD_CAT_ID"), key[:64])
-            continue
-        if key in METADATA_KEYWORDS and in_data:
-            error = _err("OMM_SPURIOUS_METADATA", f"metadata keyword {key} after the data section began",
-                         source, ln, fields.get("NORAD_CAT_ID"), key)
-            continue
-        if key in DATA_KEYWORDS:
-            in_data = True
-        if key in fields:
-            error = _err("OMM_DUPLICATE_KEYWORD", f"keyword {key} given twice", source, ln,
-                         fields.get("NORAD_CAT_ID"), key)
-            continue
-        if not value:
-            error = _err("OMM_EMPTY_VALUE", f"{key} has no value", source, ln, fields.get("NORAD_CAT_ID"), key)
-            continue
+        in_data = in_data or key in DATA_KEYWORDS
         fields[key] = value
         where[key] = ln
     if fields or error is not None:
@@ -856,7 +881,7 @@ def iter_omm_json(  # noqa: C901 - issue 10: still to refactor
             rejects.append(Reject(source, exc.line, None, exc.code, exc.message))
 
 
-def iter_omm_csv(  # noqa: C901 - issue 10: still to refactor
+def iter_omm_csv(
     lines: Iterable[str],
     *,
     source: str = "<omm-csv>",
@@ -877,8 +902,7 @@ def iter_omm_csv(  # noqa: C901 - issue 10: still to refactor
         err = _err("OMM_CSV_HEADER", f"the CSV header cannot be read: {str(exc)[:200]}", source, 1)
         if not lenient:
             raise err from None
-        if rejects is not None:
-            rejects.append(Reject(source, 1, None, err.code, err.message))
+        _add_reject(rejects, err, source=source, line=1)
         return
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [k for k in _MANDATORY_ELEMENTS if k not in header]
@@ -887,8 +911,7 @@ def iter_omm_csv(  # noqa: C901 - issue 10: still to refactor
                    field=missing[0])
         if not lenient:
             raise err
-        if rejects is not None:
-            rejects.append(Reject(source, 1, None, err.code, err.message))
+        _add_reject(rejects, err, source=source, line=1)
         return
     keep = [(i, k) for i, k in enumerate(header) if k in OMM_KEYWORDS]
     width = len(header)
@@ -903,8 +926,7 @@ def iter_omm_csv(  # noqa: C901 - issue 10: still to refactor
                        reader.line_num)
             if not lenient:
                 raise err from None
-            if rejects is not None:
-                rejects.append(Reject(source, err.line, None, err.code, err.message))
+            _add_reject(rejects, err, source=source, line=err.line)
             continue
         ln = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
@@ -914,8 +936,7 @@ def iter_omm_csv(  # noqa: C901 - issue 10: still to refactor
                        _maybe_int(row[norad_col]) if len(row) > norad_col else None)
             if not lenient:
                 raise err
-            if rejects is not None:
-                rejects.append(Reject(source, ln, _maybe_int(err.record), err.code, err.message))
+            _add_reject(rejects, err, source=source, line=ln, norad=_maybe_int(err.record))
             continue
         fields = {k: row[i] for i, k in keep if row[i]}
 
