@@ -195,7 +195,22 @@ def _parse_date(v: str) -> np.datetime64 | str:
     return np.datetime64(t, "us").astype(UTC_DTYPE)
 
 
-def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> SatcatRecord:  # noqa: C901 - issue 10
+def _bounded_number(text: str, lo: float, hi: float) -> float | tuple[str, str]:
+    """A SATCAT number cell in ``lo..hi`` (NaN when empty or N/A), or (why, code) when it is not."""
+    v = text.strip()
+    if not v or v.upper() in ("N/A", "NULL"):
+        return math.nan
+    if not _NUMBER.fullmatch(v):
+        return "is not a number", "SATCAT_FIELD"
+    x = float(v)
+    if not math.isfinite(x):
+        return "is not a finite number", "SATCAT_NOT_FINITE"
+    if not lo <= x <= hi:
+        return f"is outside {lo:g}..{hi:g}", "SATCAT_FIELD"
+    return x
+
+
+def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> SatcatRecord:
     norad_raw = row.get("NORAD_CAT_ID", "")
 
     def fail(col: str, why: str, code: str = "SATCAT_FIELD") -> SATCATError:
@@ -208,16 +223,9 @@ def _record(row: Mapping[str, str], source: str, ln: int, vocabulary: str) -> Sa
         return _clean(row.get(col))
 
     def number(col: str, lo: float, hi: float) -> float:
-        v = row.get(col, "").strip()
-        if not v or v.upper() in ("N/A", "NULL"):
-            return math.nan
-        if not _NUMBER.fullmatch(v):
-            raise fail(col, "is not a number")
-        x = float(v)
-        if not math.isfinite(x):
-            raise fail(col, "is not a finite number", "SATCAT_NOT_FINITE")
-        if not lo <= x <= hi:
-            raise fail(col, f"is outside {lo:g}..{hi:g}")
+        x = _bounded_number(row.get(col, ""), lo, hi)
+        if isinstance(x, tuple):
+            raise fail(col, *x)
         return x
 
     def date(col: str) -> np.datetime64 | None:

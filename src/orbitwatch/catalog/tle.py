@@ -450,7 +450,25 @@ def parse_tle(
                        record=_guess_norad(line1), field=exc.field) from None
 
 
-def iter_tle(  # noqa: C901 - issue 10: still to refactor
+def _clip(message: str) -> str:
+    return message if len(message) <= _MESSAGE_CHARS else message[:_MESSAGE_CHARS] + "..."
+
+
+def _incomplete(*, name: str | None, name_ln: int, l1: str | None, l1_ln: int, l2: str | None,
+                l2_ln: int) -> tuple[str, str, int, int | None] | None:
+    """(code, message, line, norad) for the pending lines that cannot form a record, or None."""
+    if l2 is not None:
+        return ("TLE_LINE_ORDER", "line 2 without a line 1 before it" + _show(l2, TEMPLATE_LINE2, 0, 1),
+                l2_ln, _guess_norad(l2))
+    if l1 is not None:
+        return "TLE_TRUNCATED", "line 1 is not followed by a line 2", l1_ln, _guess_norad(l1)
+    if name is not None:
+        return ("TLE_TRUNCATED", f"name line {_describe(name.strip())} is not followed by element lines",
+                name_ln, None)
+    return None
+
+
+def iter_tle(
     lines: Iterable[str],
     *,
     source: str = "<tle>",
@@ -472,23 +490,16 @@ def iter_tle(  # noqa: C901 - issue 10: still to refactor
     l2_ln = 0
 
     def fail(code: str, message: str, ln: int, norad: int | None, field: str | None = None) -> None:
-        if len(message) > _MESSAGE_CHARS:
-            message = message[:_MESSAGE_CHARS] + "..."
+        message = _clip(message)
         if not lenient:
             raise TLEError(message, code=code, source=source, line=ln, record=norad, field=field)
         if rejects is not None:
             rejects.append(Reject(source, ln, norad, code, message))
 
     def flush_incomplete() -> None:
-        # Whatever is pending cannot form a record.
-        if l2 is not None:
-            fail("TLE_LINE_ORDER", "line 2 without a line 1 before it" + _show(l2, TEMPLATE_LINE2, 0, 1),
-                 l2_ln, _guess_norad(l2))
-        elif l1 is not None:
-            fail("TLE_TRUNCATED", "line 1 is not followed by a line 2", l1_ln, _guess_norad(l1))
-        elif name is not None:
-            fail("TLE_TRUNCATED", f"name line {_describe(name.strip())} is not followed by element lines",
-                 name_ln, None)
+        pending = _incomplete(name=name, name_ln=name_ln, l1=l1, l1_ln=l1_ln, l2=l2, l2_ln=l2_ln)
+        if pending is not None:
+            fail(*pending)
 
     ln = first_line - 1
     for raw in lines:
