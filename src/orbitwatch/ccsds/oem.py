@@ -145,7 +145,59 @@ def _time(text: str, source: str | None, line: int) -> np.datetime64:
                        line=line) from None
 
 
-def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[OEMSegment]]:  # noqa: C901 - issue 10
+def _segment_times(rows: list[list[str]], row_lines: list[int], source: str | None) -> npt.NDArray[np.datetime64]:
+    """The epochs of a segment's data lines, refused unless strictly increasing."""
+    times = np.array([_time(r[0], source, ln) for r, ln in zip(rows, row_lines, strict=True)],
+                     dtype=UTC_DTYPE).reshape(len(rows))
+    if len(rows) > 1:
+        step = np.diff(times.astype(np.int64))
+        if (step <= 0).any():
+            k = int(np.argmax(step <= 0)) + 1
+            raise OEMError(f"epoch {_fmt_time(times[k])} does not come after {_fmt_time(times[k - 1])}: "
+                           "data lines must be in increasing time order", code="OEM_TIME_ORDER",
+                           source=source, line=row_lines[k], field="EPOCH")
+    return times
+
+
+def _segment_states(rows: list[list[str]], row_lines: list[int], source: str | None) -> npt.NDArray[np.float64]:
+    """The ``(n, 6)`` position/velocity of a segment's data lines (accelerations ignored)."""
+    states = np.empty((len(rows), 6))
+    for i, (r, ln) in enumerate(zip(rows, row_lines, strict=True)):
+        if len(r) not in (7, 10):
+            raise OEMError(f"data line has {len(r)} fields, expected 7 (or 10 with accelerations)",
+                           code="OEM_FORMAT", source=source, line=ln)
+        try:
+            states[i] = [float(x) for x in r[1:7]]
+        except ValueError:
+            raise OEMError("data line holds a non-number", code="OEM_NUMBER_FORMAT", source=source,
+                           line=ln) from None
+        if not np.isfinite(states[i]).all():
+            bad = int(np.argmin(np.isfinite(states[i])))
+            raise OEMError(f"state component {_STATE_NAMES[bad]} = {r[1 + bad][:40]!r} is not finite",
+                           code="OEM_NUMBER_FORMAT", source=source, line=ln, field=_STATE_NAMES[bad])
+    return states
+
+
+def _segment(meta: dict[str, str], *, comments: list[str], rows: list[list[str]], row_lines: list[int],
+             source: str | None) -> OEMSegment:
+    """One metadata block and its data lines as a segment (UTC only)."""
+    for key in _REQUIRED_META:
+        if key not in meta:
+            raise OEMError(f"metadata block lacks {key}", code="OEM_MISSING_KEYWORD", source=source,
+                           field=key)
+    if meta["TIME_SYSTEM"].upper() != "UTC":
+        raise OEMError(f"TIME_SYSTEM {meta['TIME_SYSTEM'][:40]!r} is not supported (UTC only)",
+                       code="OEM_FORMAT", source=source, field="TIME_SYSTEM")
+    times = _segment_times(rows, row_lines, source)
+    states = _segment_states(rows, row_lines, source)
+    return OEMSegment(
+        object_name=meta["OBJECT_NAME"], object_id=meta["OBJECT_ID"], ref_frame=meta["REF_FRAME"],
+        times=times, r_km=states[:, :3], v_km_s=states[:, 3:], center_name=meta["CENTER_NAME"],
+        time_system=meta["TIME_SYSTEM"], comments=tuple(comments),
+    )
+
+
+def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[OEMSegment]]:
     """Parse OEM KVN text -> ``(header, segments)``.  UTC time system only."""
     header: dict[str, str] = {}
     head_comments: list[str] = []
@@ -157,43 +209,8 @@ def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[O
     in_meta = in_cov = False
 
     def flush() -> None:
-        if meta is None:
-            return
-        for key in _REQUIRED_META:
-            if key not in meta:
-                raise OEMError(f"metadata block lacks {key}", code="OEM_MISSING_KEYWORD", source=source,
-                                 field=key)
-        if meta["TIME_SYSTEM"].upper() != "UTC":
-            raise OEMError(f"TIME_SYSTEM {meta['TIME_SYSTEM'][:40]!r} is not supported (UTC only)",
-                             code="OEM_FORMAT", source=source, field="TIME_SYSTEM")
-        times = np.array([_time(r[0], source, ln) for r, ln in zip(rows, row_lines, strict=True)],
-                         dtype=UTC_DTYPE).reshape(len(rows))
-        if len(rows) > 1:
-            step = np.diff(times.astype(np.int64))
-            if (step <= 0).any():
-                k = int(np.argmax(step <= 0)) + 1
-                raise OEMError(f"epoch {_fmt_time(times[k])} does not come after {_fmt_time(times[k - 1])}: "
-                               "data lines must be in increasing time order", code="OEM_TIME_ORDER",
-                               source=source, line=row_lines[k], field="EPOCH")
-        states = np.empty((len(rows), 6))
-        for i, (r, ln) in enumerate(zip(rows, row_lines, strict=True)):
-            if len(r) not in (7, 10):
-                raise OEMError(f"data line has {len(r)} fields, expected 7 (or 10 with accelerations)",
-                               code="OEM_FORMAT", source=source, line=ln)
-            try:
-                states[i] = [float(x) for x in r[1:7]]
-            except ValueError:
-                raise OEMError("data line holds a non-number", code="OEM_NUMBER_FORMAT", source=source,
-                               line=ln) from None
-            if not np.isfinite(states[i]).all():
-                bad = int(np.argmin(np.isfinite(states[i])))
-                raise OEMError(f"state component {_STATE_NAMES[bad]} = {r[1 + bad][:40]!r} is not finite",
-                               code="OEM_NUMBER_FORMAT", source=source, line=ln, field=_STATE_NAMES[bad])
-        segments.append(OEMSegment(
-            object_name=meta["OBJECT_NAME"], object_id=meta["OBJECT_ID"], ref_frame=meta["REF_FRAME"],
-            times=times, r_km=states[:, :3], v_km_s=states[:, 3:], center_name=meta["CENTER_NAME"],
-            time_system=meta["TIME_SYSTEM"], comments=tuple(meta_comments),
-        ))
+        if meta is not None:
+            segments.append(_segment(meta, comments=meta_comments, rows=rows, row_lines=row_lines, source=source))
 
     for ln, raw in enumerate(text.splitlines(), start=1):
         s = raw.strip()
