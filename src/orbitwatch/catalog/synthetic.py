@@ -49,7 +49,7 @@ def synthetic_population(epoch: np.datetime64, *, seed: int = 0, scale: int = 1)
     rng = np.random.default_rng(seed)
     out: list[ElementSet] = []
 
-    def add(name: str, alt_km: float, ecc: float, inc: float, raan: float, argp: float, ma: float,  # noqa: PLR0917 - issue 10
+    def add(name: str, alt_km: float, ecc: float, inc: float, *, raan: float, argp: float, ma: float,
             bstar: float) -> None:
         out.append(
             ElementSet(
@@ -74,27 +74,27 @@ def synthetic_population(epoch: np.datetime64, *, seed: int = 0, scale: int = 1)
         for p in range(planes * scale):
             for s in range(per_plane):
                 add(f"SYNTH {label} P{p + 1:02d}-S{s + 1:02d}", alt, 0.0001, inc,
-                    360.0 * p / (planes * scale), 90.0,
-                    360.0 * s / per_plane + 180.0 * p / (planes * scale * per_plane), 1e-5)
+                    raan=360.0 * p / (planes * scale), argp=90.0,
+                    ma=360.0 * s / per_plane + 180.0 * p / (planes * scale * per_plane), bstar=1e-5)
     # Sun-synchronous Earth observation satellites.
     for k in range(60 * scale):
         alt = float(rng.uniform(480.0, 820.0))
         add(f"SYNTH SSO {k + 1:03d}", alt, float(rng.uniform(1e-4, 2e-3)),
-            sun_synchronous_inclination_deg(alt), float(rng.uniform(0, 360)), float(rng.uniform(0, 360)),
-            float(rng.uniform(0, 360)), 2e-5)
+            sun_synchronous_inclination_deg(alt), raan=float(rng.uniform(0, 360)), argp=float(rng.uniform(0, 360)),
+            ma=float(rng.uniform(0, 360)), bstar=2e-5)
     # MEO navigation: three planes of eight at 20,180 km, 55 deg.
     for p in range(3):
         for s in range(8):
-            add(f"SYNTH NAV P{p + 1}-S{s + 1}", 20180.0, 0.002, 55.0, 120.0 * p, 0.0,
-                45.0 * s + 15.0 * p, 0.0)
+            add(f"SYNTH NAV P{p + 1}-S{s + 1}", 20180.0, 0.002, 55.0, raan=120.0 * p, argp=0.0,
+                ma=45.0 * s + 15.0 * p, bstar=0.0)
     # GEO belt: longitudes spread around the ring (mean anomaly sets the longitude at epoch).
     for k in range(80 * scale):
         add(f"SYNTH GEO {k + 1:03d}", 35786.0, float(rng.uniform(1e-4, 5e-4)),
-            float(rng.uniform(0.0, 0.1)), float(rng.uniform(0, 360)), float(rng.uniform(0, 360)),
-            float(rng.uniform(0, 360)), 0.0)
+            float(rng.uniform(0.0, 0.1)), raan=float(rng.uniform(0, 360)), argp=float(rng.uniform(0, 360)),
+            ma=float(rng.uniform(0, 360)), bstar=0.0)
     # Debris band from an imagined breakup near 850 km, 98.8 deg.
     for k in range(300 * scale):
         add(f"SYNTH DEB {k + 1:04d}", float(rng.normal(850.0, 40.0)), float(rng.uniform(1e-3, 2e-2)),
-            float(rng.normal(98.8, 0.3)), float(rng.normal(40.0, 2.0)), float(rng.uniform(0, 360)),
-            float(rng.uniform(0, 360)), float(rng.uniform(5e-5, 5e-4)))
+            float(rng.normal(98.8, 0.3)), raan=float(rng.normal(40.0, 2.0)), argp=float(rng.uniform(0, 360)),
+            ma=float(rng.uniform(0, 360)), bstar=float(rng.uniform(5e-5, 5e-4)))
     return out
