@@ -42,6 +42,7 @@ __all__ = [
     "element_age_days",
     "flagged_after",
     "in_force_index",
+    "latest_per_object",
     "merge_in_force",
     "stale_limit_days",
 ]
@@ -186,3 +187,19 @@ def in_force_index(
     stale_b = age_b > stale_limit_days(n[order][pb])
     use_a = has_a & (~has_b | (stale_b & (age_a < age_b)))
     return np.asarray(order[np.where(use_a, pa_last, pb)], dtype=np.intp)
+
+
+def latest_per_object(table: ElementTable) -> ElementTable:
+    """One row per NORAD id: the one with the latest epoch, rows kept in their input order.
+
+    Ties on epoch go to the row that comes first.  A table that already holds one row per
+    id is returned as it is (the same object, not a copy).
+    """
+    ids = table.norad_id
+    if np.unique(ids).size == ids.size:
+        return table
+    us = table.epoch.astype("datetime64[us]").astype(np.int64)
+    order = np.lexsort((-us, ids))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = ids[order][1:] != ids[order][:-1]
+    return table.take(np.sort(order[first]))
