@@ -3,24 +3,36 @@
 Output contract (fixed; users' scripts depend on it):
 
 * ``passes (--db DB | --catalog PATH...) --norad N... (--site LAT,LON[,ALT_M] | --sites
-  PATH) --start ISO --end ISO [--min-el-deg E] [--sunlit] [--site-dark] [--json]
-  [--plot PNG]``; ``--json`` prints a list of ``{norad, site, rise_utc,
+  PATH) --start ISO --end ISO [--min-el-deg E] [--sunlit] [--site-dark] [--format
+  table|json|csv] [--plot PNG]``; ``--json`` prints a list of ``{norad, site, rise_utc,
   culmination_utc, set_utc, max_elevation_deg, rise_azimuth_deg, set_azimuth_deg,
   sunlit_fraction}`` (plus ``culmination_range_km``, ``rise_clipped``, ``set_clipped`` and
   the element set's ``element_epoch_utc``, ``element_age_d`` at culmination, ``element_stale``;
   exposure and contacts windows carry the same three, at the window's start).
 * ``exposure ... --sites PATH [--max-range-km R] [--min-el-deg E] [--sunlit]
-  [--site-dark] [--json] [--plot PNG]``; ``--json`` prints ``{start_utc, end_utc,
-  windows: [...], summary: [...]}``.
+  [--site-dark] [--format table|json|csv] [--plot PNG]``; ``--json`` prints ``{start_utc,
+  end_utc, windows: [...], summary: [...]}``.
 * ``exposure ... --sites PATH --isr --ucs UCS.csv[.gz] [--isr-users all|Military,...]
   [--for-csv PATH] [--history] [--norad N...]``: dazzling windows of imaging satellites
   (:mod:`orbitwatch.access.isr`); ``--json`` prints ``{start_utc, end_utc,
   min_elevation_deg, selection: {...}, windows: [...], summary: [...]}`` with named flags.
 * ``contacts ... --stations PATH [--drop STATION...] [--k K] [--antennas NAME=N...]
-  [--json] [--plot PNG]``; ``--json`` prints the report: the greedy schedule's use of
+  [--format table|json|csv] [--plot PNG]``; ``--json`` prints the report: the greedy schedule's use of
   each station, windows with a ``scheduled`` flag, and ``resilience`` (visibility single
   points of failure and optimal capacity loss for every combination of 1..K stations,
   :mod:`orbitwatch.access.resilience`, with the number of combinations evaluated).
+
+Object metadata (issue 11): with a store (``--db``, or the default store) that holds a
+SATCAT and the UCS database, every record that names a satellite (passes; exposure and
+``--isr`` windows and summary; contacts windows and ``resilience.visibility``) also carries
+``owner`` (SATCAT), ``operator``, ``users``, ``purpose`` (UCS) and ``ucs_conflict`` (the UCS
+row's COSPAR id disagrees with the SATCAT's), each ``null`` where unknown, from
+:func:`orbitwatch.store.metadata.object_fields` (the same lookup as ``screen``); a record's
+own value (the ``--isr`` selection's ``users``) is kept.  With ``--catalog`` files only an
+owner the files carry is added; where nothing is known of any of the objects (files
+without owners, a store without SATCAT and UCS rows for them) none of these keys.  Tables show an ``owner`` column
+and say on stderr which objects have a UCS conflict.  ``--format csv`` prints the records
+(passes; the windows of exposure and contacts) with the JSON keys as columns.
 
 One default minimum elevation, :data:`~orbitwatch.access.passes.DEFAULT_MIN_ELEVATION_DEG`
 (10 deg), for ``passes``, ``exposure`` and ``contacts`` (stated in each ``--help``); it is a
@@ -47,7 +59,7 @@ from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, Pass
 from orbitwatch.access.sites import Site, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
 from orbitwatch.api import InputError, contacts, exposure, find_passes, format_utc, load_sites, parse_utc
-from orbitwatch.cli._app import app, console, handle_errors, print_json, safe_text
+from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     AsOfOption,
     CatalogOption,
@@ -56,7 +68,6 @@ from orbitwatch.cli._common import (
     FormatOption,
     JsonOption,
     NoradOption,
-    TableJsonFormatOption,
     element_sets_at,
     norad_ids,
     output_format,
@@ -149,9 +160,57 @@ def _f(x: float, digits: int = 1) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
-def _label(norad: int, names: dict[int, str]) -> str:
+def _label(norad: int, names: dict[int, str], fields: ObjectFields = None) -> str:
     name = names.get(norad)
-    return f"{name[:24]} ({norad})" if name else str(norad)
+    owner = (fields or {}).get(norad, {}).get("owner")
+    ident = f"{norad}, {owner}" if owner else str(norad)
+    return f"{name[:24]} ({ident})" if name else (f"{norad} ({owner})" if owner else ident)
+
+
+#: NORAD id -> the metadata fields a record carries (``owner``, ``operator``, ``users``,
+#: ``purpose``, ``ucs_conflict``); ``None`` when nothing is known (catalog files without owners)
+ObjectFields = dict[int, dict[str, Any]] | None
+
+
+def _object_fields(db: Path | None, catalog: list[Path] | None, elements: Any) -> ObjectFields:
+    """The metadata fields of every object in ``elements``: the store's SATCAT and UCS
+    (:func:`orbitwatch.store.metadata.object_fields`, through screen's
+    :func:`~orbitwatch.cli.screen_cmds.object_metadata`), or only an owner the catalog files carry.
+
+    ``None`` (no keys added) when nothing is known of any of them: a store without a SATCAT
+    or UCS answers as the catalog files do, so the records of a store and of the same
+    element sets in a file are the same (``tests/cli/test_element_set_in_force.py``)."""
+    from orbitwatch.cli.screen_cmds import object_metadata
+
+    fields = object_metadata(db, catalog, elements, sorted({int(n) for n in elements.norad_id}))
+    if fields is None or not any(v is not None for f in fields.values() for v in f.values()):
+        return None
+    return fields
+
+
+def _with_objects(records: list[dict[str, Any]], fields: ObjectFields) -> list[dict[str, Any]]:
+    """Add to each record its object's (``record["norad"]``) metadata fields; a value the
+    record already has (not ``None``) is kept."""
+    if fields is None:
+        return records
+    for r in records:
+        for key, value in fields.get(int(r["norad"]), {}).items():
+            if r.get(key) is None:
+                r[key] = value
+    return records
+
+
+def _owner_cell(norad: int, fields: ObjectFields) -> str:
+    return safe_text((fields or {}).get(int(norad), {}).get("owner") or "")
+
+
+def _note_conflicts(fields: ObjectFields, shown: set[int]) -> None:
+    """Say on stderr which shown objects have UCS fields from a row whose COSPAR id disagrees with the SATCAT."""
+    bad = sorted(n for n in shown if (fields or {}).get(n, {}).get("ucs_conflict"))
+    if bad:
+        err_console.print(f"note: {len(bad)} object(s) have UCS fields from a row whose COSPAR id disagrees "
+                          f"with the SATCAT (ucs_conflict): {', '.join(map(str, bad))}",
+                          markup=False, highlight=False, soft_wrap=True)
 
 
 def _names(elements: Any) -> dict[int, str]:
@@ -215,6 +274,8 @@ def passes_cmd(
     order = np.lexsort((p.rise.astype(np.int64), p.norad_id))
     records = [p.to_records()[i] for i in order] if len(p) else []
     _with_element_age(records, elements, "culmination_utc")
+    fields = _object_fields(db, catalog, elements)
+    _with_objects(records, fields)
     if plot is not None:
         _plot_passes(plot, p, t0, t1, "passes", _names(elements))
     if out == "csv":
@@ -223,17 +284,25 @@ def passes_cmd(
     if as_json:
         print_json(records)
         return
-    table = Table(title=f"{len(p)} passes {format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
-    for col in ("norad", "site", "rise (UTC)", "culm", "set", "max el", "rise az", "set az", "sunlit", "age d"):
-        table.add_column(col, justify="right" if col not in ("site",) else "left")
+    _passes_table(records, fields, f"{len(p)} passes {format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
+
+
+def _passes_table(records: list[dict[str, Any]], fields: ObjectFields, title: str) -> None:
+    table = Table(title=title)
+    cols = ("norad", *(("owner",) if fields is not None else ()), "site", "rise (UTC)", "culm", "set", "max el",
+            "rise az", "set az", "sunlit", "age d")
+    for col in cols:
+        table.add_column(col, justify="left" if col in ("site", "owner") else "right")
     for r in records:
         rise = r["rise_utc"][5:19].replace("T", " ") + ("<" if r["rise_clipped"] else "")
-        table.add_row(str(r["norad"]), safe_text(r["site"]), rise,
+        owner = (_owner_cell(r["norad"], fields),) if fields is not None else ()
+        table.add_row(str(r["norad"]), *owner, safe_text(r["site"]), rise,
                       r["culmination_utc"][11:19], r["set_utc"][11:19] + (">" if r["set_clipped"] else ""),
                       _f(r["max_elevation_deg"]), _f(r["rise_azimuth_deg"], 0), _f(r["set_azimuth_deg"], 0),
                       "" if r["sunlit_fraction"] is None else f"{100 * r['sunlit_fraction']:.0f}%",
                       f"{r['element_age_d']:.1f}" + (" STALE" if r["element_stale"] else ""))
     console.print(table)
+    _note_conflicts(fields, {int(r["norad"]) for r in records})
 
 
 @app.command("exposure")
@@ -265,7 +334,7 @@ def exposure_cmd(
                             "selection does not classify: optical, infrared or radar.")] = "optical",
     history: Annotated[bool, typer.Option("--history", help="With --isr: use each object's element set in force "
                        "at each time (all stored / given sets), not only the one at --start.")] = False,
-    fmt: TableJsonFormatOption = None,
+    fmt: FormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
@@ -274,13 +343,13 @@ def exposure_cmd(
     With --isr: dazzling windows of imaging satellites (off-nadir angle, field of regard,
     site solar elevation, satellite sunlit, slant range, look angles, named flags).
     """
-    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    out = output_format(fmt, as_json)
     ids = norad_ids(norad) or None
     t0, t1 = _interval(start, end, duration_h)
     if isr:
         _dazzle(sites, t0, t1, norad=ids, db=db, catalog=catalog, as_of=as_of, max_range_km=max_range_km,
                 min_el_deg=min_el_deg, ucs=ucs, isr_users=isr_users, for_csv=for_csv, sensor_class=sensor_class,
-                history=history, as_json=as_json, plot=plot)
+                history=history, out=out, plot=plot)
         return
     if max_range_km is not None and not max_range_km > 0:
         raise InputError(f"--max-range-km {max_range_km} must be positive", code="INPUT_INVALID",
@@ -288,25 +357,33 @@ def exposure_cmd(
     site_list = load_sites(sites)
     elements = element_sets_at(db, catalog, t0, norad=ids, as_of=as_of)
     cond = Conditions(sunlit=sunlit, site_dark=site_dark, dark_sun_elevation_deg=_dark_threshold(dark_sun_el_deg))
-    with progress_bar("exposure", enabled=not as_json) as progress:
+    with progress_bar("exposure", enabled=out == "table") as progress:
         rep = exposure(elements, site_list, t0, t1, min_elevation_deg=min_el_deg,
                        max_range_km=math.nan if max_range_km is None else max_range_km, conditions=cond,
                        progress=progress)
     if plot is not None:
         _plot_passes(plot, rep.windows, t0, t1, "exposure", _names(elements))
-    if as_json:
+    fields = _object_fields(db, catalog, elements)
+    windows = _with_objects(_with_element_age(rep.window_records(), elements, "start_utc"), fields)
+    summary = _with_objects(rep.summary.to_records(), fields)
+    if out == "csv":
+        print_csv(windows)
+        return
+    if out == "json":
         print_json({"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)),
-                    "windows": _with_element_age(rep.window_records(), elements, "start_utc"),
-                    "summary": rep.summary.to_records()})
+                    "windows": windows, "summary": summary})
         return
     table = Table(title=f"exposure to {len(site_list)} sites, {format_utc(t0, digits=0)} .. "
                         f"{format_utc(t1, digits=0)}")
-    for col in ("norad", "windows", "sites", "exposed s/day", "longest s", "site-seconds"):
-        table.add_column(col, justify="right")
-    for r in rep.summary.to_records():
-        table.add_row(str(r["norad"]), str(r["windows"]), str(r["sites"]), _f(r["exposed_s_per_day"], 0),
+    for col in ("norad", *(("owner",) if fields is not None else ()), "windows", "sites", "exposed s/day",
+                "longest s", "site-seconds"):
+        table.add_column(col, justify="left" if col == "owner" else "right")
+    for r in summary:
+        owner = (_owner_cell(r["norad"], fields),) if fields is not None else ()
+        table.add_row(str(r["norad"]), *owner, str(r["windows"]), str(r["sites"]), _f(r["exposed_s_per_day"], 0),
                       _f(r["longest_window_s"], 0), _f(r["site_seconds"], 0))
     console.print(table)
+    _note_conflicts(fields, {int(r["norad"]) for r in summary})
 
 
 def _isr_selection(ucs: Path | None, users: str, for_csv: Path | None, norad: list[int] | None,
@@ -370,7 +447,7 @@ def _history_table(db: Path | None, catalog: list[Path] | None, ids: list[int], 
 def _dazzle(sites: Path, t0: np.datetime64, t1: np.datetime64, *, norad: list[int] | None, db: Path | None,
             catalog: list[Path] | None, as_of: str | None, max_range_km: float | None, min_el_deg: float,
             ucs: Path | None, isr_users: str, for_csv: Path | None, sensor_class: str, history: bool,
-            as_json: bool, plot: Path | None) -> None:
+            out: str, plot: Path | None) -> None:
     from orbitwatch.api import dazzle_exposure
 
     selected, info = _isr_selection(ucs, isr_users, for_csv, norad, sensor_class)
@@ -388,31 +465,44 @@ def _dazzle(sites: Path, t0: np.datetime64, t1: np.datetime64, *, norad: list[in
     if history:
         elements = _history_table(db, catalog, ids, t0, t1, elements)
     info["element_sets"] = len(elements)
-    with progress_bar("dazzle", enabled=not as_json) as progress:
+    with progress_bar("dazzle", enabled=out == "table") as progress:
         rep = dazzle_exposure(elements, selected, site_list, t0, t1, min_elevation_deg=min_el_deg,
                               max_range_km=math.nan if max_range_km is None else max_range_km, progress=progress)
     if plot is not None:
         _plot_dazzle(plot, rep, t0, t1)
-    if as_json:
+    fields = _object_fields(db, catalog, elements)
+    windows = _with_objects(rep.window_records(), fields)
+    if out == "csv":
+        print_csv(windows)
+        return
+    if out == "json":
         print_json({"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)),
                     "min_elevation_deg": min_el_deg, "day_sun_elevation_deg": rep.day_sun_elevation_deg,
-                    "selection": info, "windows": rep.window_records(), "summary": rep.summary_records()})
+                    "selection": info, "windows": windows, "summary": _with_objects(rep.summary_records(), fields)})
         return
     console.print(safe_text(f"UCS selection: {info['selected']} ISR satellites (users {isr_users}), "
                             f"{info['with_element_sets']} with element sets"), highlight=False)
-    table_out = Table(title=f"dazzling windows: {len(rep.windows)} over {len(site_list)} sites, "
-                            f"{format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
-    for col in ("satellite", "class", "site", "start (UTC)", "dur s", "min off-nadir", "FoR", "el", "range km",
-                "sun el", "flags"):
-        table_out.add_column(col, justify="left" if col in ("satellite", "class", "site", "flags") else "right")
-    for r in rep.window_records()[:200]:
-        table_out.add_row(safe_text(f"{r['name'][:22]} ({r['norad']})"), safe_text(r["sensor_class"]),
+    _dazzle_table(windows, fields, f"dazzling windows: {len(rep.windows)} over {len(site_list)} sites, "
+                                   f"{format_utc(t0, digits=0)} .. {format_utc(t1, digits=0)}")
+
+
+def _dazzle_table(windows: list[dict[str, Any]], fields: ObjectFields, title: str) -> None:
+    table_out = Table(title=title)
+    with_owner = fields is not None
+    for col in ("satellite", *(("owner",) if with_owner else ()), "class", "site", "start (UTC)", "dur s",
+                "min off-nadir", "FoR", "el", "range km", "sun el", "flags"):
+        table_out.add_column(col, justify="left" if col in ("satellite", "owner", "class", "site", "flags")
+                             else "right")
+    for r in windows[:200]:
+        owner = (_owner_cell(r["norad"], fields),) if with_owner else ()
+        table_out.add_row(safe_text(f"{r['name'][:22]} ({r['norad']})"), *owner, safe_text(r["sensor_class"]),
                           safe_text(r["site"]),
                           r["start_utc"][5:19].replace("T", " "), _f(r["duration_s"], 0),
                           _f(r["off_nadir_min_deg"], 2), _f(r["field_of_regard_deg"], 0), _f(r["elevation_deg"]),
                           _f(r["slant_range_km"], 0), _f(r["site_sun_elevation_deg"]),
                           safe_text(",".join(r["flags"])))
     console.print(table_out)
+    _note_conflicts(fields, {int(r["norad"]) for r in windows[:200]})
 
 
 def _plot_dazzle(path: Path, rep: Any, t0: np.datetime64, t1: np.datetime64) -> None:
@@ -466,13 +556,13 @@ def contacts_cmd(
     antennas: Annotated[list[str] | None, typer.Option("--antennas", help="NAME=N antennas at a station "
                         "(overrides the file's; 1 by default); repeat for several.")] = None,
     min_el_deg: MinElOption = DEFAULT_MIN_ELEVATION_DEG,
-    fmt: TableJsonFormatOption = None,
+    fmt: FormatOption = None,
     as_json: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
     """Contact windows, a greedy schedule, and resilience: visibility single points of failure and the
     optimal (max-flow) capacity lost when stations are lost (never negative)."""
-    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
+    out_fmt = output_format(fmt, as_json)
     ids = norad_ids(norad) or None
     t0, t1 = _interval(start, end, duration_h)
     per: dict[str, int] = {}
@@ -483,15 +573,20 @@ def contacts_cmd(
         per[name.strip()] = int(num)
     network = load_sites(stations)
     elements = element_sets_at(db, catalog, t0, norad=ids, as_of=as_of)
-    with progress_bar("contacts", enabled=not as_json) as progress:
+    with progress_bar("contacts", enabled=out_fmt == "table") as progress:
         rep = contacts(elements, network, t0, t1, drop=drop or (), k=k,
                        min_elevation_deg=min_el_deg, progress=progress, antennas=per)
     if plot is not None:
         _plot_contacts(plot, rep, t0, t1, _names(elements))
-    if as_json:
+    fields = _object_fields(db, catalog, elements)
+    if out_fmt != "table":
         out: dict[str, Any] = {"start_utc": str(format_utc(t0)), "end_utc": str(format_utc(t1)), **rep.to_dict()}
-        _with_element_age(out.get("windows", []), elements, "start_utc")
-        print_json(out)
+        _with_objects(_with_element_age(out.get("windows", []), elements, "start_utc"), fields)
+        _with_objects((out.get("resilience") or {}).get("visibility", []), fields)
+        if out_fmt == "csv":
+            print_csv(out.get("windows", []))
+        else:
+            print_json(out)
         return
     res = rep.resilience
     assert res is not None
@@ -509,5 +604,6 @@ def contacts_cmd(
     for o in worst[:_MAX_ROWS]:
         table.add_row(safe_text(", ".join(o.stations)), f"{o.capacity_s / 3600:.2f}",
                       f"{o.capacity_loss_s / 60:.1f}",
-                      safe_text(", ".join(_label(n, names) for n in o.satellites_losing_contact) or "-"))
+                      safe_text(", ".join(_label(n, names, fields) for n in o.satellites_losing_contact) or "-"))
     console.print(table)
+    _note_conflicts(fields, {int(n) for n in elements.norad_id})
