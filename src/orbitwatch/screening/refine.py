@@ -116,8 +116,8 @@ def _model_minima(  # noqa: PLR0917 - numba kernel: njit takes flat positional a
         out_root[k] = root
 
 
-def model_minima(  # noqa: PLR0917 - issue 10: still to refactor
-    knots: Knots, ci: IntArray, cj: IntArray, t_center_s: FloatArray, half_width_s: float,
+def model_minima(
+    knots: Knots, ci: IntArray, cj: IntArray, t_center_s: FloatArray, *, half_width_s: float,
     lo_s: float, hi_s: float,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """Model minimum of the range of each candidate pair on ``t_center ± half_width`` (within ``[lo, hi]``).

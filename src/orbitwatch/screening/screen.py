@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from orbitwatch.catalog.history import latest_per_object
 from orbitwatch.catalog.model import ElementTable
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
@@ -71,7 +72,7 @@ from orbitwatch.screening.prefilter import (
 )
 from orbitwatch.screening.refine import model_minima, refine_sgp4
 from orbitwatch.screening.sampling import CODE_NOT_PHYSICAL, sample_knots
-from orbitwatch.times import US_PER_DAY, UTC_DTYPE, as_utc, format_utc
+from orbitwatch.times import US_PER_DAY, as_utc, format_utc
 
 __all__ = ["Conjunction", "PropagationFailure", "ScreeningResult", "screen"]
 
@@ -155,19 +156,6 @@ def _cpu_s() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def _latest_per_object(elements: ElementTable) -> ElementTable:
-    """One element set per catalog number: the latest epoch (stable order by first appearance)."""
-    ids = elements.norad_id
-    if np.unique(ids).size == ids.size:
-        return elements
-    us = elements.epoch.astype(UTC_DTYPE).astype(np.int64)
-    order = np.lexsort((-us, ids))
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = ids[order][1:] != ids[order][:-1]
-    keep = np.sort(order[first])
-    return elements.take(keep)
-
-
 def screen(
     elements: ElementTable,
     start: Any,
@@ -210,7 +198,7 @@ def screen(
                          code="INPUT_INVALID", field="min_relative_speed_km_s")
     if not (0 < sub_step_s <= 120 and 0 < knot_step_s <= 3600):
         raise InputError("sub_step_s must be in (0, 120] s and knot_step_s in (0, 3600] s", code="INPUT_STEP")
-    table = _latest_per_object(elements)
+    table = latest_per_object(elements)
     n = len(table)
     norad = table.norad_id
     if primaries is None:
@@ -294,11 +282,12 @@ def screen(
         stats["pairs_grid"] += int(ci.size)
         c2 = time.perf_counter()
         u2 = _cpu_s()
-        tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], 2.0 * w, -k_t0_s, span_s - k_t0_s)
-        slow_i, slow_j, slow_t = _slow_pair_starts(sats, knots, ci, cj, t_sub[cs], w, -k_t0_s,
-                                                   span_s - k_t0_s, stats, workers=workers)
+        tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], half_width_s=2.0 * w, lo_s=-k_t0_s,
+                                       hi_s=span_s - k_t0_s)
+        slow_i, slow_j, slow_t = _slow_pair_starts(sats, knots, ci, cj, t_sub[cs], w=w, lo_s=-k_t0_s,
+                                                   hi_s=span_s - k_t0_s, stats=stats, workers=workers)
         ci, cj, tm = _one_start_per_minimum(ci, cj, cs, tm, dm, is_root,
-                                            threshold_km + knots.error_km[ci] + knots.error_km[cj])
+                                            limit_km=threshold_km + knots.error_km[ci] + knots.error_km[cj])
         ci = np.concatenate((ci, slow_i))
         cj = np.concatenate((cj, slow_j))
         tm = np.concatenate((tm, slow_t))
@@ -307,7 +296,7 @@ def screen(
         u3 = _cpu_s()
         if progress is not None:
             progress(3 * wk + 2, 3 * n_windows)
-        res = _refine(sats, k_t0, ci, cj, tm, sub_step_s, workers)
+        res = _refine(sats, k_t0, ci, cj, tm, max_step_s=sub_step_s, workers=workers)
         stats["sgp4_calls"] += int(res["sgp4_calls"])
         stats["pairs_refined"] += int(ci.size)
         t_abs = res["t_s"] + k_t0_s  # seconds after start
@@ -369,9 +358,9 @@ def _refine_job(sats: Sgp4Model, job: tuple[Any, ...]) -> dict[str, Any]:
     return refine_sgp4(sats, t0, ci, cj, tm, max_step_s=max_step_s)
 
 
-def _refine(  # noqa: PLR0917 - issue 10: still to refactor
+def _refine(
     sats: Sgp4Model, t0: np.datetime64, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
-    tm: npt.NDArray[np.float64], max_step_s: float, workers: int,
+    tm: npt.NDArray[np.float64], *, max_step_s: float, workers: int,
 ) -> dict[str, Any]:
     """:func:`.refine.refine_sgp4` of all starts, split over forked worker processes.
 
@@ -416,9 +405,9 @@ def _slow_scan_job(
     return out_i, out_j, out_t, calls
 
 
-def _slow_pair_starts(  # noqa: PLR0917 - issue 10: still to refactor
+def _slow_pair_starts(
     sats: Sgp4Model, knots: Any, ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64],
-    t_c: npt.NDArray[np.float64], w: float, lo_s: float, hi_s: float, stats: dict[str, Any],
+    t_c: npt.NDArray[np.float64], *, w: float, lo_s: float, hi_s: float, stats: dict[str, Any],
     workers: int = 1,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Newton starts for slow pairs, from the SGP4 range rate itself.
@@ -474,9 +463,9 @@ def _slow_pair_starts(  # noqa: PLR0917 - issue 10: still to refactor
     return np.array(out_i, dtype=np.int64), np.array(out_j, dtype=np.int64), np.array(out_t)
 
 
-def _one_start_per_minimum(  # noqa: PLR0917 - issue 10: still to refactor
+def _one_start_per_minimum(
     ci: npt.NDArray[np.int64], cj: npt.NDArray[np.int64], cs: npt.NDArray[np.int64],
-    tm: npt.NDArray[np.float64], dm: npt.NDArray[np.float64], is_root: npt.NDArray[np.bool_],
+    tm: npt.NDArray[np.float64], dm: npt.NDArray[np.float64], is_root: npt.NDArray[np.bool_], *,
     limit_km: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Starting times for the SGP4 refinement: one per model minimum.
