@@ -38,7 +38,7 @@ def test_hand_case() -> None:
     a, b = np.array([0.0, 50.0, 120.0]), np.array([100.0, 150.0, 200.0])
     acc = greedy_schedule(sat, st, a, b, [1, 1])
     assert list(acc) == [True, False, True]
-    base, contrib, outages = resilience(sat, st, a, b, [1, 1], ["A", "B"], [1001, 1002])
+    base, contrib, outages = resilience(sat, st, a, b, [1, 1], station_names=["A", "B"], sat_ids=[1001, 1002])
     assert list(base) == [True, False, True]
     ca, cb = contrib
     assert (ca.contacts, ca.contact_s, ca.loss_if_dropped_s) == (2, 180.0, 80.0)
@@ -54,7 +54,7 @@ def test_hand_case() -> None:
     assert list(greedy_schedule(sat, st, a2, b2, [1, 1])) == [True, False, False]
     assert list(greedy_schedule(sat, st, a2, b2, [2, 1])) == [True, False, True]
     # Losing both stations (k = 2) leaves everybody without contact.
-    _, _, out2 = resilience(sat, st, a, b, [1, 1], ["A", "B"], [1001, 1002], k=2)
+    _, _, out2 = resilience(sat, st, a, b, [1, 1], station_names=["A", "B"], sat_ids=[1001, 1002], k=2)
     assert out2[0].satellites_without_contact == (1001, 1002) and out2[0].loss_s == 180.0
 
 
@@ -115,7 +115,7 @@ def test_hand_case_optimal() -> None:
     sat, st = np.array([0, 0, 1]), np.array([0, 1, 0])
     a, b = np.array([0.0, 50.0, 120.0]), np.array([100.0, 150.0, 200.0])
     assert optimal_capacity(sat, st, a, b, [1, 1], 2).total_s == 230.0
-    rep = resilience_report(sat, st, a, b, [1, 1], ["A", "B"], [1001, 1002], k=1)
+    rep = resilience_report(sat, st, a, b, [1, 1], station_names=["A", "B"], sat_ids=[1001, 1002], k=1)
     assert rep.combinations_evaluated == 2 and rep.capacity_s == 230.0
     by = {s.stations: s for s in rep.scenarios}
     assert by[("A",)].capacity_loss_s == 130.0 and by[("A",)].satellites_losing_contact == (1002,)
@@ -124,7 +124,8 @@ def test_hand_case_optimal() -> None:
     # two antennas at one station serve two satellites at once; one antenna serves one
     assert optimal_capacity([0, 1], [0, 0], [0.0, 0.0], [100.0, 100.0], [1], 2).total_s == 100.0
     assert optimal_capacity([0, 1], [0, 0], [0.0, 0.0], [100.0, 100.0], [2], 2).total_s == 200.0
-    assert resilience_report(sat, st, a, b, [1, 1], ["A", "B"], [1, 2], k=2).combinations_evaluated == 3
+    assert resilience_report(sat, st, a, b, [1, 1], station_names=["A", "B"], sat_ids=[1, 2],
+                             k=2).combinations_evaluated == 3
 
 
 def _geo_fleet(shared_data: Path) -> list:  # type: ignore[type-arg]

@@ -152,15 +152,15 @@ class Outage:
         }
 
 
-def resilience(  # noqa: PLR0917 - issue 10: still to refactor
+def resilience(
     sat: npt.ArrayLike,
     station: npt.ArrayLike,
     start_s: npt.ArrayLike,
     end_s: npt.ArrayLike,
     antennas: npt.ArrayLike,
+    *,
     station_names: Sequence[str],
     sat_ids: Sequence[int],
-    *,
     k: int = 1,
     one_link_per_satellite: bool = True,
 ) -> tuple[BoolArray, list[StationContribution], list[Outage]]:
@@ -297,11 +297,11 @@ def contacts(
         if n < 1:
             raise InputError(f"station {name!r}: {n} antennas (need >= 1)", code="INPUT_INVALID", field="antennas")
     ant = [int(per.get(s.name, s.antennas)) for s in kept]
-    res = resilience_report(win.sat, win.site, a, b, ant, [s.name for s in kept],
-                            [int(x) for x in table.norad_id], k=min(k, len(kept)))
+    res = resilience_report(win.sat, win.site, a, b, ant, station_names=[s.name for s in kept],
+                            sat_ids=[int(x) for x in table.norad_id], k=min(k, len(kept)))
     # greedy per-station bookkeeping (k = 1 only; the k-outages are the optimal report's)
-    base, contrib, outages = resilience(win.sat, win.site, a, b, ant, [s.name for s in kept],
-                                        [int(x) for x in table.norad_id], k=1,
+    base, contrib, outages = resilience(win.sat, win.site, a, b, ant, station_names=[s.name for s in kept],
+                                        sat_ids=[int(x) for x in table.norad_id], k=1,
                                         one_link_per_satellite=one_link_per_satellite)
     served = np.bincount(win.sat[base], minlength=len(table)) > 0
     return ContactReport(

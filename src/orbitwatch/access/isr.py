@@ -452,7 +452,7 @@ def _day_windows(track: Track, sites: SiteTable, sun_el_min_deg: float) -> Windo
     return _windows_from_g(track.t_s, g, g_at, 5.0, track.t0)
 
 
-def _chunk_windows(track: Track, sites: SiteTable, fov: FloatArray, night: FloatArray, override: FloatArray,  # noqa: PLR0917 - issue 10
+def _chunk_windows(track: Track, sites: SiteTable, fov: FloatArray, night: FloatArray, override: FloatArray, *,
                    min_el: float, max_range: float, margin: float, day_sun_el: float,
                    epochs: npt.NDArray[np.datetime64]) -> DazzleWindows:
     """Windows of one chunk; ``fov``/``night``/``override`` per local satellite, ``epochs (n, T)``."""
@@ -601,8 +601,8 @@ def dazzle_exposure(
             track = make_track(sub, t0, t1, step)
             epochs = np.repeat(sub.epoch[:, None], track.t_s.shape[0], axis=1)
         margin = _graze_margin_deg(latest.take(sl), site_table, step)
-        w = _chunk_windows(track, site_table, fov[sl], night[sl], over[sl], min_elevation_deg, max_range_km,
-                           margin, day_sun_elevation_deg, epochs)
+        w = _chunk_windows(track, site_table, fov[sl], night[sl], over[sl], min_el=min_elevation_deg,
+                           max_range=max_range_km, margin=margin, day_sun_el=day_sun_elevation_deg, epochs=epochs)
         parts.append(replace(w, sat=w.sat + c0))
         if progress is not None:
             progress(sl.stop, N)

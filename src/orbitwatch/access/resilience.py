@@ -279,8 +279,8 @@ class ResilienceReport:
         }
 
 
-def resilience_report(sat: npt.ArrayLike, station: npt.ArrayLike, start_s: npt.ArrayLike, end_s: npt.ArrayLike,  # noqa: PLR0917 - issue 10
-                      antennas: npt.ArrayLike, station_names: Sequence[str], sat_ids: Sequence[int], *,
+def resilience_report(sat: npt.ArrayLike, station: npt.ArrayLike, start_s: npt.ArrayLike, end_s: npt.ArrayLike,
+                      antennas: npt.ArrayLike, *, station_names: Sequence[str], sat_ids: Sequence[int],
                       k: int = 1) -> ResilienceReport:
     """Visibility single points of failure and optimal capacity loss for every 1..k outage."""
     sat_a = np.asarray(sat, np.int64)
