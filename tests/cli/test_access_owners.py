@@ -1,4 +1,4 @@
-"""Pass, exposure and contact records carry each satellite's owner from the store's SATCAT and
+"""Pass, exposure, contact (and ``pc --db``) records carry each satellite's owner from the store's SATCAT and
 the UCS fields where known (issue 11 acceptance 4).
 
 The store holds the staged Space-Track SATCAT of 2026-01-19, the UCS database of 2023-05-01
@@ -10,7 +10,8 @@ from reading the SATCAT and UCS CSV files with the ``csv`` module, not through o
 ``owner`` is the SATCAT ``COUNTRY`` of the NORAD id (``None`` when absent); ``operator``,
 ``users``, ``purpose`` are the UCS ``Operator/Owner``, ``Users``, ``Purpose`` of the NORAD id
 (``None`` without a UCS row); ``ucs_conflict`` is whether the UCS ``COSPAR Number`` differs
-from the SATCAT ``INTLDES`` (``None`` without both rows).
+from the SATCAT ``INTLDES`` (``None`` without both rows).  ``pc --db`` is checked the same
+way on a staged CARA CDM of ICESAT-2 (43613) and a COSMOS 1408 fragment (51418).
 """
 
 from __future__ import annotations
@@ -177,3 +178,24 @@ def test_files_without_metadata_add_no_keys(sets_file: Path) -> None:
     res = _run(["passes", "--catalog", str(sets_file), *NORADS, "--site", "10,10", *WINDOW, "--format", "json"])
     rows = json.loads(res.stdout)
     assert rows and all(not set(FIELDS) & set(r) for r in rows)
+
+
+def test_pc_records_carry_owners(store: Path, shared_data: Path) -> None:
+    """``pc --db``: a CARA CDM of ICESAT-2 (43613) and a COSMOS 1408 fragment (51418), owners from the SATCAT."""
+    cdm = shared_data / "cdm/cara-pc-test-cdms/000043613_conj_000051418_20220204_181230_20220129_152147.cdm"
+    satcat, ucs = satcat_rows(shared_data / SATCAT), ucs_rows(shared_data / UCS)
+    want: dict[str, Any] = {}
+    for k, n in (("1", 43613), ("2", 51418)):
+        row = ucs[n][0] if n in ucs else None
+        want |= {f"owner_{k}": satcat[n]["COUNTRY"], f"operator_{k}": row["Operator/Owner"] if row else None,
+                 f"users_{k}": row["Users"] if row else None, f"purpose_{k}": row["Purpose"] if row else None,
+                 f"ucs_conflict_{k}": (row["COSPAR Number"] != satcat[n]["INTLDES"]) if row else None}
+    assert want["owner_1"] == "US" and want["owner_2"] == "CIS" and want["operator_2"] is None
+    (rec,) = json.loads(_run(["pc", str(cdm), "--db", str(store), "--format", "json"]).stdout)
+    assert (rec["norad_1"], rec["norad_2"]) == (43613, 51418)
+    assert {k: rec[k] for k in want} == want
+    (row,) = list(csv.DictReader(io.StringIO(_run(["pc", str(cdm), "--db", str(store), "--format", "csv"]).stdout)))
+    assert {k: row[k] for k in want} == {k: _csv_cell(v) for k, v in want.items()}
+    assert "US / CIS" in _run(["pc", str(cdm), "--db", str(store)]).stdout
+    (plain,) = json.loads(_run(["pc", str(cdm), "--format", "json"]).stdout)
+    assert "owner_1" not in plain  # no store read without --db

@@ -3,7 +3,7 @@
 Contract (fixed)::
 
     orbitwatch pc CDM_PATH... [--method foster|elrod|chan|alfano|hall3d|sdmc|montecarlo|max|auto]
-        [--hbr-m X | --hbr-table PATH] [--samples N] [--format table|json|csv] [--json]
+        [--hbr-m X | --hbr-table PATH] [--samples N] [--db DB] [--format table|json|csv] [--json]
     orbitwatch cdm show PATH
     orbitwatch cdm convert PATH --to xml|kvn [--output PATH]
 
@@ -19,6 +19,12 @@ source.  A file that cannot be read, parsed or computed (any orbitwatch error) i
 row (``{file, error_code, error, pc: null}`` in JSON, a row with the code in the table, and
 a line on stderr); the other files are still computed and the exit status is that of the
 worst error (4 for a parse error, 3 for bad input).
+
+``--db DB`` (issue 11): each record also carries, per object of the CDM (``_1``, ``_2``), the
+store's ``owner`` (SATCAT), ``operator``, ``users``, ``purpose`` (UCS) and ``ucs_conflict``
+(:func:`orbitwatch.store.metadata.object_fields`, the fields of ``screen``; ``null`` where
+unknown, or where the CDM's designator is not a NORAD id); the table adds an owners column.
+Without ``--db`` no store is read (nor the ``ORBITWATCH_DB`` default).
 
 ``--method`` takes :data:`orbitwatch.risk.METHODS`; ``--json`` is ``--format json``;
 ``--format csv`` writes the JSON keys as columns (``usage_violations`` as compact JSON).
@@ -93,6 +99,25 @@ def _fmt_pc(pc: Any) -> str:
     return "n/a" if pc is None else f"{pc:.4e}"
 
 
+def _add_owners(records: list[dict[str, Any]], db: Path) -> None:
+    """Each CDM record's objects' metadata fields from the store (``owner_1``, ... ``ucs_conflict_2``)."""
+    from orbitwatch.store import Store
+    from orbitwatch.store.metadata import object_fields
+
+    ok = [r for r in records if "error_code" not in r]
+    ids = {r[f"norad_{k}"] for r in ok for k in "12" if isinstance(r.get(f"norad_{k}"), int)}
+    with Store.open(db, create=False) as store:
+        meta = store.metadata_for(ids)
+    for r in ok:
+        for k in "12":
+            n = r.get(f"norad_{k}")
+            r.update(object_fields(meta.get(n) if isinstance(n, int) else None, f"_{k}"))
+
+
+def _owners_cell(r: dict[str, Any]) -> str:
+    return safe_text(" / ".join(r.get(f"owner_{k}") or "?" for k in "12")) if "owner_1" in r else ""
+
+
 @app.command("pc")
 @handle_errors
 def pc_command(
@@ -105,6 +130,8 @@ def pc_command(
         Path | None, typer.Option("--hbr-table", help="NASA CARA HBR/mass CSV (plain or .gz) for CDMs without an HBR")
     ] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo trials per CDM")] = 100_000,
+    db: Annotated[Path | None, typer.Option("--db", help="Store whose SATCAT/UCS name each object's owner, "
+                                            "operator, users and purpose (issue 11); none read without it.")] = None,
     fmt: FormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output (= --format json)")] = False,
 ) -> None:
@@ -129,24 +156,28 @@ def pc_command(
             print_error(exc)
             worst = max(worst, exit_code_for(exc))
             records.append({"file": str(path), "error_code": exc.code, "error": exc.message, "pc": None})
+    if db is not None:
+        _add_owners(records, db)
     if out_fmt == "json":
         print_json(records)
     elif out_fmt == "csv":
         print_csv(records)
     elif records:
         out = Table(title="Collision probability")
-        for col in ("file", "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "CDM Pc", "method", "remediated",
-                    "flags"):
+        owners = () if db is None else ("owners",)
+        for col in ("file", *owners, "TCA (UTC)", "miss km", "speed km/s", "HBR m", "Pc", "CDM Pc", "method",
+                    "remediated", "flags"):
             out.add_column(col, overflow="fold", no_wrap=col != "file")
         for r in records:
             if "error_code" in r:
-                blank = ("",) * 4
+                blank = ("",) * (4 + len(owners))
                 out.add_row(safe_text(Path(r["file"]).name), *blank, "n/a", "", "", "",
                             safe_text(f"error {r['error_code']}"))
                 continue
             hbr_text = f"{r['hbr_m']:g}" + (" default" if r["hbr_defaulted"] else "")
             out.add_row(
                 safe_text(Path(r["file"]).name),
+                *((_owners_cell(r),) if owners else ()),
                 r["tca_utc"],
                 f"{r['miss_distance_km']:.4f}",
                 f"{r['relative_speed_km_s']:.4f}",
