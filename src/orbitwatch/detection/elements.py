@@ -8,7 +8,8 @@ Spacetrack Report #3", AIAA 2006-6753, routine ``initl`` and the secular part of
 consistent with what SGP4 itself does with the element set:
 
 * :func:`brouwer_mean_motion_rad_min` / :func:`semi_major_axis_km` — the "un-Kozai"
-  step (Kozai mean motion -> Brouwer mean motion -> semi-major axis);
+  step (Kozai mean motion -> Brouwer mean motion -> semi-major axis), re-exported from
+  the one orbit-maths module :mod:`orbitwatch.constants` (``brouwer_semi_major_axis_km``);
 * :func:`secular_rates_rad_min` — J2/J4 secular rates of mean anomaly, argument of
   perigee and right ascension of the ascending node (``mdot``, ``argpdot``, ``nodedot``);
 * :func:`apogee_perigee_altitude_km`, :func:`eccentricity_vector`, :func:`orbit_normal`;
@@ -24,20 +25,28 @@ Units are in the names; angles in degrees unless the name says ``_rad``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.constants import (
+    DEG,
     EARTH_ROTATION_RAD_S,
     MINUTES_PER_DAY,
+    SECONDS_PER_DAY,
+    TWO_PI,
     WGS72_J2,
     WGS72_J4,
     WGS72_MU_KM3_S2,
     WGS72_RADIUS_KM,
+    brouwer_mean_motion_rad_min,
+    eccentric_anomaly_rad,
+    sgp4_semi_major_axis_er,
+    wrap_2pi,
+    wrap_180_deg,
 )
+from orbitwatch.constants import brouwer_semi_major_axis_km as semi_major_axis_km
 from orbitwatch.frames import gmst82_rad
 from orbitwatch.times import jd_utc
 
@@ -62,49 +71,15 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-# SGP4's xke: sqrt(mu / R^3) in 1/min (Earth radii, minutes).
-_XKE = 60.0 / math.sqrt(WGS72_RADIUS_KM**3 / WGS72_MU_KM3_S2)
-_TWO_THIRDS = 2.0 / 3.0
-_DEG = math.pi / 180.0
+_DEG = DEG
 # Earth's sidereal rotation in rev/day: the mean motion of a geosynchronous orbit.
-SIDEREAL_REV_PER_DAY = EARTH_ROTATION_RAD_S * 86400.0 / (2.0 * math.pi)
+SIDEREAL_REV_PER_DAY = EARTH_ROTATION_RAD_S * SECONDS_PER_DAY / TWO_PI
 
 REGIMES = ("leo", "meo", "geo", "heo")
 
 
 def _f(x: Any) -> FloatArray:
     return np.asarray(x, dtype=np.float64)
-
-
-def brouwer_mean_motion_rad_min(
-    mean_motion_rev_per_day: Any, eccentricity: Any, inclination_deg: Any
-) -> FloatArray:
-    """Brouwer ("un-Kozai") mean motion in rad/min from the Kozai mean motion of a TLE/OMM.
-
-    Vallado et al. (2006), ``initl``: ``a1 = (xke/n)^(2/3)``, ``d1 = 0.75 J2 (3cos^2 i - 1) /
-    (1-e^2)^(3/2)``, ``delta = d1/a1^2``, ``a0 = a1 (1 - delta^2 - delta (1/3 + 134 delta^2/81))``,
-    ``n'' = n / (1 + d1/a0^2)``.
-    """
-    n_kozai = _f(mean_motion_rev_per_day) * (2.0 * math.pi / MINUTES_PER_DAY)
-    e = _f(eccentricity)
-    cosi = np.cos(_f(inclination_deg) * _DEG)
-    omeosq = 1.0 - e * e
-    d1 = 0.75 * WGS72_J2 * (3.0 * cosi * cosi - 1.0) / (np.sqrt(omeosq) * omeosq)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ak = (_XKE / n_kozai) ** _TWO_THIRDS
-        delta = d1 / (ak * ak)
-        adel = ak * (1.0 - delta * delta - delta * (1.0 / 3.0 + 134.0 * delta * delta / 81.0))
-        delta = d1 / (adel * adel)
-        result: FloatArray = n_kozai / (1.0 + delta)
-    return result
-
-
-def semi_major_axis_km(mean_motion_rev_per_day: Any, eccentricity: Any, inclination_deg: Any) -> FloatArray:
-    """Brouwer mean semi-major axis (km) from Kozai mean motion, as SGP4 computes it (``ao``)."""
-    n = brouwer_mean_motion_rad_min(mean_motion_rev_per_day, eccentricity, inclination_deg)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a: FloatArray = (_XKE / n) ** _TWO_THIRDS * WGS72_RADIUS_KM
-    return a
 
 
 def apogee_perigee_altitude_km(
@@ -137,8 +112,8 @@ def secular_rates_rad_min(
     c4 = c2 * c2
     omeosq = 1.0 - e * e
     rteosq = np.sqrt(omeosq)
+    ao = sgp4_semi_major_axis_er(n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ao = (_XKE / n) ** _TWO_THIRDS
         posq = (ao * omeosq) ** 2
         pinvsq = 1.0 / posq
     temp1 = 1.5 * WGS72_J2 * pinvsq * n
@@ -192,7 +167,7 @@ def _true_anomaly_rad(mean_anomaly_rad: FloatArray, e: FloatArray) -> FloatArray
 def geo_longitude_deg(
     epoch: Any, raan_deg: Any, arg_perigee_deg: Any, mean_anomaly_deg: Any, eccentricity: Any
 ) -> FloatArray:
-    """Mean sub-satellite longitude at the element-set epoch, deg East in (-180, 180].
+    """Mean sub-satellite longitude at the element-set epoch, deg East in [-180, 180).
 
     ``lambda = O + w + nu - GMST``: right ascension of the satellite measured along the
     equator (exact for zero inclination; for inclination ``i`` the error is below
@@ -201,7 +176,7 @@ def geo_longitude_deg(
     e = _f(eccentricity)
     nu = _true_anomaly_rad(_f(mean_anomaly_deg) * _DEG, e)
     lam = _f(raan_deg) * _DEG + _f(arg_perigee_deg) * _DEG + nu - gmst_rad(epoch)
-    out: FloatArray = np.degrees(np.angle(np.exp(1j * lam)))
+    out: FloatArray = wrap_180_deg(np.degrees(lam))
     return out
 
 
@@ -212,7 +187,7 @@ def longitude_drift_deg_day(mean_motion_rev_per_day: Any, eccentricity: Any, inc
     near zero (the plain ``360 (n - 1.0027379)`` differs by about 0.01 deg/day).
     """
     mdot, argpdot, nodedot = secular_rates_rad_min(mean_motion_rev_per_day, eccentricity, inclination_deg)
-    rate_rev_day = (mdot + argpdot + nodedot) * MINUTES_PER_DAY / (2.0 * math.pi)
+    rate_rev_day = (mdot + argpdot + nodedot) * MINUTES_PER_DAY / TWO_PI
     out: FloatArray = (rate_rev_day - SIDEREAL_REV_PER_DAY) * 360.0
     return out
 
@@ -230,13 +205,6 @@ def regime(mean_motion_rev_per_day: Any, eccentricity: Any) -> npt.NDArray[np.st
     out[(n > 0.9) & (n < 1.1) & (e < 0.1)] = "geo"
     out[e >= 0.25] = "heo"
     return out
-
-
-def _kepler_e_anomaly(m: FloatArray, e: FloatArray) -> FloatArray:
-    big_e = m + e * np.sin(m)
-    for _ in range(6):
-        big_e = big_e - (big_e - e * np.sin(big_e) - m) / (1.0 - e * np.cos(big_e))
-    return big_e
 
 
 def mean_position_km(  # noqa: PLR0917 - issue 10: still to refactor
@@ -263,10 +231,10 @@ def mean_position_km(  # noqa: PLR0917 - issue 10: still to refactor
     mdot, argpdot, nodedot = secular_rates_rad_min(n, e, _f(inclination_deg))
     a = semi_major_axis_km(n, e, _f(inclination_deg))
     dt_day = dt / MINUTES_PER_DAY
-    m = _f(mean_anomaly_deg) * _DEG + mdot * dt + 2.0 * math.pi * _f(mean_motion_dot_rev_per_day2) * dt_day**2
+    m = _f(mean_anomaly_deg) * _DEG + mdot * dt + TWO_PI * _f(mean_motion_dot_rev_per_day2) * dt_day**2
     w = _f(arg_perigee_deg) * _DEG + argpdot * dt
     o = _f(raan_deg) * _DEG + nodedot * dt
-    big_e = _kepler_e_anomaly(np.mod(m, 2.0 * math.pi), e)
+    big_e = eccentric_anomaly_rad(wrap_2pi(m), e)
     r = a * (1.0 - e * np.cos(big_e))
     nu = 2.0 * np.arctan2(np.sqrt(1.0 + e) * np.sin(big_e / 2.0), np.sqrt(1.0 - e) * np.cos(big_e / 2.0))
     u = w + nu

@@ -1,78 +1,26 @@
 """Two-body (Keplerian) propagation with universal variables, compiled with numba.
 
 Used by the Monte Carlo and 3D-Nc methods to move states away from TCA along
-curvilinear (conic) trajectories.  Algorithm: Vallado, *Fundamentals of Astrodynamics
-and Applications*, 4th ed., Algorithm 8 (KEPLER, universal-variable formulation with
-Stumpff functions and Newton iteration on chi), with the elliptic time reduced modulo
-the period.  Units km, km/s, s; ``mu`` defaults to WGS-72 (the catalog's model).
+curvilinear (conic) trajectories.  The solver itself is
+:func:`orbitwatch.constants.kepler_universal` (the one orbit-maths module); this module
+broadcasts it over states and offsets and builds state-transition matrices.  Algorithm:
+Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., Algorithm 8 (KEPLER,
+universal-variable formulation with Stumpff functions and Newton iteration on chi), with
+the elliptic time reduced modulo the period.  Units km, km/s, s; ``mu`` defaults to WGS-72 (the catalog's model).
 """
 
 from __future__ import annotations
-
-import math
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.constants import WGS72_MU_KM3_S2
+from orbitwatch.constants import WGS72_MU_KM3_S2, kepler_universal
 
 __all__ = ["kepler_propagate", "kepler_stm"]
 
 FloatArray = npt.NDArray[np.float64]
 MU = WGS72_MU_KM3_S2
-
-
-@numba.njit(cache=True, fastmath=False)
-def _stumpff(z: float) -> tuple[float, float]:
-    if z > 1e-6:
-        s = math.sqrt(z)
-        return (1.0 - math.cos(s)) / z, (s - math.sin(s)) / (s * z)
-    if z < -1e-6:
-        s = math.sqrt(-z)
-        return (math.cosh(s) - 1.0) / (-z), (math.sinh(s) - s) / (s * -z)
-    return 0.5 - z / 24.0 + z * z / 720.0, 1.0 / 6.0 - z / 120.0 + z * z / 5040.0
-
-
-@numba.njit(cache=True, fastmath=False)
-def kepler_one(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
-    x: float, y: float, z: float, vx: float, vy: float, vz: float, dt: float, mu: float
-) -> tuple[float, float, float, float, float, float]:
-    """Propagate one state by ``dt`` seconds on a conic (universal variables)."""
-    r0 = math.sqrt(x * x + y * y + z * z)
-    v2 = vx * vx + vy * vy + vz * vz
-    rv = x * vx + y * vy + z * vz
-    alpha = 2.0 / r0 - v2 / mu
-    smu = math.sqrt(mu)
-    if alpha > 1e-12:
-        period = 2.0 * math.pi / (smu * alpha**1.5)
-        dt = dt - period * math.trunc(dt / period)
-        chi = smu * dt * alpha
-    else:
-        chi = smu * dt / r0
-    r = r0
-    c = 0.5
-    s = 1.0 / 6.0
-    for _ in range(60):
-        zz = alpha * chi * chi
-        c, s = _stumpff(zz)
-        r = chi * chi * c + rv / smu * chi * (1.0 - zz * s) + r0 * (1.0 - zz * c)
-        f = rv / smu * chi * chi * c + (1.0 - alpha * r0) * chi**3 * s + r0 * chi - smu * dt
-        step = f / r
-        chi -= step
-        if abs(step) < 1e-13 * (1.0 + abs(chi)):
-            break
-    zz = alpha * chi * chi
-    c, s = _stumpff(zz)
-    f = 1.0 - chi * chi / r0 * c
-    g = dt - chi**3 / smu * s
-    nx = f * x + g * vx
-    ny = f * y + g * vy
-    nz = f * z + g * vz
-    r = math.sqrt(nx * nx + ny * ny + nz * nz)
-    fd = smu / (r * r0) * (zz * chi * s - chi)
-    gd = 1.0 - chi * chi / r * c
-    return nx, ny, nz, fd * x + gd * vx, fd * y + gd * vy, fd * z + gd * vz
 
 
 @numba.njit(cache=True)
@@ -81,7 +29,7 @@ def _propagate_many(states: FloatArray, dts: FloatArray, mu: float, out: FloatAr
     k = dts.shape[0]
     for i in range(n):
         for j in range(k):
-            a = kepler_one(
+            a = kepler_universal(
                 states[i, 0], states[i, 1], states[i, 2], states[i, 3], states[i, 4], states[i, 5], dts[j], mu
             )
             for q in range(6):

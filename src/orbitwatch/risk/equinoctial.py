@@ -15,7 +15,8 @@ Two-body motion changes only ``lam`` (``lam(t) = lam0 + n t``), so a Gaussian in
 elements stays on the curved orbit instead of its tangent.  The elements are singular only
 for exactly retrograde orbits (i = 180 deg, handled by the caller with CARA's frame
 reorientation).  Kepler's equation in equinoctial form ``lam = F + ag cos F - af sin F`` is
-solved by Newton's method for the eccentric longitude ``F``.
+solved by Newton's method for the eccentric longitude ``F``
+(:func:`orbitwatch.constants.solve_kepler_equinoctial`, the one Kepler solver).
 
 The Jacobian ``dX/dE`` is computed by the complex-step derivative (Squire and Trapp 1998):
 every operation below is written so that it accepts complex input, and
@@ -31,6 +32,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from orbitwatch.constants import kepler_semi_major_axis_km, solve_kepler_equinoctial, wrap_2pi
+
 __all__ = [
     "CARA_MU_KM3_S2",
     "cartesian_to_equinoctial",
@@ -44,7 +47,6 @@ CARA_MU_KM3_S2 = 3.986004418e5
 """EGM-96 GM (km^3/s^2), the value CARA's 3D-Nc and SDMC tools use for two-body motion."""
 
 _H_STEP = 1e-30
-_TWO_PI = 2.0 * np.pi
 
 
 def _atan2(s: Any, c: Any) -> Any:
@@ -100,8 +102,7 @@ def cartesian_to_equinoctial(state_km: Any, mu: float = CARA_MU_KM3_S2) -> Any:
         s_f = ag + ((1.0 - ag * ag * beta) * big_y - af * ag * beta * big_x) / (a * bb)
         c_f = af + ((1.0 - af * af * beta) * big_x - af * ag * beta * big_y) / (a * bb)
     big_f = _atan2(s_f, c_f)
-    lam = big_f + ag * c_f - af * s_f
-    lam = lam - _TWO_PI * np.floor(np.real(lam) / _TWO_PI)
+    lam = wrap_2pi(big_f + ag * c_f - af * s_f)
     out = np.stack([n, af, ag, chi, psi, lam], axis=-1)
     bad = ~(np.real(inv_a) > 0) | ~(np.real(af * af + ag * ag) < 1.0)
     if np.any(bad):
@@ -113,18 +114,11 @@ def equinoctial_to_cartesian(elements: Any, dt_s: Any = 0.0, mu: float = CARA_MU
     """States ``(..., 6)`` (km, km/s) of equinoctial elements ``(..., 6)`` moved ``dt_s`` by two-body motion."""
     e = np.asarray(elements)
     n, af, ag, chi, psi, lam0 = (e[..., k] for k in range(6))
-    a = (mu / (n * n)) ** (1.0 / 3.0)
-    lam = lam0 + n * np.asarray(dt_s)
-    lam = lam - _TWO_PI * np.floor(np.real(lam) / _TWO_PI)
+    a = kepler_semi_major_axis_km(n, mu)
+    lam = wrap_2pi(lam0 + n * np.asarray(dt_s))
     bb = np.sqrt(1.0 - af * af - ag * ag)
     beta = 1.0 / (1.0 + bb)
-    big_f = lam + 0.0 * af
-    for _ in range(60):
-        c_f, s_f = np.cos(big_f), np.sin(big_f)
-        step = (big_f + ag * c_f - af * s_f - lam) / (1.0 - ag * s_f - af * c_f)
-        big_f = big_f - step
-        if np.all(np.abs(np.real(step)) < 1e-15):
-            break
+    big_f = solve_kepler_equinoctial(lam, af, ag)
     c_f, s_f = np.cos(big_f), np.sin(big_f)
     big_x = a * ((1.0 - ag * ag * beta) * c_f + af * ag * beta * s_f - af)
     big_y = a * ((1.0 - af * af * beta) * s_f + af * ag * beta * c_f - ag)

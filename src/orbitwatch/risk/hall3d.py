@@ -56,6 +56,7 @@ from scipy.integrate import lebedev_rule
 from scipy.optimize import minimize_scalar
 from scipy.special import erfcinv
 
+from orbitwatch.constants import wrap_2pi
 from orbitwatch.errors import InputError
 from orbitwatch.risk.encounter import FCLIP, hbr_array
 from orbitwatch.risk.equinoctial import (
@@ -250,7 +251,7 @@ def _pop(t: FloatArray, o1: _Object, o2: _Object, hbr: float, fclip: float, mu: 
                 bad = ~np.isfinite(es).all(1)
                 failed[gi[bad]] = True
                 es0q = es.copy()
-                es0q[:, 5] = np.mod(es[:, 5] - es[:, 0] * t[gi], 2 * np.pi)
+                es0q[:, 5] = wrap_2pi(es[:, 5] - es[:, 0] * t[gi])
                 es0[q][gi] = es0q
                 xx, jj = equinoctial_jacobian(np.where(bad[:, None], objs[q].e0, es0q), t[gi], mu)
                 xs[q][gi] = xx

@@ -27,8 +27,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import beta
 
+from orbitwatch.constants import kepler_universal
 from orbitwatch.errors import InputError
-from orbitwatch.risk._kepler import MU, kepler_one
+from orbitwatch.risk._kepler import MU
 from orbitwatch.risk.encounter import hbr_array
 
 __all__ = ["MonteCarloPc", "clopper_pearson", "pc_montecarlo"]
@@ -48,8 +49,8 @@ def clopper_pearson(hits: Any, trials: Any, confidence: float = 0.95) -> tuple[A
 
 @numba.njit(cache=True)
 def _rel(s1: FloatArray, s2: FloatArray, t: float, mu: float) -> tuple[float, float, float]:
-    a = kepler_one(s1[0], s1[1], s1[2], s1[3], s1[4], s1[5], t, mu)
-    b = kepler_one(s2[0], s2[1], s2[2], s2[3], s2[4], s2[5], t, mu)
+    a = kepler_universal(s1[0], s1[1], s1[2], s1[3], s1[4], s1[5], t, mu)
+    b = kepler_universal(s2[0], s2[1], s2[2], s2[3], s2[4], s2[5], t, mu)
     dx = b[0] - a[0]
     dy = b[1] - a[1]
     dz = b[2] - a[2]

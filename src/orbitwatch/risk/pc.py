@@ -40,6 +40,13 @@ import numpy.typing as npt
 
 from orbitwatch.catalog.model import infer_object_type
 from orbitwatch.ccsds.cdm import CDM
+from orbitwatch.constants import (
+    SECONDS_PER_DAY,
+    WGS72_MU_KM3_S2,
+    kepler_mean_motion_rad_s,
+    kepler_period_s,
+    mean_motion_rev_per_day,
+)
 from orbitwatch.errors import InputError
 from orbitwatch.risk.alfano import pc_alfano_plane
 from orbitwatch.risk.chan import pc_chan_plane
@@ -109,7 +116,7 @@ def _cov_or_default(cov: Any, r: FloatArray, v: FloatArray, age_days: FloatArray
         vv = np.sum(v * v, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             sma = 1.0 / (2.0 / rn - vv / mu)
-            n_rev_day = np.sqrt(mu / np.abs(sma) ** 3) * 86400.0 / (2 * np.pi)
+            n_rev_day = mean_motion_rev_per_day(kepler_mean_motion_rad_s(sma, mu))
         ecc_vec = ((vv - mu / rn)[:, None] * r - np.sum(r * v, axis=1)[:, None] * v) / mu
         sig = default_sigma_ric_km(n_rev_day, age_days, np.linalg.norm(ecc_vec, axis=1))
         return tle_covariance_inertial(sig, r, v), "default"
@@ -323,13 +330,12 @@ def _curvature_violation(
 
 
 def _period(states: FloatArray) -> FloatArray:
-    from orbitwatch.risk._kepler import MU
-
+    mu = WGS72_MU_KM3_S2  # the two-body model of risk._kepler
     rn = np.linalg.norm(states[:, :3], axis=1)
-    energy = 0.5 * np.sum(states[:, 3:] ** 2, axis=1) - MU / rn
+    energy = 0.5 * np.sum(states[:, 3:] ** 2, axis=1) - mu / rn
     with np.errstate(invalid="ignore", divide="ignore"):
-        a = -MU / (2 * energy)
-        return np.where(a > 0, 2 * np.pi * np.sqrt(np.abs(a) ** 3 / MU), 86400.0)
+        a = -mu / (2 * energy)
+        return np.where(a > 0, kepler_period_s(np.abs(a), mu), SECONDS_PER_DAY)
 
 
 _INERTIAL = {"EME2000", "GCRF", "ICRF", "TEME", "J2000", "TOD", "MOD"}
