@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from orbitwatch.catalog import ElementSet, ElementTable
+from orbitwatch.constants import period_s as orbital_period_s
 from orbitwatch.errors import InputError
 from orbitwatch.propagation import ephemeris_in_frame
 from orbitwatch.times import as_utc, format_utc, time_grid
@@ -142,8 +143,8 @@ def scene_packets(
         name = _text(table.names, k) or str(norad)
         kind = (_text(table.object_types, k) or "UNKNOWN").upper()
         rgba = (colors or {}).get(norad) or DEFAULT_COLORS.get(kind, DEFAULT_COLORS["UNKNOWN"])
-        period_s = 86400.0 / float(table.mean_motion_rev_per_day[k]) if table.mean_motion_rev_per_day[k] > 0 \
-            else window_s
+        period_s = float(orbital_period_s(table.mean_motion_rev_per_day[k]))
+        period_s = period_s if math.isfinite(period_s) else window_s
         trail = min(window_s, path_s if path_s is not None else period_s)
         r_m = eph.r_km[k] * 1000.0
         ok = np.isfinite(r_m).all(axis=1)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.constants import ARCSEC
+from orbitwatch.constants import ARCSEC, SECONDS_PER_DAY
 from orbitwatch.times import US_PER_DAY, UTC_DTYPE, jd_utc
 
 __all__ = [
@@ -241,11 +241,11 @@ def earth_orientation(t_utc: Any) -> EarthOrientation:
 def tt_jd(t_utc: Any) -> tuple[Any, Any]:
     """Two-part Julian date in TT: ``(jd, fr)`` with ``jd`` the UTC day (ending .5)."""
     jd, fr = jd_utc(t_utc)
-    return jd, fr + (tai_minus_utc_s(t_utc) + TT_MINUS_TAI_S) / 86400.0
+    return jd, fr + (tai_minus_utc_s(t_utc) + TT_MINUS_TAI_S) / SECONDS_PER_DAY
 
 
 def ut1_jd(t_utc: Any, ut1_minus_utc: Any = None) -> tuple[Any, Any]:
     """Two-part Julian date in UT1 (tables unless ``ut1_minus_utc`` seconds are given)."""
     jd, fr = jd_utc(t_utc)
     dut = ut1_minus_utc_s(t_utc) if ut1_minus_utc is None else np.asarray(ut1_minus_utc, np.float64)
-    return jd, fr + dut / 86400.0
+    return jd, fr + dut / SECONDS_PER_DAY

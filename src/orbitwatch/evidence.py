@@ -46,7 +46,7 @@ import numpy as np
 
 from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
 from orbitwatch.errors import InputError
-from orbitwatch.times import as_utc, format_utc
+from orbitwatch.times import US_PER_DAY, as_utc, format_utc
 
 __all__ = [
     "KINDS",
@@ -510,7 +510,7 @@ def maneuver_package(inputs: Inputs, norad: int, out_dir: Path, *, near: Any = N
     sel = {"norad": record["norad"], "epoch_utc": record["epoch_utc"]}
     rep = [Reproduce("delta-v (m/s)", record["delta_v_m_s"], argv, "delta_v_m_s", select=sel),
            Reproduce("epoch uncertainty (s)", record["epoch_uncertainty_s"], argv, "epoch_uncertainty_s", select=sel)]
-    used = [s for s in sets if abs(int((s.epoch - ev.epoch).astype(np.int64))) <= 30 * 86_400_000_000]
+    used = [s for s in sets if abs(int((s.epoch - ev.epoch).astype(np.int64))) <= 30 * US_PER_DAY]
     title = f"Manoeuvre of {norad} {ev.name or ''} at {record['epoch_utc']} ({record['kind']})"
     return write_package(
         "maneuver", record, title=title, inputs=inputs,
@@ -691,7 +691,7 @@ def exposure_package(
         method={"access": "orbitwatch.access.exposure.exposure (SGP4, line of sight above the minimum elevation)"},
         parameters={"norad": norad, "sites": str(sites_path), "sites_sha256": _sha256(sites_path),
                     "start_utc": _utc(t0), "end_utc": _utc(t1), "min_elevation_deg": float(min_elevation_deg)},
-        uncertainties={"element_set_age_at_start_d": float((t0 - table.epoch[0]).astype(np.int64)) / 86_400e6},
+        uncertainties={"element_set_age_at_start_d": float((t0 - table.epoch[0]).astype(np.int64)) / US_PER_DAY},
         reproduce=reps, plots={"timeline.png": draw}, out_dir=out_dir,
         scene=(table, [norad], as_utc(w["start_utc"]) - _HOUR / 6, as_utc(w["end_utc"]) + _HOUR / 6),
         objects=[norad],

@@ -39,9 +39,11 @@ from orbitwatch.constants import (
     ARCSEC,
     DEG,
     EARTH_ROTATION_RAD_S,
+    SECONDS_PER_DAY,
     TWO_PI,
     WGS84_A_KM,
     WGS84_E2,
+    wrap_2pi,
 )
 from orbitwatch.eop import EarthOrientation, EOPRangeWarning, earth_orientation, tt_jd, ut1_jd, ut1_minus_utc_s
 from orbitwatch.errors import InputError
@@ -183,8 +185,8 @@ def gmst82_rad(jd_ut1: Any, fr_ut1: Any = 0.0) -> Any:
     t = du / 36525.0
     # 876600 h/century = 24 h/day: that term is 86400 s x (day fraction).
     frac = np.mod(jd - 2451545.0, 1.0) + np.mod(fr, 1.0)
-    secs = 67310.54841 + (8640184.812866 + (0.093104 - 6.2e-6 * t) * t) * t + 86400.0 * frac
-    return np.mod(secs * (TWO_PI / 86400.0), TWO_PI)
+    secs = 67310.54841 + (8640184.812866 + (0.093104 - 6.2e-6 * t) * t) * t + SECONDS_PER_DAY * frac
+    return wrap_2pi(secs * (TWO_PI / SECONDS_PER_DAY))
 
 
 def polar_motion_matrix(xp_rad: Any, yp_rad: Any) -> FloatArray:
@@ -232,7 +234,7 @@ def _rot3_apply(theta: Any, x: FloatArray) -> FloatArray:
 
 def _omega_cross(lod_s: Any, r_pef: FloatArray) -> FloatArray:
     """Earth rotation vector (0, 0, omega (1 - LOD/86400)) x r."""
-    om = EARTH_ROTATION_RAD_S * (1.0 - np.asarray(lod_s, dtype=np.float64) / 86400.0)
+    om = EARTH_ROTATION_RAD_S * (1.0 - np.asarray(lod_s, dtype=np.float64) / SECONDS_PER_DAY)
     return np.stack([-om * r_pef[..., 1], om * r_pef[..., 0], np.zeros_like(r_pef[..., 2])], axis=-1)
 
 

@@ -30,11 +30,12 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementTable
+from orbitwatch.constants import SECONDS_PER_DAY, WGS72_RADIUS_KM
 from orbitwatch.detection import elements
 from orbitwatch.detection.gabbard import GabbardPoints, gabbard_points
 from orbitwatch.detection.proximity import pair_range_series
 from orbitwatch.errors import InputError
-from orbitwatch.times import UTC_DTYPE, as_utc, format_utc
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE, as_utc, format_utc
 
 if TYPE_CHECKING:
     from orbitwatch.detection.fragmentation import EventReconstruction
@@ -192,7 +193,7 @@ def plot_gabbard(
                        c="black", label=parent[0], zorder=5)
         ax.set_title(label, fontsize=11)
         ax.legend(loc="upper left", fontsize=9, markerscale=1.5)
-    axes[0][0].set_ylabel("altitude above 6378.135 km (km)")
+    axes[0][0].set_ylabel(f"altitude above {WGS72_RADIUS_KM} km (km)")
     all_pts = [gabbard_points(t) for _, t in panels if len(t)]
     if all_pts and share_axes:
         # Robust limits: each panel's central 96% (a few very energetic pieces must not
@@ -286,7 +287,7 @@ def plot_timeline(path: Path, rows: list[str], bars: list[tuple[int, np.datetime
     for row, a, b, colour, solid in bars:
         start = a.astype("datetime64[ms]").astype(object)
         width = (b - a).astype("timedelta64[ms]").astype(object)
-        ax.broken_barh([(mdates.date2num(start), width.total_seconds() / 86400.0)], (row - 0.38, 0.76),
+        ax.broken_barh([(mdates.date2num(start), width.total_seconds() / SECONDS_PER_DAY)], (row - 0.38, 0.76),
                        facecolors=colour if solid else "none", edgecolors=colour, linewidth=0.8,
                        hatch=None if solid else "////")
     ax.set_ylim(-0.7, n - 0.3)
@@ -377,7 +378,7 @@ def plot_rpo(history: ElementTable, episodes: list[RPOEpisode], path: Path) -> N
         ax.text(0.5, 0.5, "no RPO episode", ha="center", va="center", transform=ax.transAxes)
     else:
         ep = episodes[0]
-        pad = np.timedelta64(86_400_000_000, "us")
+        pad = np.timedelta64(US_PER_DAY, "us")
         start, end = ep.start - pad, max(ep.end, ep.min_range_time) + pad
         span_s = float((end - start).astype(np.int64)) / 1e6
         times, rng, _ = pair_range_series(history, ep.norad_1, ep.norad_2, start=start, end=end,

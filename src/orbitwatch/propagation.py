@@ -46,9 +46,9 @@ from sgp4.api import Satrec as _Satrec
 
 from orbitwatch import _sgp4_kernel as _kernel
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.constants import WGS72_MU_KM3_S2
+from orbitwatch.constants import MINUTES_PER_DAY, TWO_PI, WGS72_MU_KM3_S2
 from orbitwatch.errors import ElementAgeWarning, InputError
-from orbitwatch.times import UTC_DTYPE, jd_utc
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE, jd_utc
 
 __all__ = [
     "BACKENDS",
@@ -95,7 +95,7 @@ BACKENDS = ("compiled", "reference")
 
 _JD_1949_12_31 = 2433281.5
 _JD_J2000 = 2451545.0
-_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day -> rad/min
+_XPDOTP = MINUTES_PER_DAY / TWO_PI  # rev/day -> rad/min
 _DEG = math.pi / 180.0
 
 # Default object chunk: N_chunk x T x 3 x 8 bytes x 2 arrays stays near 256 MiB.
@@ -152,8 +152,8 @@ def satrec_from_elements(
         norad_id if norad_id < 339999 else 0,
         (float(jd) + float(fr)) - _JD_1949_12_31,
         bstar_per_earth_radius,
-        mean_motion_dot_rev_per_day2 / (_XPDOTP * 1440.0),
-        mean_motion_ddot_rev_per_day3 / (_XPDOTP * 1440.0 * 1440.0),
+        mean_motion_dot_rev_per_day2 / (_XPDOTP * MINUTES_PER_DAY),
+        mean_motion_ddot_rev_per_day3 / (_XPDOTP * MINUTES_PER_DAY * MINUTES_PER_DAY),
         eccentricity,
         arg_perigee_deg * _DEG,
         inclination_deg * _DEG,
@@ -182,8 +182,8 @@ def _init_args(table: ElementTable) -> tuple[npt.NDArray[np.float64], ...]:
         np.asarray(jd, dtype=np.float64),
         np.asarray(fr, dtype=np.float64),
         np.asarray(table.bstar_per_earth_radius, dtype=np.float64),
-        table.mean_motion_dot_rev_per_day2 / (_XPDOTP * 1440.0),
-        table.mean_motion_ddot_rev_per_day3 / (_XPDOTP * 1440.0 * 1440.0),
+        table.mean_motion_dot_rev_per_day2 / (_XPDOTP * MINUTES_PER_DAY),
+        table.mean_motion_ddot_rev_per_day3 / (_XPDOTP * MINUTES_PER_DAY * MINUTES_PER_DAY),
         np.asarray(table.eccentricity, dtype=np.float64),
         table.arg_perigee_deg * _DEG,
         table.inclination_deg * _DEG,
@@ -356,7 +356,7 @@ def warn_useful_life(epochs: npt.ArrayLike, times: npt.ArrayLike) -> int:
     t = np.asarray(times).astype(UTC_DTYPE).astype(np.int64)
     if e.size == 0 or t.size == 0:
         return 0
-    limit_us = USEFUL_LIFE_DAYS * 86_400e6
+    limit_us = USEFUL_LIFE_DAYS * US_PER_DAY
     if t.shape == e.shape and t.ndim == 1 and t.size > 1:
         far = np.abs(t - e) > limit_us
     else:
@@ -476,7 +476,7 @@ def propagate_tsince(
         ts = np.broadcast_to(ts, (n, ts.shape[0]))
     if ts.ndim != 2 or ts.shape[0] != n:
         raise InputError(f"tsince_min must have shape (T,) or ({n}, T), not {ts.shape}", field="tsince_min")
-    if ts.size and float(np.abs(ts).max()) > USEFUL_LIFE_DAYS * 1440.0:
+    if ts.size and float(np.abs(ts).max()) > USEFUL_LIFE_DAYS * MINUTES_PER_DAY:
         warnings.warn(f"propagated more than {USEFUL_LIFE_DAYS:g} days from the epoch (beyond the element "
                       "set's useful life)", ElementAgeWarning, stacklevel=2)
     return sgp4_model(table).tsince(ts)

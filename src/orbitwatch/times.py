@@ -48,6 +48,7 @@ __all__ = [
 UTC_DTYPE = np.dtype("datetime64[us]")
 US_PER_DAY = 86_400_000_000
 US_PER_MINUTE = 60_000_000
+_SECONDS_PER_DAY = US_PER_DAY / 1e6  # 86400.0 (times sits beside constants, not above it)
 _JD_UNIX_EPOCH = 2440587.5  # Julian date of 1970-01-01T00:00:00
 
 UTCArray = npt.NDArray[np.datetime64]
@@ -174,7 +175,7 @@ def seconds_between(t0: np.datetime64 | UTCArray, t1: np.datetime64 | UTCArray) 
 
 
 def days_between(t0: np.datetime64 | UTCArray, t1: np.datetime64 | UTCArray) -> Any:
-    return seconds_between(t0, t1) / 86400.0
+    return seconds_between(t0, t1) / _SECONDS_PER_DAY
 
 
 def time_grid(start: np.datetime64, end: np.datetime64, step_s: float) -> UTCArray:

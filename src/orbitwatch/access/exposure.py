@@ -26,7 +26,7 @@ import numpy.typing as npt
 from orbitwatch.access.passes import Conditions, PassTable, Progress, find_passes
 from orbitwatch.access.sites import Site, SiteTable
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.times import as_utc, format_utc, seconds_between
+from orbitwatch.times import as_utc, days_between, format_utc, seconds_between
 
 __all__ = ["ExposureReport", "ExposureSummary", "exposure", "union_seconds"]
 
@@ -141,7 +141,7 @@ def exposure(
     a = seconds_between(t0, win.rise)
     b = seconds_between(t0, win.set)
     exposed = union_seconds(win.sat, a, b, n)
-    days = float(seconds_between(t0, t1)) / 86400.0
+    days = float(days_between(t0, t1))
     counts = np.bincount(win.sat, minlength=n)
     site_secs = np.bincount(win.sat, weights=dur, minlength=n)
     longest = np.zeros(n)

@@ -50,7 +50,13 @@ from orbitwatch.access.events import (
 from orbitwatch.access.sites import Site, SiteTable
 from orbitwatch.access.sun import shadow_g, sun_teme_km
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.constants import WGS72_MU_KM3_S2, WGS84_A_KM
+from orbitwatch.constants import (
+    WGS72_MU_KM3_S2,
+    WGS84_A_KM,
+    kepler_semi_major_axis_km,
+    mean_motion_rad_s,
+    wrap_360_deg,
+)
 from orbitwatch.errors import InputError
 from orbitwatch.frames import teme_to_itrf
 from orbitwatch.propagation import propagate
@@ -171,8 +177,7 @@ def _table(elements: ElementTable | Sequence[ElementSet]) -> ElementTable:
 
 def _perigee(table: ElementTable) -> tuple[FloatArray, FloatArray]:
     """Perigee radius (km) and speed (km/s) from the mean elements."""
-    n_rad_s = table.mean_motion_rev_per_day * 2 * math.pi / 86400.0
-    a = (WGS72_MU_KM3_S2 / np.maximum(n_rad_s, 1e-12) ** 2) ** (1.0 / 3.0)
+    a = kepler_semi_major_axis_km(np.maximum(mean_motion_rad_s(table.mean_motion_rev_per_day), 1e-12))
     e = np.clip(table.eccentricity, 0.0, 0.999)
     rp = a * (1 - e)
     vp = np.sqrt(WGS72_MU_KM3_S2 * (1 + e) / rp)
@@ -240,7 +245,7 @@ def topocentric(r_km: npt.ArrayLike, site_ecef_km: npt.ArrayLike, enu: npt.Array
     local = np.einsum("...ij,...j->...i", np.asarray(enu, np.float64), rho)
     rng = np.linalg.norm(rho, axis=-1)
     el = np.arcsin(np.clip(local[..., 2] / rng, -1.0, 1.0)) * _RAD2DEG
-    az = np.mod(np.arctan2(local[..., 0], local[..., 1]) * _RAD2DEG, 360.0)
+    az = wrap_360_deg(np.arctan2(local[..., 0], local[..., 1]) * _RAD2DEG)
     return az, el, rng
 
 
@@ -313,7 +318,7 @@ class _Geometry:
             east, north = self.enu[:, 0, :], self.enu[:, 1, :]
             e_c = np.matmul(east, rt) - np.einsum("mk,mk->m", east, self.ecef)[:, None]
             n_c = np.matmul(north, rt) - np.einsum("mk,mk->m", north, self.ecef)[:, None]
-            az = np.mod(np.arctan2(e_c, n_c) * _RAD2DEG, 360.0)
+            az = wrap_360_deg(np.arctan2(e_c, n_c) * _RAD2DEG)
             site_idx = np.broadcast_to(np.arange(M)[:, None], el.shape)
             g = el - self._mask(site_idx.reshape(-1), az.reshape(-1)).reshape(el.shape)
         else:

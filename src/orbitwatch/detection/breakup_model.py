@@ -61,7 +61,17 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.constants import SECONDS_PER_DAY, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.constants import (
+    WGS72_MU_KM3_S2,
+    WGS72_RADIUS_KM,
+    kepler_mean_motion_rad_s,
+    kepler_semi_major_axis_km,
+    mean_motion_rad_s,
+    mean_motion_rev_per_day,
+    wrap_2pi,
+    wrap_360_deg,
+    wrap_pi,
+)
 from orbitwatch.errors import InputError, PropagationError
 from orbitwatch.propagation import propagate
 from orbitwatch.times import UTC_DTYPE, as_utc
@@ -308,7 +318,7 @@ def kepler_from_state(r_km: npt.ArrayLike, v_km_s: npt.ArrayLike, mu: float = WG
     node = np.where(nn[..., None] > 1e-12 * hn[..., None], node, np.array([1.0, 0.0, 0.0]))
     nn = np.linalg.norm(node, axis=-1)
     nhat = node / nn[..., None]
-    raan = np.mod(np.arctan2(nhat[..., 1], nhat[..., 0]), 2 * np.pi)
+    raan = wrap_2pi(np.arctan2(nhat[..., 1], nhat[..., 0]))
     # In-plane axes: p = node direction, q = h x p / |h|.
     hhat = h / hn[..., None]
     q = np.cross(hhat, nhat)
@@ -324,11 +334,11 @@ def kepler_from_state(r_km: npt.ArrayLike, v_km_s: npt.ArrayLike, mu: float = WG
         "e": e,
         "i_rad": inc,
         "raan_rad": raan,
-        "argp_rad": np.mod(argp, 2 * np.pi),
-        "M_rad": np.mod(M, 2 * np.pi),
+        "argp_rad": wrap_2pi(argp),
+        "M_rad": wrap_2pi(M),
         "ex": ex,
         "ey": ey,
-        "lam_rad": np.mod(argp + M, 2 * np.pi),
+        "lam_rad": wrap_2pi(argp + M),
     }
 
 
@@ -343,24 +353,19 @@ def elements_from_state(
 def _tle_units(a: Array, ex: Array, ey: Array, i: Array, raan: Array, lam: Array, mu: float) -> dict[str, Array]:  # noqa: PLR0917 - issue 10
     e = np.hypot(ex, ey)
     argp = np.arctan2(ey, ex)
-    n_rad_s = np.sqrt(mu / np.abs(a) ** 3)
     return {
-        "mean_motion_rev_per_day": n_rad_s * SECONDS_PER_DAY / (2 * np.pi),
+        "mean_motion_rev_per_day": mean_motion_rev_per_day(kepler_mean_motion_rad_s(a, mu)),
         "eccentricity": e,
         "inclination_deg": np.degrees(i),
-        "raan_deg": np.mod(np.degrees(raan), 360.0),
-        "arg_perigee_deg": np.mod(np.degrees(argp), 360.0),
-        "mean_anomaly_deg": np.mod(np.degrees(lam - argp), 360.0),
+        "raan_deg": wrap_360_deg(np.degrees(raan)),
+        "arg_perigee_deg": wrap_360_deg(np.degrees(argp)),
+        "mean_anomaly_deg": wrap_360_deg(np.degrees(lam - argp)),
     }
 
 
 def bstar_from_am(am_m2_kg: npt.ArrayLike, cd: float = CD_DEFAULT) -> Any:
     """SGP4 drag term ``B* = Cd (A/M) rho0 / 2`` in 1/earth-radii (Vallado 4th ed. sec. 9.7)."""
     return cd * np.asarray(am_m2_kg, dtype=np.float64) * RHO0_KG_M2_ER / 2.0
-
-
-def _wrap(x: Array) -> Array:
-    return np.asarray((x + np.pi) % (2 * np.pi) - np.pi, dtype=np.float64)
 
 
 def _table(
@@ -424,7 +429,7 @@ def fit_mean_elements(
         for k in keys:
             d = target[k] - got[k]
             if k in angles:
-                d = _wrap(d)
+                d = wrap_pi(d)
             cur[k] = np.where(ok, cur[k] + d, cur[k])
         # Keep e < 1 and i in [0, pi].
         e_now = np.hypot(cur["ex"], cur["ey"])
@@ -520,7 +525,7 @@ def simulate_breakup(
     ids = first_norad + np.arange(n, dtype=np.int64)
     table, miss = fit_mean_elements(r, v, t0, bstar_per_earth_radius=bstar_from_am(frags.am_m2_kg), norad_ids=ids)
     perigee_km = (
-        (WGS72_MU_KM3_S2 / (table.mean_motion_rev_per_day * 2 * np.pi / SECONDS_PER_DAY) ** 2) ** (1 / 3)
+        kepler_semi_major_axis_km(mean_motion_rad_s(table.mean_motion_rev_per_day))
     ) * (1 - table.eccentricity) - WGS72_RADIUS_KM
     kept = np.flatnonzero(np.isfinite(miss) & (miss < 1.0) & (perigee_km > 100.0) & (table.eccentricity < 0.99))
     prefix = launch_prefix(parent.cospar_id)

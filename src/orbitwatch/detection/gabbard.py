@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementTable
+from orbitwatch.constants import period_min
 from orbitwatch.detection.elements import apogee_perigee_altitude_km
 
 __all__ = [
@@ -44,7 +45,7 @@ def gabbard_points(table: ElementTable) -> GabbardPoints:
     """Period and mean apogee/perigee altitudes of each element set."""
     apo, per = apogee_perigee_altitude_km(table.mean_motion_rev_per_day, table.eccentricity, table.inclination_deg)
     return GabbardPoints(
-        period_min=np.asarray(1440.0 / table.mean_motion_rev_per_day, dtype=np.float64),
+        period_min=np.asarray(period_min(table.mean_motion_rev_per_day), dtype=np.float64),
         apogee_km=np.asarray(apo, dtype=np.float64),
         perigee_km=np.asarray(per, dtype=np.float64),
         norad_id=np.asarray(table.norad_id, dtype=np.int64),

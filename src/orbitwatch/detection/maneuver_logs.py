@@ -55,7 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitwatch.errors import ParseError
-from orbitwatch.times import UTC_DTYPE
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE
 
 __all__ = [
     "FILE_NAMES",
@@ -315,7 +315,7 @@ def score(logged: Sequence[np.datetime64] | np.ndarray, detected: Sequence[np.da
     (index into sorted logged, index into sorted detected)."""
     b = np.sort(np.asarray(logged, dtype=UTC_DTYPE)).astype(np.int64)
     d = np.sort(np.asarray(detected, dtype=UTC_DTYPE)).astype(np.int64)
-    tol = round(tolerance_days * 86_400e6)
+    tol = round(tolerance_days * US_PER_DAY)
     used = np.zeros(d.shape[0], dtype=bool)
     pairs: list[tuple[int, int]] = []
     for i, bi in enumerate(b):

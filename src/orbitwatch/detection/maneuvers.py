@@ -77,12 +77,12 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.constants import WGS72_RADIUS_KM
+from orbitwatch.constants import MINUTES_PER_DAY, WGS72_RADIUS_KM, mean_motion_rad_s
 from orbitwatch.detection import elements as el
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
 from orbitwatch.propagation import propagate_each
-from orbitwatch.times import UTC_DTYPE, format_utc
+from orbitwatch.times import US_PER_DAY, UTC_DTYPE, format_utc
 
 __all__ = [
     "KINDS",
@@ -371,14 +371,14 @@ def _series(table: ElementTable, sl: slice) -> _Series:
     e = table.eccentricity[sl]
     inc = table.inclination_deg[sl]
     ep = table.epoch[sl].astype(UTC_DTYPE).astype(np.int64)
-    t_day = (ep - ep[0]) / 86_400e6
+    t_day = (ep - ep[0]) / US_PER_DAY
     a = el.semi_major_axis_km(n, e, inc)
     _, _, nodedot = el.secular_rates_rad_min(n, e, inc)
-    node_rate_deg_day = float(np.median(nodedot)) * 1440.0 * 180.0 / math.pi
+    node_rate_deg_day = float(np.median(nodedot)) * MINUTES_PER_DAY * 180.0 / math.pi
     node = np.degrees(np.unwrap(np.radians(table.raan_deg[sl] - node_rate_deg_day * t_day)))
     ex, ey = el.eccentricity_vector(e, table.arg_perigee_deg[sl])
     drift = el.longitude_drift_deg_day(n, e, inc)
-    n_rad_s = n * 2.0 * math.pi / 86400.0
+    n_rad_s = mean_motion_rad_s(n)
     # Orbit normal with the RAAN taken in a frame turning with the mean J2 nodal rate:
     # well defined at any inclination (the RAAN alone is not near i = 0).
     h = el.orbit_normal(inc, node)

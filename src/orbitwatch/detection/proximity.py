@@ -62,7 +62,14 @@ from scipy.spatial import cKDTree
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.model import ElementSet, ElementTable, infer_object_type
-from orbitwatch.constants import EARTH_ROTATION_RAD_S, WGS72_MU_KM3_S2
+from orbitwatch.constants import (
+    EARTH_ROTATION_RAD_S,
+    MINUTES_PER_DAY,
+    SECONDS_PER_DAY,
+    WGS72_MU_KM3_S2,
+    wrap_180_deg,
+    wrap_360_deg,
+)
 from orbitwatch.detection import elements as el
 from orbitwatch.detection.maneuvers import ManeuverEvent, ManeuverReport, sort_history
 from orbitwatch.detection.rpo_pairs import PAIR_CLASSES, RangeSigma, RPOPair, name_family, release_epoch, same_elements
@@ -457,7 +464,7 @@ def pair_range_series(
     eph = _Ephemerides(table)
     r1, r2 = eph.positions(s1, times), eph.positions(s2, times)
     rng = np.linalg.norm(r1 - r2, axis=1)
-    dlon = np.degrees(np.angle(np.exp(1j * (np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))))
+    dlon = wrap_180_deg(np.degrees(np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))
     return times, rng, dlon
 
 
@@ -470,8 +477,8 @@ def time_to_phasing_days(phase_deg: float, drift_deg_day: float) -> float:
     if abs(drift_deg_day) <= 1e-9:
         return math.inf
     if drift_deg_day > 0:
-        return ((-phase_deg) % 360.0) / drift_deg_day
-    return (phase_deg % 360.0) / -drift_deg_day
+        return float(wrap_360_deg(-phase_deg)) / drift_deg_day
+    return float(wrap_360_deg(phase_deg)) / -drift_deg_day
 
 
 
@@ -564,15 +571,15 @@ def _coplanar_episode(  # noqa: PLR0917 - issue 10: still to refactor
 ) -> RPOEpisode:
     t0 = max(table.epoch[a], table.epoch[b]).astype(UTC_DTYPE)
     n, e, inc = table.mean_motion_rev_per_day, table.eccentricity, table.inclination_deg
-    rate_deg_day = np.degrees(np.array([mdot[a] + argpdot[a], mdot[b] + argpdot[b]])) * 1440.0
-    node_rate = np.degrees(np.array([nodedot[a], nodedot[b]])) * 1440.0
+    rate_deg_day = np.degrees(np.array([mdot[a] + argpdot[a], mdot[b] + argpdot[b]])) * MINUTES_PER_DAY
+    node_rate = np.degrees(np.array([nodedot[a], nodedot[b]])) * MINUTES_PER_DAY
     dt_day = np.array([(t0 - table.epoch[r]).astype(np.int64) / _US_DAY for r in (a, b)])
     raan = np.array([table.raan_deg[a], table.raan_deg[b]]) + node_rate * dt_day
     u = np.array([table.arg_perigee_deg[a] + table.mean_anomaly_deg[a],
                   table.arg_perigee_deg[b] + table.mean_anomaly_deg[b]]) + rate_deg_day * dt_day
     cos_i = math.cos(math.radians(float(inc[a])))
     lam = u + raan * cos_i  # in-plane longitude for nearly common planes
-    dphase = float((lam[1] - lam[0] + 180.0) % 360.0 - 180.0)
+    dphase = float(wrap_180_deg(lam[1] - lam[0]))
     drift = float((rate_deg_day[1] + node_rate[1] * cos_i) - (rate_deg_day[0] + node_rate[0] * cos_i))
     t_next = time_to_phasing_days(dphase, drift)
     na, nb = el.orbit_normal(inc[a], raan[0]), el.orbit_normal(inc[b], raan[1])
@@ -583,9 +590,9 @@ def _coplanar_episode(  # noqa: PLR0917 - issue 10: still to refactor
     # Minimum SGP4 range, 30 s steps, over the first day and over +-0.5 day around the next
     # phasing (when it falls within the horizon): where the pair is closest.
     span_day = min(t_next + 0.5, cfg.horizon_days) if math.isfinite(t_next) else 1.0
-    offs_s = np.arange(0.0, 86400.0 + 1.0, 30.0)
+    offs_s = np.arange(0.0, SECONDS_PER_DAY + 1.0, 30.0)
     if math.isfinite(t_next) and t_next < cfg.horizon_days:
-        centre = t_next * 86400.0
+        centre = t_next * SECONDS_PER_DAY
         offs_s = np.union1d(offs_s, np.arange(max(0.0, centre - 43200.0), centre + 43200.0 + 1.0, 30.0))
     if not with_range:
         offs_s = offs_s[:1]
@@ -611,7 +618,7 @@ def _coplanar_episode(  # noqa: PLR0917 - issue 10: still to refactor
         "epoch_utc": str(format_utc(t0, digits=0)),
         "plane_angle_deg": angle,
         "delta_inclination_deg": float(inc[b] - inc[a]),
-        "delta_raan_deg": float((raan[1] - raan[0] + 180.0) % 360.0 - 180.0),
+        "delta_raan_deg": float(wrap_180_deg(raan[1] - raan[0])),
         "delta_semi_major_axis_km": float(sma[1] - sma[0]),
         "perigee_km": [float(peri[0]), float(peri[1])],
         "apogee_km": [float(apo[0]), float(apo[1])],
@@ -941,7 +948,7 @@ def _stays(  # noqa: PLR0917 - issue 10: still to refactor
     close = rng < thr
     dlon = None
     if geo:
-        dlon = np.degrees(np.angle(np.exp(1j * (np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))))
+        dlon = wrap_180_deg(np.degrees(np.arctan2(r2[:, 1], r2[:, 0]) - np.arctan2(r1[:, 1], r1[:, 0])))
         close &= np.abs(dlon) < cfg.geo_longitude_deg
     merge_us = int((cfg.merge_gap_geo_s if geo else cfg.merge_gap_s) * 1e6)
     for ra, rb in _runs(close, t_us, merge_us):
@@ -956,14 +963,14 @@ def _stays(  # noqa: PLR0917 - issue 10: still to refactor
                       default=0.0)
         components = {
             "proximity": max(0.0, 1.0 - float(rng[kmin]) / thr),
-            "duration": min(dur_s / 86400.0 / 7.0, 1.0),
+            "duration": min(dur_s / SECONDS_PER_DAY / 7.0, 1.0),
             "maneuver": 1.0 if mans else 0.0,
             "payload": _payload_component(name1, name2),
         }
         evidence: dict[str, Any] = {
             "regime": reg,
             "threshold_km": thr,
-            "duration_days": dur_s / 86400.0,
+            "duration_days": dur_s / SECONDS_PER_DAY,
             "fraction_within": frac,
             "longest_continuous_hours": longest,
             "mean_range_km": float(np.nanmean(rng[seg])),
@@ -974,7 +981,7 @@ def _stays(  # noqa: PLR0917 - issue 10: still to refactor
             evidence["max_abs_dlon_deg"] = float(np.nanmax(np.abs(dlon[seg])))
             evidence["mean_longitude_deg"] = float(np.degrees(np.arctan2(r1[kmin, 1], r1[kmin, 0]))
                                                    - math.degrees(float(el.gmst_rad(times[kmin]))))
-            evidence["mean_longitude_deg"] = (evidence["mean_longitude_deg"] + 180.0) % 360.0 - 180.0
+            evidence["mean_longitude_deg"] = float(wrap_180_deg(evidence["mean_longitude_deg"]))
         episodes.append(RPOEpisode(
             norad_1=n1, norad_2=n2, name_1=name1, name_2=name2,
             kind="sustained-proximity" if frac >= cfg.sustained_fraction else "repeated-approach",
@@ -1055,8 +1062,8 @@ def _approaches(  # noqa: PLR0917 - issue 10: still to refactor
         kmin = int(np.nanargmin(rng))
         if not rng[kmin] < thr:
             continue
-        dlon = float(np.degrees(np.angle(np.exp(1j * (np.arctan2(q2[kmin, 1], q2[kmin, 0])
-                                                      - np.arctan2(q1[kmin, 1], q1[kmin, 0]))))))
+        dlon = float(wrap_180_deg(np.degrees(np.arctan2(q2[kmin, 1], q2[kmin, 0])
+                                             - np.arctan2(q1[kmin, 1], q1[kmin, 0]))))
         if geo and abs(dlon) >= cfg.geo_longitude_deg:
             continue
         key = int(times[kmin].astype(np.int64)) // (3600 * 10**6)

@@ -43,6 +43,8 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementTable
+from orbitwatch.constants import SECONDS_PER_DAY
+from orbitwatch.constants import period_s as orbital_period_s
 from orbitwatch.frames import ric_basis
 from orbitwatch.propagation import satrec_from_elements
 from orbitwatch.risk.covariance import default_sigma_ric_km, default_uncertainty, estimate_tle_uncertainty
@@ -226,7 +228,7 @@ def release_epoch(table: ElementTable, row_1: int, row_2: int, *, back_days: flo
         pos.append(r)
     rng = np.linalg.norm(pos[1] - pos[0], axis=1)
     z = np.where(np.isfinite(rng), rng, np.inf)
-    period_s = 86400.0 / float(table.mean_motion_rev_per_day[row_1])
+    period_s = float(orbital_period_s(table.mean_motion_rev_per_day[row_1]))
     w = max(1, round(period_s / step_s))
     med = float(np.nanmedian(rng)) if np.any(np.isfinite(rng)) else math.nan
     cand: list[int] = []
@@ -256,9 +258,9 @@ def release_epoch(table: ElementTable, row_1: int, row_2: int, *, back_days: flo
         age = float((t_end - times[best]).astype(np.int64)) / _US_DAY
         sig = default_sigma_ric_km(table.mean_motion_rev_per_day[[row_1, row_2]], np.array([age, age]))
         sep_km = float(np.hypot(sig[0, 1], sig[1, 1]))
-        day = min(n, best + max(2, round(86400.0 / step_s)))
+        day = min(n, best + max(2, round(SECONDS_PER_DAY / step_s)))
         rate = max(float(np.nanmax(z[best:day][np.isfinite(z[best:day])], initial=0.0)) - float(z[best]), 1e-3)
-        half_us = int(max(period_s, sep_km / rate * 86400.0) * 1e6)
+        half_us = int(max(period_s, sep_km / rate * SECONDS_PER_DAY) * 1e6)
         a_t = max(t_start, times[best] - np.timedelta64(half_us, "us"))
         b_t = min(t_end, times[best] + np.timedelta64(half_us, "us"))
         interval = {"start": str(format_utc(a_t, digits=0)), "end": str(format_utc(b_t, digits=0))}

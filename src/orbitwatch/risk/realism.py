@@ -43,6 +43,7 @@ from orbitwatch.risk.covariance import (
     orbit_regime,
     realism_scale,
 )
+from orbitwatch.times import US_PER_DAY
 
 __all__ = [
     "CHI2_3_INSIDE",
@@ -129,7 +130,7 @@ def realism_samples(history: Sequence[ElementSet], *, max_age_days: float = 14.0
         return _empty()
     table = ElementTable.from_element_sets(sets)
     ep = table.epoch
-    t_days = (ep - ep[0]).astype("timedelta64[us]").astype(np.int64) / 86_400e6
+    t_days = (ep - ep[0]).astype("timedelta64[us]").astype(np.int64) / US_PER_DAY
     parts = []
     for a in range(1, n, block):
         b = min(n, a + block)

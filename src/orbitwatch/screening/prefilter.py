@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.catalog.model import ElementTable, infer_object_type
-from orbitwatch.constants import TWO_PI, WGS72_MU_KM3_S2
+from orbitwatch.constants import WGS72_MU_KM3_S2, kepler_semi_major_axis_km, mean_motion_rad_s
+from orbitwatch.constants import period_s as _period_s
 
 __all__ = [
     "CONSTELLATION_PREFIXES",
@@ -50,16 +51,14 @@ SHELL_PAD_KM = 50.0
 
 def period_s(table: ElementTable) -> FloatArray:
     """Orbital period from the mean motion, ``(N,)`` seconds."""
-    n = np.asarray(table.mean_motion_rev_per_day, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        return np.where(n > 0, 86400.0 / n, np.inf)
+    out: FloatArray = _period_s(table.mean_motion_rev_per_day)
+    return out
 
 
 def mean_shells_km(table: ElementTable) -> tuple[FloatArray, FloatArray]:
     """Perigee and apogee radii ``(N,)`` km from the mean elements, padded by :data:`SHELL_PAD_KM`."""
-    n_rad_s = np.asarray(table.mean_motion_rev_per_day, dtype=np.float64) * TWO_PI / 86400.0
-    with np.errstate(divide="ignore"):
-        a = np.cbrt(WGS72_MU_KM3_S2 / np.where(n_rad_s > 0, n_rad_s, np.nan) ** 2)
+    n_rad_s = mean_motion_rad_s(table.mean_motion_rev_per_day)
+    a = kepler_semi_major_axis_km(np.where(n_rad_s > 0, n_rad_s, np.nan))
     e = np.asarray(table.eccentricity, dtype=np.float64)
     lo = a * (1.0 - e) - SHELL_PAD_KM
     hi = a * (1.0 + e) + SHELL_PAD_KM
@@ -106,9 +105,7 @@ def radial_accel_bound_km_s2(table: ElementTable) -> FloatArray:
     are ~1e-3), the perigee 50 km low, and 5e-5 km/s² is added for J2 (1.5e-5), drag and
     SGP4's departures from two-body motion.
     """
-    n_rad_s = np.asarray(table.mean_motion_rev_per_day, dtype=np.float64) * TWO_PI / 86400.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.cbrt(WGS72_MU_KM3_S2 / n_rad_s**2)
+    a = kepler_semi_major_axis_km(mean_motion_rad_s(table.mean_motion_rev_per_day))
     e = np.minimum(np.asarray(table.eccentricity, dtype=np.float64) + 0.002, 1.0)
     rp = np.maximum(np.where(np.isfinite(a), a * (1.0 - e) - SHELL_PAD_KM, 0.0), 6000.0)
     return WGS72_MU_KM3_S2 * e / rp**2 + 5e-5

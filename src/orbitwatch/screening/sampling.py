@@ -47,7 +47,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from orbitwatch.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbitwatch.constants import SECONDS_PER_DAY, WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbitwatch.propagation import Sgp4Model
 from orbitwatch.times import UTC_DTYPE, jd_utc
 
@@ -211,7 +211,7 @@ def hermite_eval(knots: Knots, obj: IntArray, t_s: FloatArray) -> tuple[FloatArr
 
 def _jd_after(t0: np.datetime64, seconds: FloatArray) -> tuple[FloatArray, FloatArray]:
     jd0, fr0 = jd_utc(t0)
-    fr = float(fr0) + np.asarray(seconds, dtype=np.float64) / 86400.0
+    fr = float(fr0) + np.asarray(seconds, dtype=np.float64) / SECONDS_PER_DAY
     whole = np.floor(fr)
     return np.full(fr.shape, float(jd0)) + whole, fr - whole
 
