@@ -9,7 +9,7 @@ Report #3", AIAA 2006-6753, sec. "Constants"); geodetic conversions use WGS-84
 
 Below the constants, the one implementation of each piece of orbit maths the package
 uses: mean motion <-> semi-major axis (two-body, and SGP4's Brouwer "un-Kozai" one),
-orbital period, angle wrapping and Kepler's equation (elliptic, in classical and
+orbital period, angle wrapping, the RIC/RTN basis and Kepler's equation (elliptic, in classical and
 equinoctial form, and the universal-variable form compiled for kernels).  References
 are in each docstring; the tests pin them to Vallado's worked example and python-sgp4.
 """
@@ -163,6 +163,25 @@ def wrap_360_deg(angle_deg: Any) -> Any:
 def wrap_180_deg(angle_deg: Any) -> Any:
     """Angle wrapped into ``[-180, 180)``, deg (``(x + 180) mod 360 - 180``)."""
     return (np.asarray(angle_deg, dtype=np.float64) + 180.0) % 360.0 - 180.0
+
+
+def ric_basis(r_km: Any, v_km_s: Any) -> Any:
+    """Rotation matrices whose rows are the unit R, I, C (CCSDS: R, T, N) axes of a reference orbit.
+
+    ``r_km`` ``(..., 3)`` and ``v_km_s`` ``(..., 3)`` (any frame, broadcast together)
+    -> ``(..., 3, 3)``: row 0 radial ``r/|r|``, row 2 cross-track ``(r x v)/|r x v|``,
+    row 1 in-track ``C x R`` (CCSDS 508.0-B-1 sec. 3.2).  ``basis @ d`` expresses a vector
+    ``d`` in RIC, ``basis.T @ d_ric`` goes back.  NaN inputs give NaN rows.  The one local
+    orbital frame of orbitwatch (:func:`orbitwatch.frames.ric_basis` is this function).
+    """
+    r = np.asarray(r_km, dtype=np.float64)
+    v = np.asarray(v_km_s, dtype=np.float64)
+    r, v = np.broadcast_arrays(r, v)
+    radial = r / np.linalg.norm(r, axis=-1, keepdims=True)
+    h = np.cross(r, v)
+    cross = h / np.linalg.norm(h, axis=-1, keepdims=True)
+    in_track = np.cross(cross, radial)
+    return np.stack([radial, in_track, cross], axis=-2)
 
 
 def solve_kepler_equinoctial(

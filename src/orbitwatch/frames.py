@@ -43,6 +43,7 @@ from orbitwatch.constants import (
     TWO_PI,
     WGS84_A_KM,
     WGS84_E2,
+    ric_basis,
     wrap_2pi,
 )
 from orbitwatch.eop import EarthOrientation, EOPRangeWarning, earth_orientation, tt_jd, ut1_jd, ut1_minus_utc_s
@@ -73,28 +74,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _unit(x: FloatArray) -> FloatArray:
-    out: FloatArray = x / np.linalg.norm(x, axis=-1, keepdims=True)
-    return out
-
-
-def ric_basis(r_km: npt.ArrayLike, v_km_s: npt.ArrayLike) -> FloatArray:
-    """Rotation matrices whose rows are the unit R, I, C axes of a reference orbit.
-
-    ``r_km`` ``(..., 3)`` and ``v_km_s`` ``(..., 3)`` (any frame, broadcast together)
-    -> ``(..., 3, 3)``: row 0 radial ``r/|r|``, row 2 cross-track ``(r x v)/|r x v|``,
-    row 1 in-track ``C x R``.  ``basis @ d`` expresses a vector ``d`` in RIC.
-    NaN inputs give NaN rows.
-    """
-    r = np.asarray(r_km, dtype=np.float64)
-    v = np.asarray(v_km_s, dtype=np.float64)
-    r, v = np.broadcast_arrays(r, v)
-    radial = _unit(r)
-    cross = _unit(np.cross(r, v))
-    in_track = np.cross(cross, radial)
-    return np.stack([radial, in_track, cross], axis=-2)
 
 
 def to_ric(d_km: npt.ArrayLike, r_ref_km: npt.ArrayLike, v_ref_km_s: npt.ArrayLike) -> Any:

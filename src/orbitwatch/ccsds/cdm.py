@@ -63,6 +63,7 @@ import numpy.typing as npt
 from defusedxml import DefusedXmlException
 
 from orbitwatch.ccsds import MAX_XML_DEPTH, xml_declared_encoding_error, xml_pull_parser
+from orbitwatch.constants import ric_basis
 from orbitwatch.errors import CDMError, TimeFormatError
 from orbitwatch.times import parse_utc
 
@@ -440,43 +441,30 @@ class CDM:
         return replace(self, objects=(objs[0], objs[1]))
 
 
-def rtn_to_inertial(state: FloatArray, cov_rtn: FloatArray) -> FloatArray:
-    """Rotate a 6x6 (or 3x3) RTN covariance to the inertial axes of ``state`` (6,).
-
-    ``R = r/|r|``, ``N = r x v / |r x v|``, ``T = N x R`` (CCSDS 508.0-B-1 sec. 3.2);
-    the same rotation is applied to the position and velocity blocks (the frame's
-    rotation rate is not applied to the velocity block, as in CARA's transforms).
-    """
-    r = state[:3]
-    v = state[3:6]
-    rhat = r / np.linalg.norm(r)
-    h = np.cross(r, v)
-    nhat = h / np.linalg.norm(h)
-    that = np.cross(nhat, rhat)
-    rot = np.column_stack([rhat, that, nhat])
-    n = cov_rtn.shape[0]
+def _block_rotation(rot: FloatArray, n: int) -> FloatArray:
     big = np.zeros((n, n))
     for k in range(0, n, 3):
         big[k : k + 3, k : k + 3] = rot
+    return big
+
+
+def rtn_to_inertial(state: FloatArray, cov_rtn: FloatArray) -> FloatArray:
+    """Rotate a 6x6 (or 3x3) RTN covariance to the inertial axes of ``state`` (6,).
+
+    ``R = r/|r|``, ``N = r x v / |r x v|``, ``T = N x R`` (CCSDS 508.0-B-1 sec. 3.2:
+    :func:`orbitwatch.constants.ric_basis`, the one RIC/RTN basis); the same rotation is
+    applied to the position and velocity blocks (the frame's rotation rate is not applied
+    to the velocity block, as in CARA's transforms).
+    """
+    state = np.asarray(state, dtype=np.float64)
+    big = _block_rotation(ric_basis(state[:3], state[3:6]).T, cov_rtn.shape[0])
     return big @ cov_rtn @ big.T
-
-
-def _rtn_rotation(state: FloatArray) -> FloatArray:
-    r = state[:3]
-    v = state[3:6]
-    rhat = r / np.linalg.norm(r)
-    h = np.cross(r, v)
-    nhat = h / np.linalg.norm(h)
-    return np.array([rhat, np.cross(nhat, rhat), nhat])  # rows R, T, N
 
 
 def inertial_to_rtn(state: FloatArray, cov: FloatArray) -> FloatArray:
     """Inverse of :func:`rtn_to_inertial`: an inertial 6x6 (or 3x3) covariance to ``state``'s RTN axes."""
-    rot = _rtn_rotation(np.asarray(state, dtype=np.float64))
-    n = cov.shape[0]
-    big = np.zeros((n, n))
-    for k in range(0, n, 3):
-        big[k : k + 3, k : k + 3] = rot
+    state = np.asarray(state, dtype=np.float64)
+    big = _block_rotation(ric_basis(state[:3], state[3:6]), cov.shape[0])
     return big @ cov @ big.T
 
 
@@ -514,7 +502,7 @@ def build_cdm(
 
     states = np.asarray(states_km, dtype=np.float64).reshape(2, 6)
     covs = np.asarray(covariances_km2, dtype=np.float64).reshape(2, 6, 6)
-    rot = _rtn_rotation(states[0])
+    rot = ric_basis(states[0, :3], states[0, 3:])
     dr = (states[1, :3] - states[0, :3]) * 1e3
     dv = (states[1, 3:] - states[0, 3:]) * 1e3
     rel_r = rot @ dr
