@@ -37,6 +37,7 @@ __all__ = [
     "from_datetime",
     "jd_utc",
     "now_utc",
+    "parse_ccsds_time",
     "parse_utc",
     "seconds_between",
     "time_grid",
@@ -97,6 +98,27 @@ def parse_utc(text: str, *, allow_naive: bool = False, what: str = "time") -> np
         offset_s = sign * (int(z[:2]) * 3600 + int(z[2:]) * 60)
     t = np.datetime64(base, "us") + np.timedelta64(us, "us") - np.timedelta64(offset_s, "s")
     return t.astype(UTC_DTYPE)
+
+
+_DOY_RE = re.compile(r"^\s*(\d{4})-(\d{3})(?!\d)(.*)$", re.DOTALL)
+
+
+def parse_ccsds_time(text: str, *, what: str = "time") -> np.datetime64:
+    """A CCSDS time to ``datetime64[us]`` UTC: ``YYYY-MM-DDThh:mm:ss[.d][Z]`` or day-of-year ``YYYY-DDDThh:mm:ss[.d]``.
+
+    CCSDS 502.0-B-3 sec. 7.5.10 and 508.0-B-1 sec. 6.3.2.6 (both forms; the scale is the
+    message's TIME_SYSTEM, UTC here, so no zone is needed).  The one CCSDS time parser
+    (OMM EPOCH, CDM and OEM times); day ``DDD`` must lie in its year (1..365 or 366).
+    """
+    m = _DOY_RE.match(text)
+    if m:
+        year, doy = int(m.group(1)), int(m.group(2))
+        days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
+        if not 1 <= doy <= days_in_year:
+            raise TimeFormatError(f"{what} {text[:200]!r}: day of year {doy} is outside {year}")
+        day = np.datetime64(f"{year:04d}-01-01") + np.timedelta64(doy - 1, "D")
+        text = str(day) + m.group(3)
+    return parse_utc(text, allow_naive=True, what=what)
 
 
 def from_datetime(value: _dt.datetime) -> np.datetime64:

@@ -65,7 +65,7 @@ from defusedxml import DefusedXmlException
 from orbitwatch.ccsds import MAX_XML_DEPTH, xml_declared_encoding_error, xml_pull_parser
 from orbitwatch.constants import ric_basis
 from orbitwatch.errors import CDMError, TimeFormatError
-from orbitwatch.times import parse_utc
+from orbitwatch.times import parse_ccsds_time
 
 __all__ = [
     "CDM",
@@ -661,21 +661,6 @@ def _require(cdm: CDM, section: str, key: str, src: str | None, code: str) -> No
         raise CDMError(
             f"mandatory keyword {key} in {section} has no value", code="CDM_EMPTY_VALUE", source=src, field=key
         )
-
-
-_DOY_RE = re.compile(r"^\s*(\d{4})-(\d{3})(T.*)?$")
-
-
-def parse_ccsds_time(text: str, *, what: str = "time") -> np.datetime64:
-    """A CCSDS time (``YYYY-MM-DDThh:mm:ss[.d]`` or day-of-year ``YYYY-DDDThh:mm:ss[.d]``), UTC."""
-    m = _DOY_RE.match(text)
-    if m:
-        year, doy = int(m.group(1)), int(m.group(2))
-        if not 1 <= doy <= (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365):
-            raise TimeFormatError(f"{what} {_show(text)}: day of year {doy} out of range")
-        day = np.datetime64(f"{year:04d}-01-01") + np.timedelta64(doy - 1, "D")
-        text = str(day) + (m.group(3) or "")
-    return parse_utc(text, allow_naive=True, what=what)
 
 
 def _check_time(cdm: CDM, section: str, key: str, src: str | None, line: int | None) -> None:

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from orbitwatch.errors import InputError, OEMError, OrbitwatchError
-from orbitwatch.times import UTC_DTYPE, parse_utc
+from orbitwatch.times import UTC_DTYPE, parse_ccsds_time
 
 __all__ = [
     "CCSDS_REF_FRAMES",
@@ -139,7 +139,7 @@ def write_oem(
 
 def _time(text: str, source: str | None, line: int) -> np.datetime64:
     try:
-        return parse_utc(text.strip(), allow_naive=True)
+        return parse_ccsds_time(text.strip())
     except OrbitwatchError:
         raise OEMError(f"{text.strip()[:200]!r} is not a CCSDS time", code="OEM_TIME_FORMAT", source=source,
                        line=line) from None
