@@ -1,6 +1,7 @@
 """orbitwatch.ccsds: CCSDS messages (OMM, CDM, OEM); see docs/design.md.
 
-This package module also holds the one safe way the CCSDS readers parse XML:
+This package module also holds the one KVN tokenizer (:func:`split_kvn`) and the
+one safe way the CCSDS readers parse XML:
 :func:`xml_pull_parser` is ``xml.etree.ElementTree.XMLPullParser`` driven by
 ``defusedxml``'s parser with DTDs, entity declarations and external references all
 forbidden (defusedxml documentation, "defusedxml.ElementTree"; the attacks are the
@@ -22,7 +23,7 @@ import xml.etree.ElementTree as ET
 
 from defusedxml.ElementTree import DefusedXMLParser
 
-__all__ = ["MAX_XML_DEPTH", "xml_declared_encoding_error", "xml_pull_parser"]
+__all__ = ["MAX_XML_DEPTH", "split_kvn", "xml_declared_encoding_error", "xml_pull_parser"]
 
 MAX_XML_DEPTH = 32
 """Deepest element nesting the XML readers accept (CCSDS messages nest at most 8 deep)."""
@@ -47,3 +48,28 @@ def xml_declared_encoding_error(head: str) -> str | None:
     except (LookupError, ValueError):  # ValueError: a NUL in the name (found by fuzz/fuzz_parsers.py)
         return f"the XML declaration names the unknown encoding {name[:64]!r}"
     return None
+
+
+_KEY_RE = re.compile(r"[A-Za-z0-9_]+")
+
+
+def split_kvn(line: str) -> tuple[str, str, str | None] | None:
+    """``(key, value, units)`` of a stripped KVN ``KEY = value [units]`` line, None if it is not one.
+
+    The one KVN tokenizer of the CCSDS readers (CCSDS 502.0-B-3 sec. 7.4, 508.0-B-1 sec. 6.2).
+
+    String operations only (linear time).  The units are the bracketed text at the end
+    of the value that holds no ``]``; the value is what precedes them, stripped.
+    """
+    key, eq, rest = line.partition("=")
+    key = key.strip()
+    if not eq or not _KEY_RE.fullmatch(key):
+        return None
+    rest = rest.strip()
+    n = len(rest)
+    if n >= 2 and rest[-1] == "]":
+        inner_close = rest.rfind("]", 0, n - 1)
+        open_at = rest.find("[", inner_close + 1, n - 1)
+        if open_at != -1:
+            return key, rest[:open_at].rstrip(), rest[open_at + 1 : n - 1]
+    return key, rest, None

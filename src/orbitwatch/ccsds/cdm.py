@@ -62,7 +62,7 @@ import numpy as np
 import numpy.typing as npt
 from defusedxml import DefusedXmlException
 
-from orbitwatch.ccsds import MAX_XML_DEPTH, xml_declared_encoding_error, xml_pull_parser
+from orbitwatch.ccsds import MAX_XML_DEPTH, split_kvn, xml_declared_encoding_error, xml_pull_parser
 from orbitwatch.constants import ric_basis
 from orbitwatch.errors import CDMError, TimeFormatError
 from orbitwatch.times import parse_ccsds_time
@@ -676,29 +676,6 @@ def _check_time(cdm: CDM, section: str, key: str, src: str | None, line: int | N
 # ---------------------------------------------------------------------------------------
 # KVN
 
-_KEY_RE = re.compile(r"[A-Za-z0-9_]+")
-
-
-def _split_kvn(line: str) -> tuple[str, str, str | None] | None:
-    """``(key, value, units)`` of a stripped ``KEY = value [units]`` line, None if it is not one.
-
-    String operations only (linear time).  The units are the bracketed text at the end
-    of the value that holds no ``]``; the value is what precedes them, stripped.
-    """
-    key, eq, rest = line.partition("=")
-    key = key.strip()
-    if not eq or not _KEY_RE.fullmatch(key):
-        return None
-    rest = rest.strip()
-    n = len(rest)
-    if n >= 2 and rest[-1] == "]":
-        inner_close = rest.rfind("]", 0, n - 1)
-        open_at = rest.find("[", inner_close + 1, n - 1)
-        if open_at != -1:
-            return key, rest[:open_at].rstrip(), rest[open_at + 1 : n - 1]
-    return key, rest, None
-
-
 def read_cdm_kvn(text: str, *, source: str | None = None) -> CDM:
     """Parse a KVN CDM (CCSDS 508.0-B-1 sec. 4); raises :class:`CDMError` (codes in module docstring)."""
     sections: list[list[CDMItem]] = [[], [], [], []]
@@ -713,7 +690,7 @@ def read_cdm_kvn(text: str, *, source: str | None = None) -> CDM:
         if line.startswith("COMMENT") and (len(line) == 7 or line[7] in " \t="):
             pending.append(CDMItem("COMMENT", line[7:].strip()))
             continue
-        parts = _split_kvn(line)
+        parts = split_kvn(line)
         if parts is None:
             raise CDMError(f"not a 'KEY = value' line: {_show(line)}", code="CDM_SYNTAX", source=source,
                            line=lineno)

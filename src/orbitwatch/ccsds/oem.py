@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from orbitwatch.ccsds import split_kvn
 from orbitwatch.errors import InputError, OEMError, OrbitwatchError
 from orbitwatch.times import UTC_DTYPE, parse_ccsds_time
 
@@ -236,9 +237,9 @@ def read_oem(text: str, *, source: str | None = None) -> tuple[OEMHeader, list[O
             continue
         if in_cov:
             continue
-        if "=" in s and (in_meta or meta is None):
-            key, _, value = s.partition("=")
-            (meta if in_meta and meta is not None else header)[key.strip().upper()] = value.strip()
+        kv = split_kvn(s) if "=" in s and (in_meta or meta is None) else None
+        if kv is not None:
+            (meta if in_meta and meta is not None else header)[kv[0].upper()] = kv[1]
             continue
         if meta is None or in_meta:
             shown = repr(s[:40]) if s.isprintable() and "\ufffd" not in s else "(not printable text: not shown)"
