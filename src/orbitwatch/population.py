@@ -43,6 +43,7 @@ import numpy as np
 
 from orbitwatch.catalog.model import ElementSet, infer_object_type
 from orbitwatch.catalog.synthetic import mean_motion_rev_per_day
+from orbitwatch.constants import wrap_360_deg
 from orbitwatch.errors import InputError
 from orbitwatch.times import as_utc, format_utc
 
@@ -167,7 +168,7 @@ def shell_element_sets(shell: Shell, index: int, epoch: np.datetime64, first_nor
         raan = 360.0 * p / shell.planes
         for s in range(shell.per_plane):
             # Walker delta T/P/F: in-plane spacing plus a plane-to-plane phase of 360 F/T.
-            u = (360.0 * s / shell.per_plane + 360.0 * shell.phasing * p / total) % 360.0
+            u = float(wrap_360_deg(360.0 * s / shell.per_plane + 360.0 * shell.phasing * p / total))
             out.append(
                 ElementSet(
                     norad_id=first_norad + len(out),

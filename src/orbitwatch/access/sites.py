@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from orbitwatch.constants import wrap_360_deg
 from orbitwatch.errors import InputError
 from orbitwatch.frames import geodetic_to_itrf
 
@@ -98,7 +99,7 @@ class Site:
             xp = np.asarray(self.mask_az_deg, dtype=np.float64)
             fp = np.asarray(self.mask_el_deg, dtype=np.float64)
             order = np.argsort(xp)
-            out = np.maximum(out, np.interp(az % 360.0, xp[order], fp[order], period=360.0))
+            out = np.maximum(out, np.interp(wrap_360_deg(az), xp[order], fp[order], period=360.0))
         return out
 
 
@@ -163,7 +164,7 @@ class SiteTable:
         els: list[FloatArray] = []
         for m, s in enumerate(items):
             if s.mask_az_deg:
-                xp = np.mod(np.asarray(s.mask_az_deg, dtype=np.float64), 360.0)
+                xp = wrap_360_deg(s.mask_az_deg)
                 fp = np.asarray(s.mask_el_deg, dtype=np.float64)
                 order = np.argsort(xp, kind="stable")
                 xp, fp = xp[order], fp[order]
@@ -188,7 +189,7 @@ class SiteTable:
     def mask_at(self, site: npt.ArrayLike, az_deg: npt.ArrayLike) -> FloatArray:
         """Mask elevation (deg) of sites ``site (K,)`` at azimuths ``az_deg (K,)``, exact."""
         m = np.asarray(site, dtype=np.int64)
-        q = m * 2000.0 + 500.0 + np.mod(np.asarray(az_deg, dtype=np.float64), 360.0)
+        q = m * 2000.0 + 500.0 + wrap_360_deg(az_deg)
         i = np.clip(np.searchsorted(self._bp_key, q, side="right") - 1, 0, self._bp_key.size - 2)
         x0, x1 = self._bp_key[i], self._bp_key[i + 1]
         dx = x1 - x0
@@ -355,12 +356,12 @@ def read_sites_geojson(text: str, *, source: str = "<geojson>", network: str = "
         mask_el: tuple[float, ...] = ()
         az_min, az_max = props.get("az_min_deg"), props.get("az_max_deg")
         if az_min is not None and az_max is not None:
-            lo, hi = num(az_min, "az_min_deg") % 360.0, num(az_max, "az_max_deg")
-            width = (hi - lo) % 360.0 if not math.isclose(hi - lo, 360.0) else 360.0
+            lo, hi = float(wrap_360_deg(num(az_min, "az_min_deg"))), num(az_max, "az_max_deg")
+            width = float(wrap_360_deg(hi - lo)) if not math.isclose(hi - lo, 360.0) else 360.0
             if width < 360.0 and width > 0.0:
                 # 90 deg outside the sector, open inside; sharp edges 1e-6 deg wide.
                 eps = 1e-6
-                mask_az = (lo - eps, lo, (lo + width) % 360.0, (lo + width + eps) % 360.0)
+                mask_az = (lo - eps, lo, float(wrap_360_deg(lo + width)), float(wrap_360_deg(lo + width + eps)))
                 mask_el = (90.0, -90.0, -90.0, 90.0)
         alt = num(coords[2], "alt_m") if len(coords) > 2 and coords[2] is not None else 0.0
         range_m = props.get("range_max_m")

@@ -77,7 +77,7 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from orbitwatch.catalog.model import ElementSet, ElementTable
-from orbitwatch.constants import MINUTES_PER_DAY, WGS72_RADIUS_KM, mean_motion_rad_s
+from orbitwatch.constants import MINUTES_PER_DAY, SECONDS_PER_DAY, WGS72_RADIUS_KM, mean_motion_rad_s
 from orbitwatch.detection import elements as el
 from orbitwatch.errors import InputError
 from orbitwatch.frames import to_ric
@@ -489,7 +489,7 @@ def _analyse_object(
         z_plane_dec = groups_z["plane"] * (thr / cfg.geo_plane_z_threshold)
     z = np.maximum(z_a_dec, np.maximum(z_plane_dec, z_e_dec))
     ric_sig = [_robust_sigma(ric[:, c], 1e-3) for c in range(3)]
-    gaps_s = np.diff(s.t_day) * 86400.0
+    gaps_s = np.diff(s.t_day) * SECONDS_PER_DAY
     noise = NoiseModel(
         norad_id=norad, regime=reg, n_sets=m,
         sigma_a_km=sig["a_km"], sigma_i_deg=sig["i_deg"], sigma_node_deg=sig["node_deg"],

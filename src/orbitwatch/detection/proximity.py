@@ -106,7 +106,7 @@ class ProximityConfig:
     meo_range_km: float = 100.0
     geo_range_km: float = 100.0
     geo_longitude_deg: float = 0.5
-    min_duration_s: float = 86_400.0
+    min_duration_s: float = SECONDS_PER_DAY
     sustained_fraction: float = 0.5
     merge_gap_s: float = 3 * 3600.0
     merge_gap_geo_s: float = 12 * 3600.0
