@@ -237,7 +237,9 @@ def _check_line(s: str, which: int, template: str, checksum: bool = True) -> byt
     return b
 
 
-def _field(which: int, s: str, template: str, start: int, stop: int, field: str, why: str) -> _PairError:  # noqa: PLR0917 - issue 10
+def _field(which: int, s: str, start: int, stop: int, field: str, why: str) -> _PairError:
+    """A ``TLE_FIELD`` error for columns ``start+1 .. stop`` of line ``which`` (1 or 2), the template beside it."""
+    template = TEMPLATE_LINE1 if which == 1 else TEMPLATE_LINE2
     return _PairError(
         "TLE_FIELD", f"line {which} columns {start + 1}-{stop} ({field}) {why}" + _show(s, template, start, stop),
         which, field)
@@ -255,53 +257,51 @@ def _cospar(l1: str) -> str | None:
     # The piece may be missing (analyst objects, ``83075   ``) or right-justified (``92052  A``).
     if not (yy.isdigit() and num.isdigit() and (not piece or (piece.isalpha() and piece.isupper()))
             and " " not in piece):
-        raise _field(1, l1, TEMPLATE_LINE1, 9, 17, "international designator",
+        raise _field(1, l1, 9, 17, "international designator",
                      "is not YYNNNPPP (launch year, launch number, piece)")
     y = int(yy)
     return f"{1900 + y if y >= 57 else 2000 + y}-{num}{piece}"
 
 
-def _parse_pair(  # noqa: C901 - issue 10: still to refactor
-    l1: str, l2: str, name: str | None, source: str | None, ln1: int | None, checksum: bool = True
-) -> ElementSet:
-    """Parse two stripped lines; raises :class:`_PairError`."""
-    T1, T2 = TEMPLATE_LINE1, TEMPLATE_LINE2
-    if l1[:2] != "1 ":
-        raise _PairError("TLE_LINE_ORDER", "line 1 does not start with '1 '" + _show(l1, T1, 0, 2), 1)
-    if l2[:2] != "2 ":
-        raise _PairError("TLE_LINE_ORDER", "line 2 does not start with '2 '" + _show(l2, T2, 0, 2), 2)
-    bstar_override = None
-    if len(l1) == 70 and l1[59] in "+-" and l1[60:62].isdigit() and l1[62] == " " and l1.isascii():
-        # CelesTrak quirk seen in real files: a two-digit B* exponent (``-66000-10``) shifts
-        # the rest of line 1 right by one column; the checksum is then in column 70.
-        ck = int(l1[69]) if l1[69].isdigit() else -1
-        computed = sum(l1[:69].encode("ascii").translate(_CHECKSUM_TABLE)) % 10
-        if computed != ck:
-            raise _PairError("TLE_CHECKSUM", f"line 1 checksum is {l1[69]!r}, computed {computed}"
-                             + _show(l1, T1, 69, 70), 1, "checksum")
-        mant = l1[54:59]
-        if l1[53] not in " +-" or not mant.isdigit():
-            raise _field(1, l1, T1, 53, 62, "bstar", "is not an implied-decimal number")
-        bstar_override = float(f"{'-' if l1[53] == '-' else ''}0.{mant}e{l1[59]}{l1[60:62]}")
-        norm = l1[:61] + l1[62:69]
-        l1 = norm + str(tle_checksum(norm))
-    b1 = _check_line(l1, 1, T1, checksum)
-    b2 = _check_line(l2, 2, T2, checksum)
+def _two_digit_exponent(l1: str) -> tuple[str, float]:
+    """Line 1 of 70 characters whose B* has a two-digit exponent: (the 69-column line, B*).
+
+    CelesTrak quirk seen in real files: a two-digit B* exponent (``-66000-10``) shifts the
+    rest of line 1 right by one column; the checksum is then in column 70.  The line
+    returned has the exponent's first digit removed and a recomputed checksum.
+    """
+    ck = int(l1[69]) if l1[69].isdigit() else -1
+    computed = sum(l1[:69].encode("ascii").translate(_CHECKSUM_TABLE)) % 10
+    if computed != ck:
+        raise _PairError("TLE_CHECKSUM", f"line 1 checksum is {l1[69]!r}, computed {computed}"
+                         + _show(l1, TEMPLATE_LINE1, 69, 70), 1, "checksum")
+    mant = l1[54:59]
+    if l1[53] not in " +-" or not mant.isdigit():
+        raise _field(1, l1, 53, 62, "bstar", "is not an implied-decimal number")
+    bstar = float(f"{'-' if l1[53] == '-' else ''}0.{mant}e{l1[59]}{l1[60:62]}")
+    norm = l1[:61] + l1[62:69]
+    return norm + str(tle_checksum(norm)), bstar
+
+
+def _bad_columns(l1: str, l2: str, b1: bytes, b2: bytes) -> _PairError:
+    """The error of the first non-blank separator column, else of the first non-numeric character."""
     if _SEP1_GET(b1) != _BLANKS1:
         i = next(i for i in _SEP1 if b1[i] != 32)
-        raise _field(1, l1, T1, i, i + 1, "separator", "should be blank")
+        return _field(1, l1, i, i + 1, "separator", "should be blank")
     if _SEP2_GET(b2) != _BLANKS2:
         i = next(i for i in _SEP2 if b2[i] != 32)
-        raise _field(2, l2, T2, i, i + 1, "separator", "should be blank")
-    rest = b1[18:68].translate(None, _NUMERIC_CHARS)
-    if rest:
+        return _field(2, l2, i, i + 1, "separator", "should be blank")
+    if b1[18:68].translate(None, _NUMERIC_CHARS):
         i = 18 + next(k for k, c in enumerate(b1[18:68]) if c not in _NUMERIC_CHARS)
-        raise _field(1, l1, T1, i, i + 1, "numeric fields", f"hold the character {l1[i]!r}")
-    rest = b2[7:68].translate(None, _NUMERIC_CHARS)
-    if rest:
+        return _field(1, l1, i, i + 1, "numeric fields", f"hold the character {l1[i]!r}")
+    if b2[7:68].translate(None, _NUMERIC_CHARS):
         i = 7 + next(k for k, c in enumerate(b2[7:68]) if c not in _NUMERIC_CHARS)
-        raise _field(2, l2, T2, i, i + 1, "numeric fields", f"hold the character {l2[i]!r}")
+        return _field(2, l2, i, i + 1, "numeric fields", f"hold the character {l2[i]!r}")
+    raise AssertionError("called only for a line with a bad column")
 
+
+def _norad(l1: str, l2: str) -> int:
+    """The catalog number of both lines (digits or Alpha-5), which must agree."""
     cat1 = l1[2:7]
     if cat1.isdigit():
         norad = int(cat1)
@@ -309,100 +309,137 @@ def _parse_pair(  # noqa: C901 - issue 10: still to refactor
         try:
             norad = alpha5_to_int(cat1)
         except ValueError as exc:
-            raise _field(1, l1, T1, 2, 7, "catalog number", str(exc)) from None
-    if l2[2:7] != cat1:
-        try:
-            norad2 = alpha5_to_int(l2[2:7])
-        except ValueError as exc:
-            raise _field(2, l2, T2, 2, 7, "catalog number", str(exc)) from None
-    else:
-        norad2 = norad
+            raise _field(1, l1, 2, 7, "catalog number", str(exc)) from None
+    if l2[2:7] == cat1:
+        return norad
+    try:
+        norad2 = alpha5_to_int(l2[2:7])
+    except ValueError as exc:
+        raise _field(2, l2, 2, 7, "catalog number", str(exc)) from None
     if norad != norad2:
         raise _PairError(
             "TLE_MISMATCHED_IDS", f"line 1 is for catalog number {norad}, line 2 for {norad2}"
-            + _show(l2, T2, 2, 7), 2, "catalog number")
-    cls = l1[7]
-    if cls == " ":
-        cls = "U"
-    elif cls not in "UCS":
-        raise _field(1, l1, T1, 7, 8, "classification", "is not U, C or S")
-    cospar = _cospar(l1)
+            + _show(l2, TEMPLATE_LINE2, 2, 7), 2, "catalog number")
+    return norad
 
-    # Epoch: YYDDD.DDDDDDDD, exact to the microsecond.
+
+def _epoch_us(l1: str) -> int:
+    """The epoch field YYDDD.DDDDDDDD as Unix microseconds, exactly (integer arithmetic on the digits)."""
     yy, ddd, dot, frac = l1[18:20], l1[20:23], l1[23], l1[24:32].rstrip()
     if not yy.isdigit() or dot != "." or not ddd.strip().isdigit() or not frac.isdigit():
-        raise _field(1, l1, T1, 18, 32, "epoch", "is not YYDDD.DDDDDDDD")
+        raise _field(1, l1, 18, 32, "epoch", "is not YYDDD.DDDDDDDD")
     y = int(yy)
     year = 1900 + y if y >= 57 else 2000 + y
     day = int(ddd)
     if not 1 <= day <= (366 if _is_leap(year) else 365):
-        raise _field(1, l1, T1, 20, 23, "epoch", f"day of year {day} is outside {year}")
-    epoch_us = _year_start_us(year) + (day - 1) * US_PER_DAY + int(frac) * (US_PER_DAY // 10 ** len(frac))
+        raise _field(1, l1, 20, 23, "epoch", f"day of year {day} is outside {year}")
+    return _year_start_us(year) + (day - 1) * US_PER_DAY + int(frac) * (US_PER_DAY // 10 ** len(frac))
 
+
+def _line1_terms(l1: str) -> tuple[float, float, float, int, int]:
+    """(mean motion dot, mean motion ddot, B*, ephemeris type, element set number) of line 1."""
     try:
         ndot = float(l1[33:43])
     except ValueError:
-        raise _field(1, l1, T1, 33, 43, "mean motion dot", "is not a number") from None
+        raise _field(1, l1, 33, 43, "mean motion dot", "is not a number") from None
     try:
         nddot = _implied(l1[44:52])
     except ValueError:
-        raise _field(1, l1, T1, 44, 52, "mean motion ddot", "is not an implied-decimal number") from None
+        raise _field(1, l1, 44, 52, "mean motion ddot", "is not an implied-decimal number") from None
     try:
         bstar = _implied(l1[53:61])
     except ValueError:
-        raise _field(1, l1, T1, 53, 61, "bstar", "is not an implied-decimal number") from None
-    if bstar_override is not None:
-        bstar = bstar_override
+        raise _field(1, l1, 53, 61, "bstar", "is not an implied-decimal number") from None
     et = l1[62]
     if et == " ":
         eph_type = 0
     elif et.isdigit():
         eph_type = int(et)
     else:
-        raise _field(1, l1, T1, 62, 63, "ephemeris type", "is not a digit")
+        raise _field(1, l1, 62, 63, "ephemeris type", "is not a digit")
     es_text = l1[64:68].strip()
     if es_text and not es_text.isdigit():
-        raise _field(1, l1, T1, 64, 68, "element set number", "is not a number")
-    set_no = int(es_text) if es_text else 0
+        raise _field(1, l1, 64, 68, "element set number", "is not a number")
+    return ndot, nddot, bstar, eph_type, int(es_text) if es_text else 0
 
+
+_ANGLES2 = ((17, 25, "right ascension of node"), (34, 42, "argument of perigee"), (43, 51, "mean anomaly"))
+
+
+def _bad_angle(l2: str) -> _PairError:
+    """The error of the angles of line 2 (node, perigee, anomaly): the first that is not a number, else the
+    first outside 0..360 deg."""
+    for a, b, what in _ANGLES2:
+        try:
+            float(l2[a:b])
+        except ValueError:
+            return _field(2, l2, a, b, what, "is not a number")
+    for a, b, what in _ANGLES2:
+        v = float(l2[a:b])
+        if not 0.0 <= v <= 360.0:
+            return _field(2, l2, a, b, what, f"{v} is outside 0..360 deg")
+    raise AssertionError("called only for a line 2 with a bad angle")
+
+
+def _line2_elements(l2: str) -> tuple[float, float, float, float, float, float, int]:
+    """(inclination, node, eccentricity, perigee, anomaly, mean motion, revolution number) of line 2."""
     try:
         incl = float(l2[8:16])
     except ValueError:
-        raise _field(2, l2, T2, 8, 16, "inclination", "is not a number") from None
+        raise _field(2, l2, 8, 16, "inclination", "is not a number") from None
     if not 0.0 <= incl <= 180.0:
-        raise _field(2, l2, T2, 8, 16, "inclination", f"{incl} is outside 0..180 deg")
+        raise _field(2, l2, 8, 16, "inclination", f"{incl} is outside 0..180 deg")
     try:
         raan = float(l2[17:25])
         argp = float(l2[34:42])
         ma = float(l2[43:51])
     except ValueError:
-        for a, b, what in ((17, 25, "right ascension of node"), (34, 42, "argument of perigee"),
-                           (43, 51, "mean anomaly")):
-            try:
-                float(l2[a:b])
-            except ValueError:
-                raise _field(2, l2, T2, a, b, what, "is not a number") from None
-        raise
+        raise _bad_angle(l2) from None
     if not (0.0 <= raan <= 360.0 and 0.0 <= argp <= 360.0 and 0.0 <= ma <= 360.0):
-        for v, a, b, what in ((raan, 17, 25, "right ascension of node"), (argp, 34, 42, "argument of perigee"),
-                              (ma, 43, 51, "mean anomaly")):
-            if not 0.0 <= v <= 360.0:
-                raise _field(2, l2, T2, a, b, what, f"{v} is outside 0..360 deg")
+        raise _bad_angle(l2)
     e_digits = l2[26:33]
     if not e_digits.isdigit():
-        raise _field(2, l2, T2, 26, 33, "eccentricity", "is not 7 digits (implied leading '0.')")
-    ecc = float("0." + e_digits)
+        raise _field(2, l2, 26, 33, "eccentricity", "is not 7 digits (implied leading '0.')")
     try:
         n = float(l2[52:63])
     except ValueError:
-        raise _field(2, l2, T2, 52, 63, "mean motion", "is not a number") from None
+        raise _field(2, l2, 52, 63, "mean motion", "is not a number") from None
     if not n > 0.0 or not math.isfinite(n):
-        raise _field(2, l2, T2, 52, 63, "mean motion", f"{n} rev/day is not positive")
+        raise _field(2, l2, 52, 63, "mean motion", f"{n} rev/day is not positive")
     rev_text = l2[63:68].strip()
     if rev_text and not rev_text.isdigit():
-        raise _field(2, l2, T2, 63, 68, "revolution number", "is not a number")
-    rev = int(rev_text) if rev_text else 0
+        raise _field(2, l2, 63, 68, "revolution number", "is not a number")
+    return incl, raan, float("0." + e_digits), argp, ma, n, int(rev_text) if rev_text else 0
 
+
+def _parse_pair(
+    l1: str, l2: str, name: str | None, source: str | None, ln1: int | None, checksum: bool = True
+) -> ElementSet:
+    """Parse two stripped lines; raises :class:`_PairError` (the checks in column order)."""
+    if l1[:2] != "1 ":
+        raise _PairError("TLE_LINE_ORDER", "line 1 does not start with '1 '" + _show(l1, TEMPLATE_LINE1, 0, 2), 1)
+    if l2[:2] != "2 ":
+        raise _PairError("TLE_LINE_ORDER", "line 2 does not start with '2 '" + _show(l2, TEMPLATE_LINE2, 0, 2), 2)
+    bstar_override = None
+    if len(l1) == 70 and l1[59] in "+-" and l1[60:62].isdigit() and l1[62] == " " and l1.isascii():
+        l1, bstar_override = _two_digit_exponent(l1)
+    b1 = _check_line(l1, 1, TEMPLATE_LINE1, checksum)
+    b2 = _check_line(l2, 2, TEMPLATE_LINE2, checksum)
+    if (_SEP1_GET(b1) != _BLANKS1 or _SEP2_GET(b2) != _BLANKS2 or b1[18:68].translate(None, _NUMERIC_CHARS)
+            or b2[7:68].translate(None, _NUMERIC_CHARS)):
+        raise _bad_columns(l1, l2, b1, b2)
+    norad = _norad(l1, l2)
+    cls = l1[7]
+    if cls == " ":
+        cls = "U"
+    elif cls not in "UCS":
+        raise _field(1, l1, 7, 8, "classification", "is not U, C or S")
+    cospar = _cospar(l1)
+    epoch_us = _epoch_us(l1)
+    ndot, nddot, bstar, eph_type, set_no = _line1_terms(l1)
+    if bstar_override is not None:
+        bstar = bstar_override
+    incl, raan, ecc, argp, ma, n, rev = _line2_elements(l2)
     return ElementSet(
         norad, np.datetime64(epoch_us, "us"), n, ecc, incl, raan, argp, ma, bstar, ndot, nddot,
         name, cospar, cls, set_no, rev, eph_type, source, ln1,

@@ -282,8 +282,7 @@ def screen(
         stats["pairs_grid"] += int(ci.size)
         c2 = time.perf_counter()
         u2 = _cpu_s()
-        tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], half_width_s=2.0 * w, lo_s=-k_t0_s,
-                                       hi_s=span_s - k_t0_s)
+        tm, dm, is_root = model_minima(knots, ci, cj, t_sub[cs], half_width_s=2 * w, lo_s=-k_t0_s, hi_s=span_s - k_t0_s)
         slow_i, slow_j, slow_t = _slow_pair_starts(sats, knots, ci, cj, t_sub[cs], w=w, lo_s=-k_t0_s,
                                                    hi_s=span_s - k_t0_s, stats=stats, workers=workers)
         ci, cj, tm = _one_start_per_minimum(ci, cj, cs, tm, dm, is_root,
