@@ -35,7 +35,6 @@ PENDING = {
     "catalog/omm.py::element_set_from_omm": 111,
     "catalog/omm.py::iter_omm_xml": 156,
     "catalog/omm.py::iter_omm_json": 116,
-    "cli/breakup_cmds.py::reconstruct": 104,
     "detection/fragmentation.py::reconstruct_event": 300,
     "risk/pc.py::pc_for_states": 168,
     "screening/sampling.py::sample_knots": 129,

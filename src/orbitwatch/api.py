@@ -28,6 +28,9 @@ Groups, in the order of the pipeline:
   :func:`write_cdm_xml`, :func:`read_oem`, :func:`write_oem`;
 - monitors: :func:`detect_maneuvers`, :func:`monitor_rpo`, :func:`detect_fragmentations`,
   :func:`reconstruct_event`;
+- breakup workflows: the namespace :mod:`breakup` (:mod:`orbitwatch.detection.breakup_workflow`),
+  one call per ``orbitwatch breakup`` command (``breakup.detect``, ``breakup.reconstruct``,
+  ``breakup.simulate``, ``breakup.gabbard``, ``breakup.risk``) over a ``breakup.ElementSource``;
 - access: :func:`load_sites`, :func:`find_passes`, :func:`exposure`,
   :func:`dazzle_exposure`, :func:`contacts`, :func:`resilience_report`;
 - errors: :class:`OrbitwatchError` and its families.
@@ -53,6 +56,7 @@ from orbitwatch.catalog.reader import read_element_sets
 from orbitwatch.catalog.tle import format_tle
 from orbitwatch.ccsds.cdm import build_cdm, read_cdm, write_cdm_kvn, write_cdm_xml
 from orbitwatch.ccsds.oem import read_oem, write_oem
+from orbitwatch.detection import breakup_workflow as breakup
 from orbitwatch.detection.fragmentation import detect_fragmentations, reconstruct_event
 from orbitwatch.detection.maneuvers import detect_maneuvers
 from orbitwatch.detection.proximity import monitor_rpo
@@ -97,6 +101,7 @@ __all__ = [
     "Store",
     "StoreError",
     "as_utc",
+    "breakup",
     "build_cdm",
     "check_store",
     "conjunction_risk",

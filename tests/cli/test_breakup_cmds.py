@@ -40,6 +40,7 @@ def test_reconstruct_json_contract(frag: Path, tmp_path: Path) -> None:
     assert d["parent_norad"] == 13552
     assert d["fragments"] == 103  # 105 objects less COSMOS 1408 and the 1982 SL-14 R/B
     assert d["event_epoch_utc"].startswith("2021-11-15T02:4")
+    assert d["parent_elements"] == "pre_event"  # the 2021-11-15 00:55 set of the pre-event file
     assert plot.read_bytes()[:8] == PNG and gab.read_bytes()[:8] == PNG
 
 
@@ -66,6 +67,7 @@ def test_detect_before_after(frag: Path, shared_data: Path, tmp_path: Path) -> N
     d = json.loads(res.stdout)
     ev = d["events"][0]
     assert (ev["launch"], ev["parent_norad"], ev["pieces"]) == ("1982-092", 13552, 103)
+    assert ev["parent_elements"] == "pre_event"  # 13552 is in the 2019 catalogue
     assert plot.read_bytes()[:8] == PNG
     same = runner.invoke(app, ["breakup", "detect", "--before", str(before), "--after", str(after), "--json"])
     assert json.loads(same.stdout)["events"][0]["pieces"] == 103
@@ -80,6 +82,7 @@ def test_simulate_writes_tle_and_omm(frag: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, [*args, "--output", str(out), "--plot", str(plot), "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
+    assert d["parent_elements"] == "pre_event"  # 13552's 2021-11-15 00:55 set precedes 02:47
     lines = out.read_text().splitlines()
     assert len(lines) == 3 * d["fragments_written"] > 0
     for i in range(0, len(lines), 3):  # every record parses in the sgp4 package
@@ -120,6 +123,7 @@ def test_store_keeps_the_pre_event_parent(frag: Path, tmp_path: Path) -> None:
     d = json.loads(res.stdout)
     assert d["event_epoch_utc"].startswith("2021-11-15T02:47")
     assert d["revolution_ambiguous"] is False
+    assert d["parent_elements"] == "pre_event"
     res = runner.invoke(app, ["breakup", "detect", "--db", str(db), "--since", "2021-11-14T00:00:00Z", "--json"])
     assert res.exit_code == 0, res.output
     ev = json.loads(res.stdout)["events"][0]
@@ -159,3 +163,31 @@ def test_reconstruct_table_of_a_failed_verdict(frag: Path, tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     assert "failed" in res.stdout and "2009-02-09T11:57:37Z" in res.stdout
     assert not plot.exists() and "no convergence plot" in res.stderr
+
+
+def test_a_post_event_parent_set_is_flagged(frag: Path, tmp_path: Path) -> None:
+    """Issue 10: a parent set from after the event never stands silently for the parent before it.
+
+    In the README tour the combined catalogs' latest 13552 set is the early file's, TLE epoch
+    21333.678 (2021-11-29), after the first fragment epoch (2021-11-17); a store holding only
+    that file has no earlier set either.  Both runs say ``post_event`` (same set, same record),
+    the table says so, and ``simulate`` before the pre-event file's first 13552 set (TLE epoch
+    21317.926, 2021-11-13) flags its parent set the same way."""
+    early = str(frag / "cosmos-1408-debris-early-2021-11-30.tle")
+    res = runner.invoke(app, ["breakup", "reconstruct", "--catalog", early, "--catalog",
+                              str(frag / "parent-objects-pre-event.tle"), "--parent", "13552", "--json"])
+    assert res.exit_code == 0, res.output
+    tour = json.loads(res.stdout)
+    assert tour["parent_elements"] == "post_event" and tour["reference"] == "parent"
+    db = tmp_path / "ow.db"
+    assert runner.invoke(app, ["ingest", early, "--db", str(db)]).exit_code == 0
+    res = runner.invoke(app, ["breakup", "reconstruct", "--db", str(db), "--parent", "13552", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == tour
+    res = runner.invoke(app, ["breakup", "reconstruct", "--db", str(db), "--parent", "13552"])
+    assert res.exit_code == 0 and "post-event element set" in " ".join(res.stdout.replace("\u2502", " ").split())
+    res = runner.invoke(app, ["breakup", "simulate", "--parent", "13552", "--epoch", "2021-11-01T00:00:00Z",
+                              "--mass-kg", "1750", "--catalog", str(frag / "parent-objects-pre-event.tle"),
+                              "--lc-min-m", "0.5", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["parent_elements"] == "post_event"

@@ -107,6 +107,7 @@ __all__ = [
     "detect_fragmentations",
     "launch_prefix",
     "nodal_drift_epoch",
+    "parent_elements_kind",
     "reconstruct_event",
     "select_fragments",
     "select_launch",
@@ -727,6 +728,7 @@ class EventReconstruction:
     candidate_epochs: npt.NDArray[np.datetime64] = field(
         default_factory=lambda: np.zeros(0, dtype=UTC_DTYPE))
     known: dict[str, Any] = field(default_factory=dict)
+    parent_elements: str = "none"  # "pre_event", "post_event" (:func:`parent_elements_kind`) or "none"
 
     @property
     def revolution_ambiguous(self) -> bool:
@@ -774,7 +776,8 @@ class EventReconstruction:
         search = d["search"]
         return [
             ("verdict", f"{d['verdict']}: {d['verdict_reason']}"),
-            ("parent", f"{self.parent_norad or '-'} (reference: {self.reference})"),
+            ("parent", f"{self.parent_norad or '-'} (reference: {self.reference}"
+                       + (", post-event element set)" if self.parent_elements == "post_event" else ")")),
             ("event epoch (UTC)", f"{d['event_epoch_utc'] or '-'} \u00b1 {f(d['epoch_uncertainty_s'], '', ' s')}"),
             ("epoch interval (UTC)", f"{iv['start'] or 'unbounded'} .. {iv['end'] or 'unbounded'}"),
             ("latitude, longitude", f"{f(d['latitude_deg'], '.2f', deg)}, {f(d['longitude_deg'], '.2f', deg)}"),
@@ -827,6 +830,7 @@ class EventReconstruction:
             "revolution_margin": num(self.revolution_margin, 2),
             "revolution_ambiguous": self.revolution_ambiguous if math.isfinite(self.revolution_margin) else None,
             "reference": self.reference,
+            "parent_elements": self.parent_elements,
             "search": {
                 "window_start_utc": utc(sw[0]) if sw else None,
                 "window_end_utc": utc(sw[1]) if sw else None,
@@ -1034,7 +1038,17 @@ def _failed(parent: ElementSet | None, frag: ElementTable, reason: str, interval
         reference="parent" if parent is not None else "none", coarse_times=empty_t, coarse_spread_km=np.zeros(0),
         fine_times=empty_t, fine_spread_km=np.zeros(0), verdict="failed", verdict_reason=reason,
         epoch_interval=(lo, hi), search_window=window, known=known,
+        parent_elements=parent_elements_kind(parent, frag),
     )
+
+
+def parent_elements_kind(parent: ElementSet | None, fragments: ElementTable) -> str:
+    """``pre_event`` when the parent's element set is older than every fragment's, ``post_event``
+    when it is not (it may then describe the largest remnant rather than the object before the
+    event), ``none`` without a parent."""
+    if parent is None:
+        return "none"
+    return "pre_event" if parent.epoch.astype(UTC_DTYPE) < fragments.epoch.min().astype(UTC_DTYPE) else "post_event"
 
 
 def _argmin_time(metric: Array, times: npt.NDArray[np.datetime64]) -> np.datetime64 | None:
@@ -1341,7 +1355,7 @@ def reconstruct_event(  # noqa: C901 - issue 10: still to refactor
         fine_step_s=fine_step_s,
         variants=tuple(variants),
         candidate_epochs=candidates,
-        known=known,
+        known=known, parent_elements=parent_elements_kind(parent, fragments),
     )
 
 
@@ -1436,6 +1450,17 @@ class CloudRisk:
     threshold_km: float
     assets: list[AssetRisk]
     cloud_conjunctions: list[Any]  # screening.Conjunction records involving a cloud piece
+    cloud_objects: int = 0  # distinct NORAD ids of the cloud
+
+    #: the columns of :meth:`summary_rows`
+    SUMMARY_COLUMNS = ("asset", "name", "background", "cloud", "per day (bg / cloud)", "increase")
+
+    def summary_rows(self) -> list[tuple[object, ...]]:
+        """One row per asset for a human-readable table (``inf`` where the background had none)."""
+        return [(d["norad"], d["name"] or "-", d["background_conjunctions"], d["cloud_conjunctions"],
+                 f"{d['background_per_day']} / {d['cloud_per_day']}",
+                 "inf" if d["increase_factor"] is None else f"x{d['increase_factor']}")
+                for d in (a.to_dict() for a in self.assets)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1500,4 +1525,5 @@ def cloud_conjunction_rates(
         threshold_km=threshold_km,
         assets=[AssetRisk(a, names.get(a), counts[a][0], counts[a][1], days) for a in asset_ids],
         cloud_conjunctions=cloud_conj,
+        cloud_objects=len(cloud),
     )
