@@ -21,12 +21,10 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.api import ElementSet, InputError, format_utc, now_utc, parse_utc
 from orbitwatch.catalog.export import EXPORT_FORMATS
-from orbitwatch.catalog.model import ElementSet
 from orbitwatch.cli._app import app, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import NORAD_METAVAR, DbOption, norad_ids
-from orbitwatch.errors import InputError
-from orbitwatch.times import format_utc, now_utc, parse_utc
 
 __all__ = ["export_app", "select_element_sets"]
 
@@ -47,8 +45,7 @@ def select_element_sets(db: Path | None, norad: list[int] | None, as_of: str | N
     """Per object of the store, the newest set or the set in force at ``as_of``."""
     import numpy as np
 
-    from orbitwatch.catalog.history import in_force_index
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store, in_force_index
 
     t = parse_utc(as_of, what="--as-of") if as_of is not None else None
     wanted = list(dict.fromkeys(int(n) for n in norad)) if norad else None
@@ -128,8 +125,8 @@ def export_czml(
     output: OutputOpt = None,
 ) -> None:
     """A CesiumJS CZML scene (Earth-fixed positions from SGP4, clock on the window)."""
+    from orbitwatch.api import Store
     from orbitwatch.czml import conjunction_scene, event_scene, objects_scene, scene_czml
-    from orbitwatch.store import Store
 
     given = [name for name, v in (("--norad", norad), ("--conjunction", conjunction), ("--event", event)) if v]
     if len(given) != 1:

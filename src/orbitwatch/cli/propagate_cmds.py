@@ -34,6 +34,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
+from orbitwatch.api import FRAMES, InputError, format_utc, now_utc, time_grid
 from orbitwatch.cli._app import app, dumps_strict, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import (
     NORAD_METAVAR,
@@ -48,9 +49,6 @@ from orbitwatch.cli._common import (
     progress_bar,
     time_window,
 )
-from orbitwatch.errors import InputError
-from orbitwatch.propagation import FRAMES
-from orbitwatch.times import format_utc, now_utc, time_grid
 
 # Refuse outputs larger than this many object-times (a typo in --step-s should not fill a disk).
 MAX_ROWS = 20_000_000
@@ -151,7 +149,7 @@ def propagate_command(
                           "--db or the --catalog files), not the one in force at --start.")] = False,
 ) -> None:
     """SGP4 ephemeris of the given objects (TEME, ITRF, GCRS or geodetic WGS-84)."""
-    from orbitwatch.propagation import ephemeris_in_frame
+    from orbitwatch.api import ephemeris_in_frame
 
     fmt = output_format(fmt, as_json, default="csv", allowed=FORMATS)
     ids = norad_ids(norad, "NORAD")
@@ -212,7 +210,7 @@ def _histories(db: Path | None, catalog: list[Path] | None, norad: list[int]) ->
     if db is not None and catalog:
         raise InputError("give either --db or --catalog, not both", code="INPUT_INVALID", field="catalog")
     if catalog:
-        from orbitwatch.catalog.reader import read_element_sets
+        from orbitwatch.api import read_element_sets
         from orbitwatch.sources.files import iter_file_inputs
 
         for source, lines in iter_file_inputs(list(catalog)):
@@ -220,7 +218,7 @@ def _histories(db: Path | None, catalog: list[Path] | None, norad: list[int]) ->
                 if es.norad_id in out:
                     out[es.norad_id].append(es)
     else:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
 
         with Store.open(db, create=False) as store:
             for n in wanted:

@@ -20,9 +20,9 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.api import InputError
 from orbitwatch.cli._app import app, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import NORAD_METAVAR, CatalogOption, DbOption, DurationOption, norad_ids, time_window
-from orbitwatch.errors import InputError
 from orbitwatch.evidence import (
     KINDS,
     Inputs,
@@ -45,7 +45,7 @@ def _inputs(db: Path | None, catalog: list[Path] | None) -> Inputs:
     if catalog:
         return Inputs(catalog=tuple(p.resolve() for p in catalog))
     if db is None:
-        from orbitwatch.store import default_db_path
+        from orbitwatch.api import default_db_path
 
         db = default_db_path()
     return Inputs(db=db.resolve())

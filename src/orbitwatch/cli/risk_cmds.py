@@ -41,6 +41,7 @@ from rich.table import Table
 from orbitwatch.api import (
     InputError,
     OrbitwatchError,
+    Store,
     pc_from_cdm,
     read_cdm,
     read_hbr_table,
@@ -100,18 +101,16 @@ def _fmt_pc(pc: Any) -> str:
 
 
 def _add_owners(records: list[dict[str, Any]], db: Path) -> None:
-    """Each CDM record's objects' metadata fields from the store (``owner_1``, ... ``ucs_conflict_2``)."""
-    from orbitwatch.store import Store
-    from orbitwatch.store.metadata import object_fields
-
+    """Each CDM record's objects' metadata fields from the store (``owner_1``, ... ``ucs_conflict_2``);
+    ``None`` values where the store knows nothing or the CDM names no catalog number."""
     ok = [r for r in records if "error_code" not in r]
-    ids = {r[f"norad_{k}"] for r in ok for k in "12" if isinstance(r.get(f"norad_{k}"), int)}
     with Store.open(db, create=False) as store:
-        meta = store.metadata_for(ids)
-    for r in ok:
         for k in "12":
-            n = r.get(f"norad_{k}")
-            r.update(object_fields(meta.get(n) if isinstance(n, int) else None, f"_{k}"))
+            ids = [r.get(f"norad_{k}") for r in ok]
+            # NORAD id 0 is never catalogued: its fields are the all-None row for a CDM without a number
+            fields = store.object_fields({n for n in ids if isinstance(n, int)} | {0}, f"_{k}")
+            for r, n in zip(ok, ids, strict=True):
+                r.update(fields[n if isinstance(n, int) else 0])
 
 
 def _owners_cell(r: dict[str, Any]) -> str:

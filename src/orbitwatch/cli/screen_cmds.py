@@ -44,9 +44,18 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from orbitwatch.api import screen_on_cluster
-from orbitwatch.catalog.model import ElementTable
-from orbitwatch.ccsds.cdm import build_cdm, write_cdm_kvn
+from orbitwatch.api import (
+    ElementTable,
+    InputError,
+    ScreeningResult,
+    build_cdm,
+    format_utc,
+    now_utc,
+    read_hbr_table,
+    screen,
+    screen_on_cluster,
+    write_cdm_kvn,
+)
 from orbitwatch.cli._app import app, console, dumps_strict, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     CO_MOVING_HELP,
@@ -66,15 +75,11 @@ from orbitwatch.cli._common import (
     progress_bar,
     time_window,
 )
-from orbitwatch.errors import InputError
 from orbitwatch.risk.conjunctions import ConjunctionRisk, conjunction_risk
 from orbitwatch.risk.covariance import TLEUncertainty, estimate_tle_uncertainty
-from orbitwatch.risk.hbr import read_hbr_table
 from orbitwatch.risk.pc import METHODS
-from orbitwatch.screening import ScreeningResult, screen
 from orbitwatch.screening.exclusions import CO_MOVING_MIN_SPEED_KM_S
 from orbitwatch.sources.files import open_lines
-from orbitwatch.times import format_utc, now_utc
 
 __all__ = ["COLUMNS", "format_pc", "ranked_table", "read_primaries_file", "report_csv", "report_table", "screen_app",
            "screen_command"]
@@ -133,14 +138,11 @@ def object_metadata(db: Path | None, catalog: list[Path] | None, table: ElementT
     """NORAD id -> the result fields of :func:`orbitwatch.store.metadata.object_fields` (SATCAT
     owner; UCS operator, users, purpose; ``ucs_conflict``) from the store, or only the owner
     from ``--satcat`` (in ``table.owners``); ``None`` when the catalog files carry no metadata."""
-    from orbitwatch.store.metadata import object_fields
-
     if not catalog:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
 
         with Store.open(db, create=False) as store:
-            meta = store.metadata_for(norad)
-        return {n: object_fields(meta.get(n)) for n in norad}
+            return store.object_fields(norad)
     owners = dict(zip(table.norad_id.tolist(), table.owners.tolist(), strict=True))
     if not any(owners.values()):
         return None
@@ -349,7 +351,7 @@ def _risk(
             hbr_table = read_hbr_table(lines, source=str(hbr_table_path))
     models: dict[int, TLEUncertainty] = {}
     if not catalog and conj:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
 
         ids = sorted({c.norad_1 for c in conj} | {c.norad_2 for c in conj})
         with Store.open(db, create=False) as store:
@@ -562,7 +564,7 @@ def screen_command(  # noqa: C901 - one typer command: its options are validated
         if cdm_dir is not None:
             _write_cdms(cdm_dir, result, risk, table)
     if not catalog:
-        from orbitwatch.store import Store
+        from orbitwatch.api import Store
         from orbitwatch.store.screening_runs import save_run
 
         params: dict[str, Any] = {
@@ -625,7 +627,7 @@ RunJson = JsonOption
 def runs_list(db: RunDb = None, fmt: TableJsonFormatOption = None, as_json: RunJson = False) -> None:
     """The screening runs saved in the store, oldest first."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
     from orbitwatch.store.screening_runs import list_runs
 
     with Store.open(db, create=False) as store:
@@ -657,17 +659,16 @@ def runs_show(
 ) -> None:
     """The conjunctions of one saved run."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import Store
-    from orbitwatch.store.metadata import object_fields
+    from orbitwatch.api import Store
     from orbitwatch.store.screening_runs import get_run, load_conjunctions, pc_of_run
 
     with Store.open(db, create=False) as store:
         run = get_run(store, run_id)
         conj = load_conjunctions(store, run_id)
-        meta = store.metadata_for({c.norad_1 for c in conj} | {c.norad_2 for c in conj})
+        fields = store.object_fields({c.norad_1 for c in conj} | {c.norad_2 for c in conj})
     pcs = pc_of_run(run)
     rows = [c.to_dict() for c in conj]
-    add_object_fields(rows, {n: object_fields(meta.get(n)) for c in conj for n in (c.norad_1, c.norad_2)})
+    add_object_fields(rows, fields)
     if pcs:
         for c, r in zip(conj, rows, strict=True):
             value = pcs.get((c.norad_1, c.norad_2, int(c.tca.astype(np.int64))))
@@ -696,7 +697,7 @@ def runs_diff(
 ) -> None:
     """What is new, gone, closer or riskier in a run than in an earlier one (default: the previous)."""
     as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
     from orbitwatch.store.screening_runs import diff_runs, previous_run_id
 
     if len(ids) not in (1, 2):

@@ -23,9 +23,9 @@ from typing import Annotated
 
 import typer
 
+from orbitwatch.api import InputError
 from orbitwatch.cli._app import console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import DbOption, TableJsonFormatOption, choice, output_format
-from orbitwatch.errors import InputError
 from orbitwatch.store.service import SCOPES
 
 __all__ = ["keys_app", "serve_command"]
@@ -51,8 +51,8 @@ def serve_command(
 
     import uvicorn
 
+    from orbitwatch.api import default_db_path
     from orbitwatch.server import create_app, load_server_config
-    from orbitwatch.store import default_db_path
 
     cfg = load_server_config(config)
     if rate_limit_per_min is not None:
@@ -80,8 +80,7 @@ def keys_create(
     as_json: Annotated[bool, typer.Option("--json", help="The record with its key as JSON.")] = False,
 ) -> None:
     """Create a key and print it once (only its SHA-256 is kept)."""
-    from orbitwatch.store import Store
-    from orbitwatch.store.service import create_key
+    from orbitwatch.api import Store, create_key
 
     with Store.open(db, create=False) as store:
         key, secret = create_key(store, name, scope)
@@ -100,7 +99,7 @@ def keys_list(db: DbOption = None, fmt: TableJsonFormatOption = None,
     """List the keys (never their secrets)."""
     from rich.table import Table
 
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
     from orbitwatch.store.service import list_keys
 
     fmt = output_format(fmt, as_json, allowed=("table", "json"))
@@ -124,7 +123,7 @@ def keys_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke a key (by id or name); it stops working at once."""
-    from orbitwatch.store import Store
+    from orbitwatch.api import Store
     from orbitwatch.store.service import revoke_key
 
     with Store.open(db, create=False) as store:

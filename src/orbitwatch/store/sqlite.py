@@ -1114,6 +1114,14 @@ class Store:
         with _db_errors(self.path):
             return metadata.lookup(self._conn, norad_ids)
 
+    def object_fields(self, norad_ids: Iterable[int], suffix: str = "") -> dict[int, dict[str, Any]]:
+        """NORAD id -> the result fields of each object (:func:`orbitwatch.store.metadata.object_fields`:
+        SATCAT owner; UCS operator, users, purpose; ``ucs_conflict``), ``None`` values where the
+        store knows nothing; the keys end in ``suffix`` (``"_1"`` for the first object of a pair)."""
+        ids = list(norad_ids)
+        meta = self.metadata_for(ids)
+        return {n: metadata.object_fields(meta.get(n), suffix) for n in ids}
+
     def search_objects(self, query: str, *, limit: int = 100) -> list[ObjectMetadata]:
         """Objects by NORAD id, COSPAR id prefix or name substring (:func:`orbitwatch.store.metadata.search`)."""
         with _db_errors(self.path):
