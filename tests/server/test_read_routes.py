@@ -182,6 +182,10 @@ def test_conjunctions_of_the_latest_run(server: Server) -> None:
     assert {r["id"] for r in window} == {
         r["id"] for r in rows if "2025-04-15T06:00:00.000Z" <= r["tca_utc"] <= "2025-04-15T12:00:00.000Z"}
     assert one == by_miss[0] and one["run_id"] == run["id"]
+    # issue 11 acceptance 4: each row names both objects' SATCAT/UCS fields (this store holds
+    # neither file, so all are null; the values are tested with the staged files in tests/watch)
+    meta_keys = {f"{k}_{i}" for k in ("owner", "operator", "users", "purpose", "ucs_conflict") for i in "12"}
+    assert all(meta_keys <= r.keys() and all(r[k] is None for k in meta_keys) for r in rows)
     assert nope.status_code == 404 and nope.json()["code"] == "NOT_FOUND"
 
 

@@ -55,5 +55,6 @@ def test_file_sink_writes_strict_json_lines(tmp_path: Path) -> None:
     (line,) = path.read_text(encoding="utf-8").splitlines()
     message = json.loads(line, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
     assert message["id"] == d.id and message["timestamp_utc"] == "2026-07-20T00:00:00.000Z"
-    assert message["data"]["objects"] == [{"norad": 43632, "name": None, "owner": None}]
+    assert message["data"]["objects"] == [{"norad": 43632, "name": None, "owner": None, "operator": None,
+                                           "users": None, "purpose": None, "ucs_conflict": None}]
     assert message["data"]["details"] == {"perigee_km": None}

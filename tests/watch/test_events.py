@@ -235,5 +235,39 @@ def test_objects_carry_store_metadata(store: Store, shared_data: Path) -> None:
     ev.upsert_events(store, [conj(T0, 1.0, None, a=25544, b=49330)], cycle_key="c", now=T0)
     (e,) = ev.list_events(store)
     assert [o.to_dict() for o in e.objects] == [
-        {"norad": n, "name": rows[n]["SATNAME"], "owner": rows[n]["COUNTRY"]} for n in (25544, 49330)
+        {"norad": n, "name": rows[n]["SATNAME"], "owner": rows[n]["COUNTRY"], "operator": None, "users": None,
+         "purpose": None, "ucs_conflict": None} for n in (25544, 49330)
     ]
+
+
+def _ucs_lines(shared_data: Path, ids: set[int]) -> tuple[list[str], dict[int, dict[str, str]]]:
+    """The UCS database's header and the rows of ``ids`` (csv module), and those rows by NORAD id."""
+    with gzip.open(shared_data / "satcat" / "ucs-satellite-database-2023-05-01.csv.gz", "rt", newline="",
+                   encoding="utf-8", errors="replace") as f:
+        table = list(csv.reader(f))
+    header = [h.strip() for h in table[0]]
+    col = header.index("NORAD Number")
+    keep = [r for r in table[1:] if r[col].strip().isdigit() and int(r[col]) in ids]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([table[0], *keep])
+    return out.getvalue().splitlines(keepends=True), {int(r[col]): dict(zip(header, r, strict=False)) for r in keep}
+
+
+def test_objects_carry_ucs_fields_and_conflicts(store: Store, shared_data: Path) -> None:
+    """Issue 11 acceptance 4 for watch events: SATCAT owner and the UCS operator/users/purpose,
+    with ``ucs_conflict`` where the UCS COSPAR id differs from the SATCAT's (28908, COSMOS 2416,
+    is such a row in the staged files; 25544 agrees).  Expected values from the csv module."""
+    ids = {25544, 28908}
+    sat_lines, sat = _satcat_lines(shared_data, ids)
+    ucs_lines, ucs = _ucs_lines(shared_data, ids)
+    assert set(ucs) == ids
+    store.ingest([("satcat.csv", iter(sat_lines))], now=T0)
+    store.ingest([("ucs.csv", iter(ucs_lines))], now=T0, kind="ucs")
+    ev.upsert_events(store, [conj(T0, 1.0, None, a=25544, b=28908)], cycle_key="c", now=T0)
+    (e,) = ev.list_events(store)
+    expected = [{"norad": n, "name": sat[n]["SATNAME"], "owner": sat[n]["COUNTRY"],
+                 "operator": ucs[n]["Operator/Owner"].strip(), "users": ucs[n]["Users"].strip(),
+                 "purpose": ucs[n]["Purpose"].strip(),
+                 "ucs_conflict": ucs[n]["COSPAR Number"].strip() != sat[n]["INTLDES"]} for n in (25544, 28908)]
+    assert [o.to_dict() for o in e.objects] == expected
+    assert [o["ucs_conflict"] for o in expected] == [False, True]

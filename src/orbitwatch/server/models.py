@@ -162,6 +162,14 @@ class Conjunction(BaseModel):
     pc: float | None
     owner_1: str | None = None
     owner_2: str | None = None
+    operator_1: str | None = None
+    operator_2: str | None = None
+    users_1: str | None = None
+    users_2: str | None = None
+    purpose_1: str | None = None
+    purpose_2: str | None = None
+    ucs_conflict_1: bool | None = None
+    ucs_conflict_2: bool | None = None
 
 
 class ConjunctionPage(BaseModel):
@@ -175,9 +183,16 @@ class ConjunctionPage(BaseModel):
 
 
 class EventObject(BaseModel):
+    """An event's object: SATCAT owner and UCS operator/users/purpose (``ucs_conflict``: the UCS
+    row's COSPAR id differs from the SATCAT's), ``null`` where the store does not know them."""
+
     norad: int
     name: str | None
     owner: str | None
+    operator: str | None = None
+    users: str | None = None
+    purpose: str | None = None
+    ucs_conflict: bool | None = None
 
 
 class Event(BaseModel):

@@ -147,12 +147,26 @@ def _dumps(value: Any) -> str:
 
 @dataclass(frozen=True)
 class EventObject:
+    """One object of an event: its name and the fields of :func:`orbitwatch.store.metadata.object_fields`
+    (SATCAT owner; UCS operator, users, purpose; ``ucs_conflict``), ``None`` where unknown."""
+
     norad: int
     name: str | None
     owner: str | None
+    operator: str | None = None
+    users: str | None = None
+    purpose: str | None = None
+    ucs_conflict: bool | None = None
+
+    @classmethod
+    def from_dict(cls, o: dict[str, Any]) -> EventObject:
+        """From a stored ``objects_json`` item (events written before the UCS fields have only the owner)."""
+        return cls(int(o["norad"]), o.get("name"), o.get("owner"), **{k: o.get(k) for k in metadata.OBJECT_FIELDS
+                                                                       if k != "owner"})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"norad": self.norad, "name": self.name, "owner": self.owner}
+        return {"norad": self.norad, "name": self.name, "owner": self.owner, "operator": self.operator,
+                "users": self.users, "purpose": self.purpose, "ucs_conflict": self.ucs_conflict}
 
 
 @dataclass(frozen=True)
@@ -305,7 +319,7 @@ _EVENT_COLUMNS = ("id, type, dedupe_key, severity, created_us, updated_us, time_
 
 
 def _event(row: Sequence[Any]) -> Event:
-    objects = tuple(EventObject(int(o["norad"]), o.get("name"), o.get("owner")) for o in json.loads(row[10]))
+    objects = tuple(EventObject.from_dict(o) for o in json.loads(row[10]))
     return Event(
         id=row[0], type=row[1], dedupe_key=row[2], severity=row[3], created_utc=_iso(row[4]),
         updated_utc=_iso(row[5]), time_utc=_iso(row[6]), revision=int(row[9]), objects=objects,
@@ -320,7 +334,7 @@ def _objects(conn: Any, finding: Finding) -> list[dict[str, Any]]:
         m = meta.get(int(n))
         fallback = finding.names[k] if k < len(finding.names) else None
         out.append({"norad": int(n), "name": (m.name if m is not None and m.name else fallback),
-                    "owner": m.owner if m is not None else None})
+                    **metadata.object_fields(m)})
     return out
 
 
@@ -440,7 +454,7 @@ def _as_event(event_id: str, f: Finding, objects: list[dict[str, Any]], details:
     """The event revision being written, as the router sees it (its JSON made strict)."""
     return Event(id=event_id, type=f.type, severity=f.severity, created_utc=_iso(created_us),
                  updated_utc=_iso(updated_us), time_utc=_iso(time_us),
-                 objects=tuple(EventObject(int(o["norad"]), o["name"], o["owner"]) for o in objects),
+                 objects=tuple(EventObject.from_dict(o) for o in objects),
                  summary=f.summary, details=strict_json_value(details), evidence=strict_json_value(f.evidence),
                  revision=revision, dedupe_key=f.dedupe_key)
 

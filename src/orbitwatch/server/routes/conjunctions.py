@@ -64,16 +64,16 @@ def run_rows(st: State, run_id: int) -> RunRows:
     run = get_run(store, run_id)
     pcs = pc_of_run(run)
     conj = load_conjunctions(store, run_id)
-    meta = store.metadata_for({c.norad_1 for c in conj} | {c.norad_2 for c in conj})
+    ids = {c.norad_1 for c in conj} | {c.norad_2 for c in conj}
+    fields_1, fields_2 = store.object_fields(ids, "_1"), store.object_fields(ids, "_2")
     rows = []
     for c in conj:
         tca_us = int(c.tca.astype(np.int64))
         pc = pcs.get((c.norad_1, c.norad_2, tca_us))
         d = c.to_dict()
-        m1, m2 = meta.get(c.norad_1), meta.get(c.norad_2)
         d.update(id=f"{run_id}-{c.norad_1}-{c.norad_2}-{tca_us}", run_id=run_id,
                  pc=None if pc is None or not math.isfinite(pc) else pc,
-                 owner_1=None if m1 is None else m1.owner, owner_2=None if m2 is None else m2.owner)
+                 **fields_1[c.norad_1], **fields_2[c.norad_2])
         rows.append(d)
     value = RunRows(run, rows)
     with st.cache_lock:
