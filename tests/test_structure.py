@@ -35,15 +35,17 @@ PENDING = {
     "catalog/omm.py::element_set_from_omm": 111,
     "catalog/omm.py::iter_omm_xml": 156,
     "catalog/omm.py::iter_omm_json": 116,
+    "cli/screen_cmds.py::screen_command": 172,
     "detection/fragmentation.py::reconstruct_event": 300,
-    "risk/pc.py::pc_for_states": 168,
+    "detection/maneuvers.py::_analyse_object": 207,
+    "risk/pc.py::pc_for_states": 132,
     "screening/sampling.py::sample_knots": 129,
     "screening/screen.py::screen": 188,
 }
 
 #: over the limit in files other engineers are changing right now (issue 10: the lead moves
 #: these into PENDING or splits them once those changes land); their length is not pinned
-IN_FLIGHT = {"cli/screen_cmds.py::screen_command", "detection/maneuvers.py::_analyse_object"}
+IN_FLIGHT: set[str] = set()
 
 
 def _functions() -> dict[str, tuple[int, ast.FunctionDef | ast.AsyncFunctionDef]]:
