@@ -8,6 +8,7 @@ the 2019-12-19 full catalog (Kosmos 2542/2543).
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 from pathlib import Path
@@ -113,7 +114,30 @@ SATCAT_HEADER = ("OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,OPS_STATUS_CODE
                  "DECAY_DATE,PERIOD,INCLINATION,APOGEE,PERIGEE,RCS,DATA_STATUS_CODE,ORBIT_CENTER,ORBIT_TYPE")
 
 
-def test_owner_from_store_satcat(s6a: Path, geo_week: Path, tmp_path: Path) -> None:
+def _ucs(shared_data: Path, ids: set[int]) -> dict[int, dict[str, str]]:
+    """The staged UCS database's operator/users/purpose/COSPAR id of ``ids`` (csv module)."""
+    with gzip.open(shared_data / UCS, "rt", newline="", encoding="utf-8", errors="replace") as f:
+        reader = csv.reader(f)
+        head = [h.strip() for h in next(reader)]
+        col = {h: head.index(h) for h in ("NORAD Number", "COSPAR Number", "Operator/Owner", "Users", "Purpose")}
+        return {int(r[col["NORAD Number"]]): {k: r[i].strip() for k, i in col.items()} for r in reader
+                if r[col["NORAD Number"]].strip().isdigit() and int(r[col["NORAD Number"]]) in ids}
+
+
+def _ucs_fields(row: dict[str, str], cospar: str, suffix: str = "") -> dict[str, object]:
+    return {f"operator{suffix}": row["Operator/Owner"], f"users{suffix}": row["Users"],
+            f"purpose{suffix}": row["Purpose"], f"ucs_conflict{suffix}": row["COSPAR Number"] != cospar}
+
+
+UCS = "satcat/ucs-satellite-database-2023-05-01.csv.gz"
+UCS_KEYS = ["operator", "users", "purpose", "ucs_conflict"]
+
+
+def files_core(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{k: v for k, v in d.items() if k in MAN_KEYS} for d in records]
+
+
+def test_owner_from_store_satcat(s6a: Path, geo_week: Path, tmp_path: Path, shared_data: Path) -> None:
     """Owner comes from the store's SATCAT metadata when present, ``null`` otherwise (issue 5).
 
     No SATCAT file is staged (MANIFEST.md, "Known gaps"): the CSV is written here in
@@ -121,7 +145,9 @@ def test_owner_from_store_satcat(s6a: Path, geo_week: Path, tmp_path: Path) -> N
     for MEV-2 (2020-056B, Northrop Grumman, owner code US) and Sentinel-6A (2020-086A,
     operated by EUMETSAT, code EUME); Intelsat 10-02 (28358) is deliberately left out, so
     its owner must be null.  The owner is display only: the episodes and events are the
-    same as without it.
+    same as without it.  The staged UCS database is ingested too (issue 11 acceptance 4): with
+    ``--db`` the records carry its operator/users/purpose and ``ucs_conflict`` (the UCS COSPAR
+    id against the SATCAT's), compared with a csv-module read of the file.
     """
     satcat = tmp_path / "satcat.csv"
     satcat.write_text("\n".join([
@@ -130,29 +156,34 @@ def test_owner_from_store_satcat(s6a: Path, geo_week: Path, tmp_path: Path) -> N
         "SENTINEL-6A,2020-086A,46984,PAY,+,EUME,2020-11-21,AFWTR,,112.4,66.04,1344,1330,,,EA,ORB",
     ]) + "\n")
     db = tmp_path / "o.db"
-    for path in (geo_week, s6a, satcat):
+    for path in (geo_week, s6a, satcat, shared_data / UCS):
         ingest = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--json"])
         assert ingest.exit_code == 0, ingest.output
+    ucs = _ucs(shared_data, {46113, 46984})
 
     rpo = runner.invoke(app, ["rpo", "--db", str(db), "--norad", "46113", "--regime", "geo", "--json"])
     assert rpo.exit_code == 0, rpo.output
     data = json.loads(rpo.stdout)
-    assert data and all(list(d) == [*RPO_KEYS, "owner_1", "owner_2"] for d in data)
+    meta_keys = [f"{k}_{i}" for i in "12" for k in ["owner", *UCS_KEYS]]
+    assert data and all(list(d) == [*RPO_KEYS, *meta_keys] for d in data)
     pair = [d for d in data if (d["norad_1"], d["norad_2"]) == (28358, 46113)]
     assert len(pair) == 1 and (pair[0]["owner_1"], pair[0]["owner_2"]) == (None, "US")
+    assert {k: pair[0][k] for k in meta_keys if k.endswith("_2") and k != "owner_2"} == \
+        _ucs_fields(ucs[46113], "2020-056B", "_2")
+    assert pair[0]["ucs_conflict_2"] is False and pair[0]["operator_1"] == "Intelsat S.A."
     from_files = json.loads(runner.invoke(app, ["rpo", "--catalog", str(geo_week), "--catalog", str(s6a),
                                                 "--norad", "46113", "--regime", "geo", "--json"]).stdout)
     assert all(d["owner_1"] is None and d["owner_2"] is None for d in from_files)
-    strip = [{k: v for k, v in d.items() if not k.startswith("owner")} for d in data]
-    assert strip == [{k: v for k, v in d.items() if not k.startswith("owner")} for d in from_files]
+    strip = [{k: v for k, v in d.items() if k in RPO_KEYS} for d in data]
+    assert strip == [{k: v for k, v in d.items() if k in RPO_KEYS} for d in from_files]
     table = runner.invoke(app, ["rpo", "--db", str(db), "--norad", "46113", "--regime", "geo"])
     assert table.exit_code == 0 and "(US)" in table.stdout
 
     man = runner.invoke(app, ["maneuvers", "--db", str(db), "--norad", "46984", "--json"])
     assert man.exit_code == 0, man.output
     events = json.loads(man.stdout)
-    assert events and all(list(d) == [*MAN_KEYS, "owner"] and d["owner"] == "EUME" for d in events)
+    assert events and all(list(d) == [*MAN_KEYS, "owner", *UCS_KEYS] and d["owner"] == "EUME" for d in events)
+    assert all({k: d[k] for k in UCS_KEYS} == _ucs_fields(ucs[46984], "2020-086A") for d in events)
     files = json.loads(runner.invoke(app, ["maneuvers", "--catalog", str(s6a), "--json"]).stdout)
-    assert all(d["owner"] is None for d in files)
-    assert [{k: v for k, v in d.items() if k != "owner"} for d in events] == \
-        [{k: v for k, v in d.items() if k != "owner"} for d in files]
+    assert all(list(d) == [*MAN_KEYS, "owner"] and d["owner"] is None for d in files)
+    assert [{k: v for k, v in d.items() if k in MAN_KEYS} for d in events] == files_core(files)

@@ -6,11 +6,13 @@ Fixed contract:
   [--json] [--plot PATH]`` (``--since`` is the old spelling of ``--start``);
   ``--json`` prints a list of ``{norad, name, epoch_utc, epoch_uncertainty_s, kind,
   delta_v_m_s, confidence, elements_moved}`` plus ``owner`` (``elements_moved``: the elements
-  whose step at the event is at least 3 of the object's sigmas).
+  whose step at the event is at least 3 of the object's sigmas); with ``--db`` and a store
+  that holds UCS rows for them, also ``operator``, ``users``, ``purpose`` and ``ucs_conflict``.
 * ``rpo (--db DB | --catalog PATH...) [--norad N[,N...]...] [--regime leo|meo|geo|all]
   [--format table|json|csv] [--json] [--plot PATH]`` (CSV: ``evidence`` as compact JSON);
   ``--json`` prints a list of ``{norad_1, norad_2, kind, start_utc,
-  end_utc, min_range_km, min_range_utc, score, evidence}`` plus ``owner_1``, ``owner_2``.
+  end_utc, min_range_km, min_range_utc, score, evidence}`` plus ``owner_1``, ``owner_2`` (with
+  ``--db`` and UCS rows, also ``operator_1`` ... ``ucs_conflict_2``).
 
 The owner (SATCAT ``OWNER``, e.g. ``PRC``, ``CIS``, ``US``) is read from the store's
 catalog metadata (``orbitwatch ingest satcat.csv``) when the history comes from the
@@ -28,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -92,21 +94,29 @@ def load_history(db: Path | None, catalogs: Sequence[Path] | None, norad: Sequen
     return sort_history(sets)
 
 
-def load_owners(db: Path | None, catalogs: Sequence[Path] | None, norads: Sequence[int]) -> dict[int, str | None]:
-    """SATCAT owner of each object in ``norads`` from the store (``None`` where unknown).
+def load_object_fields(db: Path | None, catalogs: Sequence[Path] | None,
+                       norads: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Each object's result fields from the store (``Store.object_fields``: SATCAT ``owner``;
+    UCS ``operator``, ``users``, ``purpose`` and ``ucs_conflict``; ``None`` where unknown).
 
-    Catalog files carry no owner, so with ``catalogs`` every owner is ``None``.
+    Catalog files carry no metadata: with ``catalogs`` each object has only ``owner: None``;
+    so has each object of a store without any UCS row for them (as ``screen`` and the access
+    commands, no UCS keys are added where nothing is known).
     """
-    owners: dict[int, str | None] = {int(n): None for n in norads}
-    if catalogs or not owners:
-        return owners
+    ids = sorted({int(n) for n in norads})
+    if catalogs or not ids:
+        return {n: {"owner": None} for n in ids}
     from orbitwatch.api import Store
 
     with Store.open(db, create=False) as store:
-        for n in owners:
-            info = store.object_info(n)
-            owners[n] = info.owner if info is not None else None
-    return owners
+        fields = store.object_fields(ids)
+    if all(v is None for f in fields.values() for k, v in f.items() if k != "owner"):
+        return {n: {"owner": f["owner"]} for n, f in fields.items()}
+    return fields
+
+
+def _suffixed(fields: dict[str, Any], k: str) -> dict[str, Any]:
+    return {f"{key}_{k}": v for key, v in fields.items()}
 
 
 def _with_owner(name: str | None, owner: str | None) -> str:
@@ -141,10 +151,11 @@ def maneuvers_cmd(
         report = detect_maneuvers(history, since=t_since, progress=progress)
     if plot is not None:
         plot_maneuvers(history, report, plot, ids)
-    owners = load_owners(db, catalog, sorted({e.norad_id for e in report.events}))
+    fields = load_object_fields(db, catalog, [e.norad_id for e in report.events])
+    owners = {n: f["owner"] for n, f in fields.items()}
     if out != "table":
         records = [{**e.to_dict(), "elements_moved": list(e.evidence.get("elements_moved", [])),
-                    "owner": owners[e.norad_id]} for e in report.events]
+                    **fields[e.norad_id]} for e in report.events]
         if out == "csv":
             print_csv(records)
         else:
@@ -221,12 +232,13 @@ def rpo_cmd(
     if pairs:
         _print_pairs(report, out)
         return
-    owners = load_owners(db, catalog, sorted({n for e in report.episodes for n in (e.norad_1, e.norad_2)}))
+    fields = load_object_fields(db, catalog, [n for e in report.episodes for n in (e.norad_1, e.norad_2)])
     for n, f in facts.items():
-        if owners.get(n) is None and getattr(f, "owner", None):
-            owners[n] = f.owner
+        if n in fields and fields[n]["owner"] is None and getattr(f, "owner", None):
+            fields[n] = {**fields[n], "owner": f.owner}
+    owners = {n: f["owner"] for n, f in fields.items()}
     if as_json:
-        records = [{**e.to_dict(), "owner_1": owners[e.norad_1], "owner_2": owners[e.norad_2]}
+        records = [{**e.to_dict(), **_suffixed(fields[e.norad_1], "1"), **_suffixed(fields[e.norad_2], "2")}
                    for e in report.episodes]
         if out == "csv":
             print_csv(records)
