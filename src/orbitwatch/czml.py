@@ -312,7 +312,27 @@ def scene_czml(store: Store, scene: Scene) -> str:
     if names:
         table = _with_names(table, names)
     return objects_czml(table, ids, scene.start, scene.end, step_s=scene.step_s, title=scene.title,
-                        current=scene.current, colors=scene.colors)
+                        current=scene.current, colors=scene.colors,
+                        descriptions={n: object_description(n, f) for n, f in store.object_fields(ids).items()})
+
+
+#: the labels of :func:`object_description`'s rows, in order
+_DESCRIPTION_ROWS = (("owner", "Owner (SATCAT)"), ("operator", "Operator (UCS)"), ("users", "Users (UCS)"),
+                     ("purpose", "Purpose (UCS)"))
+
+
+def object_description(norad: int, fields: Mapping[str, Any]) -> str:
+    """The HTML description of an object's packet: NORAD id, SATCAT owner and the UCS
+    operator, users and purpose where known (``Store.object_fields``), and a note when the
+    UCS row's COSPAR id disagrees with the SATCAT's.  Every value is HTML-escaped: the text
+    comes from data files."""
+    from html import escape
+
+    rows = [("NORAD id", str(int(norad)))]
+    rows += [(label, str(fields[k])) for k, label in _DESCRIPTION_ROWS if fields.get(k) is not None]
+    body = "".join(f"<tr><th>{escape(a)}</th><td>{escape(b)}</td></tr>" for a, b in rows)
+    note = "<p>The UCS row's COSPAR id differs from the SATCAT's.</p>" if fields.get("ucs_conflict") else ""
+    return f"<table>{body}</table>{note}"
 
 
 def _with_names(table: ElementTable, names: Mapping[int, str]) -> ElementTable:

@@ -199,3 +199,32 @@ def test_pc_records_carry_owners(store: Path, shared_data: Path) -> None:
     assert "US / CIS" in _run(["pc", str(cdm), "--db", str(store)]).stdout
     (plain,) = json.loads(_run(["pc", str(cdm), "--format", "json"]).stdout)
     assert "owner_1" not in plain  # no store read without --db
+
+
+def test_propagate_rows(store: Path, expected: dict[int, dict[str, Any]]) -> None:
+    """``propagate --db`` rows (json and csv) end with each object's fields."""
+    args = ["propagate", *map(str, OBJECTS), "--db", str(store), "--start", "2026-06-10T16:00:00Z",
+            "--duration-h", "1", "--step-s", "1800"]
+    rows = json.loads(_run([*args, "--format", "json"]).stdout)
+    assert all(list(r)[-len(FIELDS):] == list(FIELDS) for r in rows)
+    assert _check_json(rows, expected) == set(OBJECTS)
+    assert _check_csv(_run([*args, "--format", "csv"]).stdout, expected) == set(OBJECTS)
+
+
+def test_czml_descriptions(store: Path, expected: dict[int, dict[str, Any]]) -> None:
+    """``export czml --db`` packets describe each object: owner and UCS fields, a conflict note (HTML-escaped)."""
+    import html
+    import re
+
+    doc = json.loads(_run(["export", "czml", "--db", str(store), "--norad", ",".join(map(str, OBJECTS)),
+                           "--start", "2026-06-10T16:00:00Z", "--end", "2026-06-10T17:00:00Z"]).stdout)
+    packets = {int(p["id"].removeprefix("norad-")): p for p in doc if str(p.get("id", "")).startswith("norad-")}
+    assert set(packets) == set(OBJECTS)
+    labels = {"Owner (SATCAT)": "owner", "Operator (UCS)": "operator", "Users (UCS)": "users",
+              "Purpose (UCS)": "purpose"}
+    for n, p in packets.items():
+        cells = dict(re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", p["description"]))
+        assert cells.pop("NORAD id") == str(n)
+        want = {k: v for k, v in expected[n].items() if k in labels.values() and v is not None}
+        assert {labels[k]: html.unescape(v) for k, v in cells.items()} == want
+        assert ("COSPAR id differs" in p["description"]) == bool(expected[n]["ucs_conflict"])

@@ -21,7 +21,6 @@ from rich.table import Table
 from orbitwatch.api import (
     ElementSet,
     ElementTable,
-    InputError,
     breakup,
     format_utc,
     read_catalog_files,
@@ -38,6 +37,7 @@ from orbitwatch.cli._common import (
     TableJsonFormatOption,
     alias,
     load_elements,
+    load_object_fields,
     norad_ids,
     output_format,
     progress_bar,
@@ -75,7 +75,8 @@ def _source(db: Path | None, catalogs: Sequence[Path] | None, *, strict: bool) -
 
     return breakup.ElementSource(
         files=files, element_sets=sets, store=lambda as_of, norad: load_elements(db, None, norad=norad, as_of=as_of),
-        catalogs=tuple(catalogs or ()), store_given=db is not None)
+        catalogs=tuple(catalogs or ()), store_given=db is not None,
+        object_fields=lambda ids: load_object_fields(db, catalogs, ids))
 
 
 def _show(as_json: bool, record: dict[str, Any], title: str, rows: Sequence[Sequence[object]] | None = None,
@@ -110,13 +111,11 @@ def detect(
     satcat: Annotated[File, Opt("--satcat", help="SATCAT file (Space-Track/CelesTrak CSV or JSON): object types, "
                                 "names and launch dates as attribution evidence (with --db the store's SATCAT "
                                 "is used).")] = None,
-    fmt: Annotated[Str, Opt("--format", help="table (default) or json (= --json).")] = None,
-    strict: StrictOption = False, as_json: JsonOption = False, plot: PlotOption = None,
+    fmt: TableJsonFormatOption = None, strict: StrictOption = False, as_json: JsonOption = False,
+    plot: PlotOption = None,
 ) -> None:
     """New-object clusters between two catalog states: kind, parent (and why), members."""
-    if fmt not in (None, "table", "json"):
-        raise InputError(f"--format must be table or json, not {fmt!r}", field="format")
-    as_json = as_json or fmt == "json"
+    as_json = output_format(fmt, as_json, allowed=("table", "json")) == "json"
     since_t, _ = time_window(alias(start, since, "--start", "--since"), None, None, need_end=False,
                              start_name="--since" if since and not start else "--start")
     res = breakup.detect(_source(db, catalog, strict=strict), before=before or (), after=after or (), since=since_t,

@@ -46,6 +46,7 @@ from orbitwatch.cli._common import (
     NoradOption,
     SatcatOption,
     alias,
+    load_object_fields,
     norad_ids,
     output_format,
     print_csv,
@@ -92,27 +93,6 @@ def load_history(db: Path | None, catalogs: Sequence[Path] | None, norad: Sequen
     if not sets:
         raise InputError("no element sets to analyse", code="INPUT_EMPTY")
     return sort_history(sets)
-
-
-def load_object_fields(db: Path | None, catalogs: Sequence[Path] | None,
-                       norads: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Each object's result fields from the store (``Store.object_fields``: SATCAT ``owner``;
-    UCS ``operator``, ``users``, ``purpose`` and ``ucs_conflict``; ``None`` where unknown).
-
-    Catalog files carry no metadata: with ``catalogs`` each object has only ``owner: None``;
-    so has each object of a store without any UCS row for them (as ``screen`` and the access
-    commands, no UCS keys are added where nothing is known).
-    """
-    ids = sorted({int(n) for n in norads})
-    if catalogs or not ids:
-        return {n: {"owner": None} for n in ids}
-    from orbitwatch.api import Store
-
-    with Store.open(db, create=False) as store:
-        fields = store.object_fields(ids)
-    if all(v is None for f in fields.values() for k, v in f.items() if k != "owner"):
-        return {n: {"owner": f["owner"]} for n, f in fields.items()}
-    return fields
 
 
 def _suffixed(fields: dict[str, Any], k: str) -> dict[str, Any]:

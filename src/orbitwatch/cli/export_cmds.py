@@ -11,7 +11,9 @@ Per object the newest element set, or with ``--as-of`` the set in force at that 
 written where the catalog number fits one (Alpha-5, up to 339999); the others are
 listed on stderr and left out.  OMM is always possible.  Parse -> select ->
 :func:`orbitwatch.catalog.export.export_element_sets` -> write.  CZML: the scene
-(:mod:`orbitwatch.czml`) from each object's set in force at the scene's key time.
+(:mod:`orbitwatch.czml`) from each object's set in force at the scene's key time; each
+packet's description holds the object's SATCAT owner and UCS fields from the store.  TLE
+and OMM have no owner field.
 """
 
 from __future__ import annotations

@@ -18,6 +18,11 @@ object's whole history in the store or the files (:func:`orbitwatch.catalog.hist
 instead of the one set in force at ``--start``; rows then carry ``element_epoch_utc``, the
 epoch of the set used.
 
+With ``--db`` every row (json and csv) ends with the object's ``owner`` from the store's
+SATCAT, then ``operator``, ``users``, ``purpose`` and ``ucs_conflict`` when the store has UCS
+rows for the objects asked (issue 11; ``Store.object_fields``); catalog files carry no
+metadata, so their rows are as above.  The OEM has no owner field.
+
 Rows are ordered by object (in the order asked) then time.  Object-times where SGP4
 fails (decayed, eccentricity out of range) are left out of the output and reported on
 stderr with their SGP4 error code.  Times are ISO 8601 UTC with a zone (``...Z``).
@@ -44,6 +49,7 @@ from orbitwatch.cli._common import (
     DurationOption,
     choice,
     element_sets_at,
+    load_object_fields,
     norad_ids,
     output_format,
     progress_bar,
@@ -82,14 +88,31 @@ def _rows(eph: Any, norad: np.ndarray) -> tuple[list[str], list[list[Any]]]:
     return ["norad", "time_utc", *keys], rows
 
 
-def _csv_text(header: list[str], rows: list[list[Any]], geodetic: bool) -> str:
+def _csv_text(header: list[str], rows: list[list[Any]], geodetic: bool, n_tail: int = 0) -> str:
+    """CSV of ``rows``: NORAD id, time, the state formatted, then ``n_tail`` columns as they are."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     fmt = ["{:.9f}", "{:.9f}", "{:.6f}"] if geodetic else ["{:.6f}"] * 3 + ["{:.9f}"] * 3
     for row in rows:
-        w.writerow([row[0], row[1], *(f.format(x) for f, x in zip(fmt, row[2:], strict=True))])
+        state, tail = row[2:len(row) - n_tail], row[len(row) - n_tail:]
+        w.writerow([row[0], row[1], *(f.format(x) for f, x in zip(fmt, state, strict=True)),
+                    *("" if x is None else str(x).lower() if isinstance(x, bool) else x for x in tail)])
     return buf.getvalue()
+
+
+def _text(header: list[str], rows: list[list[Any]], *, fmt: str, frame: str, db: Path | None,
+          tail: tuple[str, ...] = ()) -> str:
+    """The csv or json text of ``rows`` (whose last ``len(tail)`` columns are ``tail``); with
+    ``--db`` each row also carries its object's owner (and the UCS fields where the store has
+    them: ``load_object_fields``), as every result that names an object (issue 11)."""
+    fields = load_object_fields(db, None, sorted({int(r[0]) for r in rows})) if db is not None else {}
+    keys = list(next(iter(fields.values()), {}))
+    header = [*header, *tail, *keys]
+    rows = [[*r, *(fields[int(r[0])].get(k) for k in keys)] for r in rows] if keys else rows
+    if fmt == "csv":
+        return _csv_text(header, rows, frame == "geodetic", len(tail) + len(keys))
+    return dumps_strict([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
 
 
 def _oem_text(table: Any, eph: Any) -> str:
@@ -184,10 +207,7 @@ def propagate_command(
         text = _oem_text(table, eph)
     else:
         header, rows = _rows(eph, table.norad_id)
-        if fmt == "csv":
-            text = _csv_text(header, rows, frame == "geodetic")
-        else:
-            text = dumps_strict([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
+        text = _text(header, rows, fmt=fmt, frame=frame, db=db)
     _write(text, output)
 
 
@@ -253,10 +273,4 @@ def _history_text(db: Path | None, catalog: list[Path] | None, norad: list[int],
         ok = np.flatnonzero(eph.err[0] == 0)
         stamps = format_utc(epochs[ok], digits=6)
         rows += [[*row, str(e)] for row, e in zip(part, stamps, strict=True)]
-    header = [*header, "element_epoch_utc"]
-    if fmt == "csv":
-        text = _csv_text(header[:-1], [r[:-1] for r in rows], frame == "geodetic")
-        lines = text.splitlines()
-        return "\n".join(f"{line},{e}" for line, e in
-                         zip(lines, ["element_epoch_utc"] + [r[-1] for r in rows], strict=True)) + "\n"
-    return dumps_strict([dict(zip(header, row, strict=True)) for row in rows], indent=1) + "\n"
+    return _text(header, rows, fmt=fmt, frame=frame, db=db, tail=("element_epoch_utc",))

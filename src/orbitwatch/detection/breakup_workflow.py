@@ -86,6 +86,10 @@ ReadFiles = Callable[[Sequence[Path], np.datetime64 | None], ElementTable]
 ReadStore = Callable[[np.datetime64 | None, Sequence[int] | None], ElementTable]
 #: ``path -> element sets``: every element set of one file, in file order
 ReadSets = Callable[[Path], Iterable[ElementSet]]
+#: ``norad ids -> {norad: result fields}``: each object's ``owner`` (SATCAT) and, where the
+#: UCS database knows it, ``operator``, ``users``, ``purpose`` and ``ucs_conflict``
+#: (``Store.object_fields``)
+ReadFields = Callable[[Sequence[int]], Mapping[int, Mapping[str, Any]]]
 #: what :func:`detect` takes as SATCAT facts: the facts, or ``uses_store -> facts``
 Satcat = Mapping[int, ObjectFacts] | Callable[[bool], Mapping[int, ObjectFacts]] | None
 
@@ -102,7 +106,8 @@ class ElementSource:
     the store, which keeps each object's history (with ``norad``, exactly those objects, else
     :class:`~orbitwatch.errors.InputError` ``INPUT_UNKNOWN_NORAD``); ``element_sets(path)``:
     every element set of one file in file order.  ``catalogs``: the files a workflow reads
-    (empty: the store); ``store_given``: the caller named a store (``--db``).
+    (empty: the store); ``store_given``: the caller named a store (``--db``);
+    ``object_fields(ids)``: the store's metadata fields of those objects (None: no store).
     """
 
     files: ReadFiles
@@ -110,6 +115,16 @@ class ElementSource:
     element_sets: ReadSets
     catalogs: tuple[Path, ...] = ()
     store_given: bool = False
+    object_fields: ReadFields | None = None
+
+    def fields(self, ids: Iterable[int], facts: Mapping[int, ObjectFacts] | None = None) -> dict[int, dict[str, Any]]:
+        """Each object's result fields: from the store when the workflow read it (catalogs
+        carry none), else only ``owner``, from ``facts`` (a SATCAT file) or None."""
+        ids = sorted({int(n) for n in ids})
+        if self.object_fields is not None and self.store_given and not self.catalogs:
+            got = self.object_fields(ids)
+            return {n: dict(got.get(n) or {"owner": None}) for n in ids}
+        return {n: {"owner": getattr((facts or {}).get(n), "owner", None)} for n in ids}
 
     def latest(self, as_of: np.datetime64 | None = None) -> ElementTable:
         """The latest element set per object from the catalogs, else from the store."""
@@ -122,6 +137,21 @@ def _rows_of(table: ElementTable, norad: int) -> ElementTable:
     return table.take(table.norad_id == norad)
 
 
+def _prefixed(fields: Mapping[int, Mapping[str, Any]], norad: int | None, prefix: str) -> dict[str, Any]:
+    """``norad``'s result fields with ``prefix`` (``parent_owner``, ...); ``owner`` is always there."""
+    got = fields.get(norad, {}) if norad is not None else {}
+    return {f"{prefix}{k}": v for k, v in {"owner": None, **got}.items()}
+
+
+def owner_counts(fields: Mapping[int, Mapping[str, Any]], norads: Iterable[int]) -> list[dict[str, Any]]:
+    """How many of ``norads`` each SATCAT owner has (``owner`` None: unknown), most first."""
+    counts: dict[str | None, int] = {}
+    for n in norads:
+        owner = fields.get(int(n), {}).get("owner")
+        counts[owner] = counts.get(owner, 0) + 1
+    return [{"owner": k, "objects": v} for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
+
+
 # ----------------------------------------------------------------------------- detect
 @dataclass(frozen=True)
 class BreakupDetection:
@@ -131,6 +161,8 @@ class BreakupDetection:
     after: ElementTable
     events: list[FragmentationEvent]
     satcat_objects: int = 0
+    #: NORAD id -> result fields (:meth:`ElementSource.fields`) of every parent and member
+    object_fields: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
     #: the columns of :meth:`summary_rows`
     SUMMARY_COLUMNS = ("launch", "kind", "parent", "name", "by", "pieces", "incl (deg)", "perigee..apogee (km)",
@@ -138,10 +170,14 @@ class BreakupDetection:
 
     def summary_rows(self, top: int | None = None) -> list[tuple[object, ...]]:
         """One row per cluster (the ``top`` largest) for a human-readable table, ``-`` where unknown."""
-        return [(e.launch, e.kind, e.parent_norad or "-", e.parent_name or "-", e.attribution, f"{e.pieces:,}",
+        return [(e.launch, e.kind, e.parent_norad or "-", self._parent_label(e), e.attribution, f"{e.pieces:,}",
                  f"{e.summary.inclination_deg_median:.2f}",
                  f"{e.summary.perigee_km_range[0]:.0f}..{e.summary.apogee_km_range[1]:.0f}",
                  format_utc(e.summary.median_epoch, digits=0)) for e in self.events[:top]]
+
+    def _parent_label(self, e: FragmentationEvent) -> str:
+        owner = self.object_fields.get(e.parent_norad, {}).get("owner") if e.parent_norad is not None else None
+        return f"{e.parent_name or '-'} ({owner})" if owner else (e.parent_name or "-")
 
     def counts_by_kind(self) -> dict[str, int]:
         """Clusters per kind, every kind of :data:`~orbitwatch.detection.fragmentation.CLUSTER_KINDS`."""
@@ -177,7 +213,9 @@ class BreakupDetection:
         """The ``breakup detect --json`` record."""
         return {"before_objects": len(self.before), "after_objects": len(self.after),
                 "satcat_objects": self.satcat_objects, "counts_by_kind": self.counts_by_kind(),
-                "events": [e.to_dict() for e in self.events]}
+                "events": [{**e.to_dict(), **_prefixed(self.object_fields, e.parent_norad, "parent_"),
+                            "member_owners": owner_counts(self.object_fields, e.new_norad_ids)}
+                           for e in self.events]}
 
 
 def _before_after(
@@ -223,7 +261,8 @@ def detect(
     facts = satcat(from_store) if callable(satcat) else (satcat or {})
     events = detect_fragmentations(t_before, t_after, since=filter_since, min_pieces=min_pieces,
                                    associate_by_orbit=associate, satcat=facts)
-    return BreakupDetection(t_before, t_after, events, len(facts))
+    ids = [n for e in events for n in (*e.new_norad_ids.tolist(), *([e.parent_norad] if e.parent_norad else []))]
+    return BreakupDetection(t_before, t_after, events, len(facts), source.fields(ids, facts))
 
 
 # ----------------------------------------------------------------------------- reconstruct
@@ -236,6 +275,8 @@ class BreakupReconstruction:
     parent: ElementSet | None = None
     event: EventReconstruction | None = None
     nodal_drift: NodalDriftEstimate | None = None
+    #: NORAD id -> result fields (:meth:`ElementSource.fields`) of the parent and the fragments
+    object_fields: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
     def gabbard_figure(self) -> dict[str, Any]:
         """Panels, title and parent of the fragments' Gabbard diagram (``plot_gabbard`` keywords)."""
@@ -247,11 +288,14 @@ class BreakupReconstruction:
     def to_dict(self) -> dict[str, Any]:
         """The ``breakup reconstruct --json`` record (with ``--nodal-drift``: the designator,
         the number of fragments and the nodal-drift estimate)."""
+        owners = {"fragment_owners": owner_counts(self.object_fields, self.fragments.norad_id)}
         if self.nodal_drift is not None:
-            return {"designator": self.designator, "fragments": len(self.fragments), **self.nodal_drift.to_dict()}
+            return {"designator": self.designator, "fragments": len(self.fragments), **self.nodal_drift.to_dict(),
+                    **owners}
         if self.event is None:
             raise InputError("a reconstruction without a result", code="INPUT_INVALID")
-        return self.event.to_dict()
+        parent = {} if self.parent is None else _prefixed(self.object_fields, self.parent.norad_id, "parent_")
+        return {**self.event.to_dict(), **parent, **owners}
 
 
 def parent_before(sets: Iterable[ElementSet], norad: int, before: np.datetime64, *, source: str) -> ElementSet:
@@ -326,11 +370,12 @@ def reconstruct(
     table = source.latest()
     designator = _designator(table, parent) if fragments_designator is None else fragments_designator
     frag = select_fragments(table, designator, parent=parent, include_all=include_all)
+    fields = source.fields([*frag.norad_id.tolist(), *([parent] if parent is not None else [])])
     if nodal_drift:
-        return BreakupReconstruction(designator, frag, nodal_drift=nodal_drift_epoch(frag))
+        return BreakupReconstruction(designator, frag, nodal_drift=nodal_drift_epoch(frag), object_fields=fields)
     par = None if parent is None else _parent_set(source, table, parent, frag.epoch.min(), parent_elements)
     rec = reconstruct_event(frag, par, window_start=window_start, window_end=window_end, progress=progress)
-    return BreakupReconstruction(designator, frag, par, event=rec)
+    return BreakupReconstruction(designator, frag, par, event=rec, object_fields=fields)
 
 
 # ----------------------------------------------------------------------------- simulate
