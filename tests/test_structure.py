@@ -36,7 +36,6 @@ PENDING = {
     "catalog/omm.py::iter_omm_xml": 156,
     "catalog/omm.py::iter_omm_json": 116,
     "cli/screen_cmds.py::screen_command": 172,
-    "detection/fragmentation.py::reconstruct_event": 300,
     "detection/maneuvers.py::_analyse_object": 207,
     "risk/pc.py::pc_for_states": 132,
     "screening/sampling.py::sample_knots": 129,

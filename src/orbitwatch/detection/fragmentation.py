@@ -398,7 +398,7 @@ class _Candidate:
     score: float  # orbit mismatch to the cloud (inf without elements)
 
 
-def _candidates(launch: str, cloud: ElementTable, before: ElementTable, pre_before: npt.NDArray[np.object_],  # noqa: PLR0917 - issue 10
+def _candidates(launch: str, cloud: ElementTable, *, before: ElementTable, pre_before: npt.NDArray[np.object_],
                 after_old: ElementTable, facts: Mapping[int, ObjectFacts], launch_facts: list[ObjectFacts],
                 t_before: np.datetime64) -> list[_Candidate]:
     """Every object of ``launch`` that is not a member: in "before", in "after", in the SATCAT."""
@@ -521,8 +521,9 @@ def detect_fragmentations(
             if part.sum() < min_pieces:
                 continue
             cloud = after.take(idx[part])
-            ev = _classify(launch, cloud, is_debris, known_before, before, pre_before, after_old, facts,
-                           by_launch.get(launch, []), t_before, min_pieces)
+            ev = _classify(launch, cloud, is_debris=is_debris, known_before=known_before, before=before,
+                           pre_before=pre_before, after_old=after_old, facts=facts,
+                           launch_facts=by_launch.get(launch, []), t_before=t_before, min_pieces=min_pieces)
             events.append(ev)
     events.sort(key=lambda e: -e.pieces)
     if associate_by_orbit and events:
@@ -547,12 +548,13 @@ def _along_track_spread_m_s(cloud: ElementTable) -> float:
     return float(v_km_s * 1000.0 * (q3 - q1) / (3.0 * np.median(period)))
 
 
-def _classify(launch: str, cloud: ElementTable, is_debris: bool, known_before: bool, before: ElementTable,  # noqa: PLR0917 - issue 10
+def _classify(launch: str, cloud: ElementTable, *, is_debris: bool, known_before: bool, before: ElementTable,
               pre_before: npt.NDArray[np.object_], after_old: ElementTable, facts: Mapping[int, ObjectFacts],
               launch_facts: list[ObjectFacts], t_before: np.datetime64, min_pieces: int) -> FragmentationEvent:
     """Kind, parent and event window of one cluster (module docstring)."""
     summary = cloud_summary(cloud)
-    cands = _candidates(launch, cloud, before, pre_before, after_old, facts, launch_facts, t_before)
+    cands = _candidates(launch, cloud, before=before, pre_before=pre_before, after_old=after_old, facts=facts,
+                        launch_facts=launch_facts, t_before=t_before)
     window: tuple[np.datetime64, np.datetime64] | None = None
     prior = 0
     if not is_debris:
@@ -1057,7 +1059,401 @@ def _argmin_time(metric: Array, times: npt.NDArray[np.datetime64]) -> np.datetim
     return times[int(np.nanargmin(metric))]
 
 
-def reconstruct_event(  # noqa: C901 - issue 10: still to refactor
+@dataclass(frozen=True)
+class _Window:
+    """Where and how :func:`reconstruct_event` searches (its first step)."""
+
+    start: np.datetime64
+    end: np.datetime64
+    lower: np.datetime64 | None  # the earliest epoch a ``failed`` interval may reach back to
+    hard_start: bool  # the start is a bound (given, or the parent's pre-event set)
+    span_s: float
+    step: float  # coarse step, s
+    max_step: float  # 1/8 period, s
+    n_coarse: int  # fragments propagated over the coarse grid
+    too_old: bool  # element sets beyond ``max_back_propagation_days`` after the start
+    old_reason: str
+
+    @property
+    def bounds(self) -> tuple[np.datetime64, np.datetime64]:
+        return self.start, self.end
+
+
+def _search_window(fragments: ElementTable, parent: ElementSet | None, *, window_start: Any, window_end: Any,
+                   earliest: Any, coarse_step_s: float, max_coarse_fragments: int,
+                   max_back_propagation_days: float) -> _Window:
+    """The window (defaults in :func:`reconstruct_event`), its coarse step and subsample size."""
+    first = fragments.epoch.min().astype(UTC_DTYPE)
+    end = first if window_end is None else as_utc(window_end, what="window_end")
+    hard_start = True
+    if window_start is not None:
+        start = as_utc(window_start, what="window_start")
+    elif parent is not None and parent.epoch.astype(UTC_DTYPE) < first:
+        start = parent.epoch.astype(UTC_DTYPE)
+    else:
+        start = first - np.timedelta64(30 * 86400, "s").astype("timedelta64[us]")
+        hard_start = False
+    if not end > start:
+        raise InputError(f"search window {format_utc(start)} .. {format_utc(end)} is empty", code="INPUT_WINDOW")
+    lower: np.datetime64 | None = start
+    if not hard_start:
+        lower = as_utc(earliest, what="earliest") if earliest is not None else _launch_year_start(fragments)
+        if lower is not None and lower > start:
+            lower = start
+    span_s = float(seconds_between(start, end))
+    median_epoch = _median_epoch(fragments)
+    age_days = float(seconds_between(start, median_epoch)) / 86400.0
+    n_ref = float(parent.mean_motion_rev_per_day) if parent is not None else float(
+        np.median(fragments.mean_motion_rev_per_day))
+    period0_s = 86400.0 / n_ref
+    n = len(fragments)
+    # The coarse step adapts to the window, never beyond 1/8 period (no silent multi-hour steps).
+    step = max(coarse_step_s, span_s / 20000.0)
+    n_coarse = min(n, max_coarse_fragments)
+    max_step = MAX_COARSE_STEP_PERIODS * period0_s
+    if step > max_step:
+        step = max(coarse_step_s, min(step, max_step))
+        n_coarse = min(n_coarse, int(MAX_COARSE_STATES // max(1.0, span_s / step)))
+    too_old = age_days > max_back_propagation_days
+    old_reason = (f"element sets {age_days:.0f} days after the window start: drag and J2 errors of SGP4 "
+                  f"over more than {max_back_propagation_days:.0f} days exceed one revolution's along-track "
+                  "separation, so the revolution (and with years, the crossing point) cannot be recovered")
+    return _Window(start, end, lower, hard_start, span_s, step, max_step, n_coarse, too_old, old_reason)
+
+
+def _unsearched_reason(win: _Window) -> str:
+    """Why a window too long for the search budget is ``failed`` without a search."""
+    reason = (f"not searched: a {win.span_s / 86400:.0f}-day window at <= {win.max_step:.0f} s steps "
+              f"(1/8 period) is beyond the search budget")
+    if win.too_old:
+        reason = win.old_reason + "; " + reason
+    return reason
+
+
+@dataclass(frozen=True)
+class _Coarse:
+    """Stage 1: the subsample's positions on the coarse grid and their spread about the reference."""
+
+    sub: npt.NDArray[np.int64]  # rows of the fragments propagated
+    r: Array  # (len(sub), len(times), 3) positions, km
+    times: npt.NDArray[np.datetime64]
+    metric: Array  # POSITION_QUANTILE of the distances to the reference position, km
+    j1: int  # the best sample
+
+    @property
+    def t1(self) -> np.datetime64:
+        return self.times[self.j1]
+
+
+def _coarse_search(fragments: ElementTable, parent: ElementSet | None, win: _Window,
+                   rng: np.random.Generator) -> _Coarse:
+    """Stage 1: positions, coarse grid, subsample of fragments (the first draw of ``rng``)."""
+    sub = np.sort(rng.choice(len(fragments), size=win.n_coarse, replace=False))
+    coarse_t = _grid(win.start, win.end, win.step)
+    r, _, rr, _ = _states(fragments.take(sub), parent, coarse_t)
+    d_c = np.linalg.norm(r - rr[None], axis=-1)
+    coarse_metric = _nanmedian(d_c, axis=0, q=POSITION_QUANTILE)
+    if not np.any(np.isfinite(coarse_metric)):
+        raise InputError("no fragment could be propagated over the search window", code="INPUT_EMPTY")
+    return _Coarse(sub, r, coarse_t, coarse_metric, int(np.nanargmin(coarse_metric)))
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """The reference of stage 2 (the parent, else the medoid fragment) and the fragments measured against it."""
+
+    ref: ElementSet
+    alt_refs: tuple[ElementSet, ...]  # the most central fragments, for the interval
+    fragments: ElementTable  # without the reference
+    period_s: float  # the reference's period
+    margin: float  # stage-1 spread of the best other revolution / the chosen one's
+
+
+def _references(fragments: ElementTable, parent: ElementSet | None, coarse: _Coarse,
+                n_references: int) -> _Reference:
+    """The most central fragments at t1: the medoid reference without a parent, and the
+    alternative references of the uncertainty; how much deeper the chosen revolution is."""
+    rs = coarse.r[:, coarse.j1, :]
+    dd = np.linalg.norm(rs[:, None, :] - rs[None, :, :], axis=-1)
+    central = [int(coarse.sub[k]) for k in np.argsort(np.where(np.isfinite(_nanmedian(dd, axis=1)),
+                                                                _nanmedian(dd, axis=1), np.inf))]
+    ref = parent
+    if ref is None:
+        ref = fragments.element_set(central[0])
+        central = central[1:]
+    alt_refs = tuple(fragments.element_set(k) for k in central[:n_references])
+    fragments = fragments.take(fragments.norad_id != ref.norad_id) if parent is None else fragments
+    period_s = 86400.0 / float(ref.mean_motion_rev_per_day)
+    # How much deeper is the chosen revolution than the best other one?
+    metric, j1 = coarse.metric, coarse.j1
+    away = np.abs(seconds_between(coarse.t1, coarse.times)) > 0.6 * period_s
+    other = metric[away & np.isfinite(metric)]
+    margin = float(other.min() / metric[j1]) if other.size and metric[j1] > 0 else math.inf
+    return _Reference(ref, alt_refs, fragments, period_s, margin)
+
+
+@dataclass(frozen=True)
+class _Fine:
+    """Stage 2: the orbit-intersection metric within +-0.5 period of t1."""
+
+    step: float  # s
+    times: npt.NDArray[np.datetime64]
+    ffrag: ElementTable  # the subsample of fragments
+    d_f: Array  # (len(ffrag), len(times)) distances of the reference to the fragments' orbits, km
+    metric: Array  # their median, km
+
+    @property
+    def jbest(self) -> int:
+        return int(np.nanargmin(self.metric))
+
+    @property
+    def t_event(self) -> np.datetime64:
+        return self.times[self.jbest]
+
+    @property
+    def dmin(self) -> float:
+        return float(self.metric[self.jbest])
+
+
+def _refine(rf: _Reference, t1: np.datetime64, *, fine_step_s: float, max_fine_fragments: int,
+            rng: np.random.Generator) -> _Fine:
+    """Stage 2 around t1 (the second draw of ``rng``: the fine subsample)."""
+    half = np.timedelta64(round(0.5 * rf.period_s * 1e6), "us")
+    fine_t = _grid(t1 - half, t1 + half, fine_step_s)
+    pr = propagate([rf.ref], fine_t)
+    r_ref = pr.r_km[0]
+    n = len(rf.fragments)
+    fsub = np.sort(rng.choice(n, size=min(n, max_fine_fragments), replace=False))
+    ffrag = rf.fragments.take(fsub)
+    r_f, _ = _orbit_states(ffrag, r_ref, fine_t)
+    d_f = np.linalg.norm(r_f - r_ref[None], axis=-1)
+    return _Fine(fine_step_s, fine_t, ffrag, d_f, _nanmedian(d_f, axis=0))
+
+
+def _run_below(metric: Array, j: int, level: float) -> tuple[int, int]:
+    """The contiguous run of samples around ``j`` with metric <= level."""
+    lo, hi = j, j
+    while lo - 1 >= 0 and metric[lo - 1] <= level:
+        lo -= 1
+    while hi + 1 < metric.size and metric[hi + 1] <= level:
+        hi += 1
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """The statistical part of the epoch uncertainty, s."""
+
+    boot_s: float  # bootstrap over fragments
+    resolution: float  # half-width of the minimum
+    stat: float  # both and half a fine step, in quadrature
+
+
+def _bootstrap(fine: _Fine, n_bootstrap: int, rng: np.random.Generator) -> _Spread:
+    """Uncertainty: bootstrap over fragments (the last draws of ``rng``), and the width of the minimum."""
+    jbest, dmin, fine_step_s = fine.jbest, fine.dmin, fine.step
+    lo_i, hi_i = _run_below(fine.metric, jbest, 2.0 * dmin)
+    resolution = 0.5 * (hi_i - lo_i) * fine_step_s
+    # Bootstrap over fragments, on the samples where the metric is within 4x its minimum
+    # (plus a margin): a re-drawn median cannot have its minimum anywhere else.
+    blo, bhi = _run_below(fine.metric, jbest, 4.0 * dmin)
+    blo, bhi = max(0, blo - 10), min(fine.metric.size, bhi + 11)
+    d_b = fine.d_f[:, blo:bhi]
+    boot = np.empty(n_bootstrap)
+    for b in range(n_bootstrap):
+        mb = _nanmedian(d_b[rng.integers(0, d_b.shape[0], d_b.shape[0])], axis=0)
+        boot[b] = np.nanargmin(mb) if np.any(np.isfinite(mb)) else np.nan
+    boot_s = float(np.nanstd(boot) * fine_step_s) if n_bootstrap > 1 else 0.0
+    stat = math.sqrt(boot_s**2 + resolution**2 + (fine_step_s / 2) ** 2)
+    return _Spread(boot_s, resolution, stat)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    verdict: str
+    reason: str
+    interval: tuple[np.datetime64 | None, np.datetime64 | None]
+    candidates: npt.NDArray[np.datetime64] = field(default_factory=lambda: np.zeros(0, dtype=UTC_DTYPE))
+    variants: tuple[tuple[str, np.datetime64], ...] = ()
+
+
+def _verdict(win: _Window, coarse: _Coarse, rf: _Reference, fine: _Fine, spread: _Spread,
+             parent: ElementSet | None) -> _Verdict:
+    """``failed``, ``ambiguous_revolution`` or ``reconstructed`` (docstring of :func:`reconstruct_event`)."""
+    dmin = fine.dmin
+    at_start = (not win.hard_start) and float(seconds_between(win.start, fine.t_event)) < rf.period_s
+    if dmin > MAX_CONVERGENCE_RESIDUAL_KM or win.too_old or at_start:
+        return _Verdict("failed", _failed_reason(win, dmin), (win.lower, win.end))
+    if rf.margin < REVOLUTION_MARGIN_MIN:
+        return _ambiguous(win, coarse, rf, fine.t_event)
+    return _reconstructed(rf, fine, spread, parent)
+
+
+def _failed_reason(win: _Window, dmin: float) -> str:
+    if win.too_old:
+        reason = win.old_reason
+    elif dmin > MAX_CONVERGENCE_RESIDUAL_KM:
+        reason = (f"the fragment orbits do not meet: median distance {dmin:.0f} km at the best point "
+                  f"(a convergence is below {MAX_CONVERGENCE_RESIDUAL_KM:.0f} km)")
+    else:
+        reason = "the best convergence is at the start of the search window: the event may be earlier"
+    if dmin > MAX_CONVERGENCE_RESIDUAL_KM and win.too_old:
+        reason += f"; median orbit distance {dmin:.0f} km at the best point"
+    return reason
+
+
+def _ambiguous(win: _Window, coarse: _Coarse, rf: _Reference, t_event: np.datetime64) -> _Verdict:
+    """Every revolution whose stage-1 spread is within the margin of the best one."""
+    rev_us = np.timedelta64(round(rf.period_s * 1e6), "us")
+    k_rev = np.floor(seconds_between(coarse.t1, coarse.times) / rf.period_s + 0.5).astype(np.int64)
+    finite = np.isfinite(coarse.metric)
+    best_by_rev: dict[int, float] = {}
+    for k, m in zip(k_rev[finite].tolist(), coarse.metric[finite].tolist(), strict=True):
+        best_by_rev[k] = min(best_by_rev.get(k, math.inf), m)
+    good = sorted(k for k, m in best_by_rev.items() if m <= REVOLUTION_MARGIN_MIN * coarse.metric[coarse.j1])
+    candidates = np.array([t_event + k * rev_us for k in good], dtype=UTC_DTYPE)
+    ilo = max(win.start, candidates.min() - rev_us // 2)
+    ihi = min(win.end, candidates.max() + rev_us // 2)
+    if not win.hard_start and good[0] == min(best_by_rev):
+        ilo = win.lower if win.lower is not None else ilo
+    reason = (f"{len(good)} revolutions fit within a factor {REVOLUTION_MARGIN_MIN} of the best "
+              f"(margin {rf.margin:.2f}): the orbits meet at this latitude and altitude, but the revolution "
+              "and with it the longitude are not determined")
+    return _Verdict("ambiguous_revolution", reason, (None if ilo is None else ilo, ihi), candidates)
+
+
+def _reconstructed(rf: _Reference, fine: _Fine, spread: _Spread, parent: ElementSet | None) -> _Verdict:
+    """One convergence point: its interval covers the statistics and the input variants."""
+    reason = (f"one convergence point: revolution margin {rf.margin:.2f}, median orbit distance {fine.dmin:.2f} km")
+    variants = _input_variants(rf, fine)
+    # A fragment as the reference carries its own along-track error, which the others
+    # cannot reveal (they share the cloud's bias): allow the typical one, the robust spread
+    # of the fragments' along-track offsets from the reference at the event.
+    if parent is None:
+        jbest, fine_t = fine.jbest, fine.times
+        _, _, tau = _orbit_shift_states(fine.ffrag, propagate([rf.ref], fine_t[jbest:jbest + 1]).r_km[0],
+                                        fine_t[jbest:jbest + 1])
+        tau = tau[:, 0][np.isfinite(tau[:, 0])]
+        reference_s = float(1.4826 * np.median(np.abs(tau - np.median(tau)))) if tau.size else 0.0
+    else:
+        reference_s = 0.0
+    stat = math.sqrt(spread.stat**2 + reference_s**2)
+    stat_us = np.timedelta64(round(stat * 1e6), "us")
+    all_t = [fine.t_event] + [t for _, t in variants]
+    if reference_s:
+        reason += (f"; reference is a fragment: +-{reference_s:.0f} s for its along-track error "
+                   "(spread of the fragments' along-track offsets)")
+    return _Verdict("reconstructed", reason, (min(all_t) - stat_us, max(all_t) + stat_us),
+                    variants=tuple(variants))
+
+
+def _input_variants(rf: _Reference, fine: _Fine) -> list[tuple[str, np.datetime64]]:
+    """The epochs found from the earlier / later half of the fragment epochs (same reference)
+    and with each alternative reference."""
+    variants: list[tuple[str, np.datetime64]] = []
+    ffrag, d_f, fine_t = fine.ffrag, fine.d_f, fine.times
+    ep = ffrag.epoch.astype(UTC_DTYPE).astype(np.int64)
+    med_ep = np.median(ep)
+    for lab, rows in (("earlier half of fragment epochs", ep <= med_ep), ("later half of fragment epochs",
+                                                                          ep > med_ep)):
+        if rows.sum() >= 2:
+            t_v = _argmin_time(_nanmedian(d_f[rows], axis=0), fine_t)
+            if t_v is not None:
+                variants.append((lab, t_v))
+    # ... and alternative references: the most central fragments, each with its own
+    # along-track error (what an analyst without the parent's pre-event set would get).
+    wide = np.timedelta64(round(0.1 * rf.period_s * 1e6), "us")
+    alt_t = _grid(fine.t_event - wide, fine.t_event + wide, fine.step)
+    for alt in rf.alt_refs:
+        others = ffrag.take(ffrag.norad_id != alt.norad_id)
+        ra_ = propagate([alt], alt_t).r_km[0]
+        ro, _ = _orbit_states(others, ra_, alt_t)
+        t_v = _argmin_time(_nanmedian(np.linalg.norm(ro - ra_[None], axis=-1), axis=0), alt_t)
+        if t_v is not None:
+            variants.append((f"reference fragment {alt.norad_id}", t_v))
+    return variants
+
+
+def _epoch_uncertainty_s(v: _Verdict, t_event: np.datetime64) -> float:
+    """Half the interval where it is bounded (``failed``), else its larger side from the epoch."""
+    lo_t, hi_t = v.interval
+    if v.verdict != "failed" and lo_t is not None and hi_t is not None:
+        return max(float(seconds_between(lo_t, t_event)), float(seconds_between(t_event, hi_t)))
+    if lo_t is not None and hi_t is not None:
+        return 0.5 * float(seconds_between(lo_t, hi_t))
+    return math.nan
+
+
+@dataclass(frozen=True)
+class _Place:
+    """States at the event epoch: place and delta-v."""
+
+    latitude_deg: float
+    longitude_deg: float
+    altitude_km: float
+    speed_km_s: float  # the reference's
+    dv: Array  # (N,) m/s
+    dv_ric: Array  # (N, 3) m/s
+
+
+def _event_place(rf: _Reference, fine: _Fine) -> _Place:
+    te = np.array([fine.t_event], dtype=UTC_DTYPE)
+    pe = propagate([rf.ref], te)
+    r0, v0 = pe.r_km[0, 0], pe.v_km_s[0, 0]
+    # Each fragment where its orbit passes the event point (not where its drifting
+    # element set puts it at the epoch): velocity there minus the reference's.
+    r_e, v_e = _orbit_states(rf.fragments, pe.r_km[0], te)
+    miss = np.linalg.norm(r_e[:, 0, :] - r0[None, :], axis=-1)
+    # A fragment whose orbit does not pass the event point (failed alignment, a piece
+    # that is not from this event, element sets too old) gets no delta-v.
+    far = ~(miss <= max(DV_MAX_MISS_FACTOR * fine.dmin, DV_MAX_MISS_FLOOR_KM))
+    dv_vec = (v_e[:, 0, :] - v0[None, :]) * 1000.0
+    dv_vec[far] = np.nan
+    dv = np.linalg.norm(dv_vec, axis=-1)
+    dv_ric = dv_vec @ ric_basis(r0, v0).T
+    lat, lon, alt_km = (float(np.asarray(x).reshape(-1)[0]) for x in teme_to_geodetic(r0[None, :], te))
+    return _Place(float(lat), float(lon), float(alt_km), float(np.linalg.norm(v0)), dv, dv_ric)
+
+
+def _result(parent: ElementSet | None, known: dict[str, Any], *, win: _Window, coarse: _Coarse,
+            rf: _Reference, fine: _Fine, spread: _Spread, verdict: _Verdict, place: _Place) -> EventReconstruction:
+    """The :class:`EventReconstruction` of a search."""
+    unc = _epoch_uncertainty_s(verdict, fine.t_event)
+    fragments = rf.fragments
+    return EventReconstruction(
+        parent_norad=None if parent is None else parent.norad_id,
+        event_epoch=fine.t_event,
+        epoch_uncertainty_s=unc,
+        epoch_bootstrap_std_s=spread.boot_s,
+        epoch_resolution_s=spread.resolution,
+        latitude_deg=place.latitude_deg,
+        longitude_deg=place.longitude_deg,
+        altitude_km=place.altitude_km,
+        position_uncertainty_km=unc * place.speed_km_s,
+        fragments=len(fragments) + (0 if parent is not None else 1),
+        min_spread_km=fine.dmin,
+        revolution_margin=rf.margin,
+        delta_v_m_s=place.dv,
+        delta_v_ric_m_s=place.dv_ric,
+        fragment_norad_ids=np.asarray(fragments.norad_id, dtype=np.int64),
+        reference="parent" if parent is not None else f"medoid fragment {rf.ref.norad_id}",
+        coarse_times=coarse.times,
+        coarse_spread_km=np.asarray(coarse.metric, dtype=np.float64),
+        fine_times=fine.times,
+        fine_spread_km=np.asarray(fine.metric, dtype=np.float64),
+        verdict=verdict.verdict,
+        verdict_reason=verdict.reason,
+        epoch_interval=verdict.interval,
+        search_window=win.bounds,
+        coarse_step_s=win.step,
+        fine_step_s=fine.step,
+        variants=verdict.variants,
+        candidate_epochs=verdict.candidates,
+        known=known, parent_elements=parent_elements_kind(parent, fragments),
+    )
+
+
+def reconstruct_event(
     fragments: ElementTable,
     parent: ElementSet | None = None,
     *,
@@ -1102,261 +1498,33 @@ def reconstruct_event(  # noqa: C901 - issue 10: still to refactor
         fragments = fragments.take(fragments.norad_id != parent.norad_id)
     if len(fragments) < 2:
         raise InputError(f"need at least 2 fragments, got {len(fragments)}", code="INPUT_EMPTY")
-    first = fragments.epoch.min().astype(UTC_DTYPE)
-    end = first if window_end is None else as_utc(window_end, what="window_end")
-    hard_start = True
-    if window_start is not None:
-        start = as_utc(window_start, what="window_start")
-    elif parent is not None and parent.epoch.astype(UTC_DTYPE) < first:
-        start = parent.epoch.astype(UTC_DTYPE)
-    else:
-        start = first - np.timedelta64(30 * 86400, "s").astype("timedelta64[us]")
-        hard_start = False
-    if not end > start:
-        raise InputError(f"search window {format_utc(start)} .. {format_utc(end)} is empty", code="INPUT_WINDOW")
-    lower: np.datetime64 | None = start
-    if not hard_start:
-        lower = as_utc(earliest, what="earliest") if earliest is not None else _launch_year_start(fragments)
-        if lower is not None and lower > start:
-            lower = start
-    span_s = float(seconds_between(start, end))
+    win = _search_window(fragments, parent, window_start=window_start, window_end=window_end, earliest=earliest,
+                         coarse_step_s=coarse_step_s, max_coarse_fragments=max_coarse_fragments,
+                         max_back_propagation_days=max_back_propagation_days)
     known = _cloud_facts(fragments, parent)
-    window = (start, end)
-    median_epoch = _median_epoch(fragments)
-    age_days = float(seconds_between(start, median_epoch)) / 86400.0
-    n_ref = float(parent.mean_motion_rev_per_day) if parent is not None else float(
-        np.median(fragments.mean_motion_rev_per_day))
-    period0_s = 86400.0 / n_ref
+    if win.n_coarse < MIN_COARSE_FRAGMENTS and win.n_coarse < len(fragments):
+        return _failed(parent, fragments, _unsearched_reason(win), (win.lower, win.end), win.bounds, known)
+    # One generator, drawn in this order: the coarse subsample, the fine subsample, the bootstrap.
     rng = np.random.default_rng(seed)
-    n = len(fragments)
-    # The coarse step adapts to the window, never beyond 1/8 period (no silent multi-hour steps).
-    step = max(coarse_step_s, span_s / 20000.0)
-    n_coarse = min(n, max_coarse_fragments)
-    max_step = MAX_COARSE_STEP_PERIODS * period0_s
-    if step > max_step:
-        step = max(coarse_step_s, min(step, max_step))
-        n_coarse = min(n_coarse, int(MAX_COARSE_STATES // max(1.0, span_s / step)))
-    too_old = age_days > max_back_propagation_days
-    old_reason = (f"element sets {age_days:.0f} days after the window start: drag and J2 errors of SGP4 "
-                  f"over more than {max_back_propagation_days:.0f} days exceed one revolution's along-track "
-                  "separation, so the revolution (and with years, the crossing point) cannot be recovered")
-    if n_coarse < MIN_COARSE_FRAGMENTS and n_coarse < n:
-        reason = (f"not searched: a {span_s / 86400:.0f}-day window at <= {max_step:.0f} s steps "
-                  f"(1/8 period) is beyond the search budget")
-        if too_old:
-            reason = old_reason + "; " + reason
-        return _failed(parent, fragments, reason, (lower, end), window, known)
     total = 4
     if progress:
         progress(0, total)
-
-    # Stage 1: positions, coarse grid, subsample of fragments.
-    sub = np.sort(rng.choice(n, size=n_coarse, replace=False))
-    coarse_t = _grid(start, end, step)
-    r, _, rr, _ = _states(fragments.take(sub), parent, coarse_t)
-    d_c = np.linalg.norm(r - rr[None], axis=-1)
-    coarse_metric = _nanmedian(d_c, axis=0, q=POSITION_QUANTILE)
-    if not np.any(np.isfinite(coarse_metric)):
-        raise InputError("no fragment could be propagated over the search window", code="INPUT_EMPTY")
-    j1 = int(np.nanargmin(coarse_metric))
-    t1 = coarse_t[j1]
+    coarse = _coarse_search(fragments, parent, win, rng)
     if progress:
         progress(1, total)
-
-    # The most central fragments at t1: the medoid reference without a parent, and the
-    # alternative references of the uncertainty.
-    rs = r[:, j1, :]
-    dd = np.linalg.norm(rs[:, None, :] - rs[None, :, :], axis=-1)
-    central = [int(sub[k]) for k in np.argsort(np.where(np.isfinite(_nanmedian(dd, axis=1)),
-                                                         _nanmedian(dd, axis=1), np.inf))]
-    ref = parent
-    if ref is None:
-        ref = fragments.element_set(central[0])
-        central = central[1:]
-    alt_refs = [fragments.element_set(k) for k in central[:n_references]]
-    fragments = fragments.take(fragments.norad_id != ref.norad_id) if parent is None else fragments
-    n = len(fragments)
-    period_s = 86400.0 / float(ref.mean_motion_rev_per_day)
-    # How much deeper is the chosen revolution than the best other one?
-    away = np.abs(seconds_between(t1, coarse_t)) > 0.6 * period_s
-    other = coarse_metric[away & np.isfinite(coarse_metric)]
-    margin = float(other.min() / coarse_metric[j1]) if other.size and coarse_metric[j1] > 0 else math.inf
-
-    # Stage 2: orbit-intersection metric within +-0.5 period of t1.
-    half = np.timedelta64(round(0.5 * period_s * 1e6), "us")
-    fine_t = _grid(t1 - half, t1 + half, fine_step_s)
-    pr = propagate([ref], fine_t)
-    r_ref = pr.r_km[0]
-    fsub = np.sort(rng.choice(n, size=min(n, max_fine_fragments), replace=False))
-    ffrag = fragments.take(fsub)
-    r_f, _ = _orbit_states(ffrag, r_ref, fine_t)
-    d_f = np.linalg.norm(r_f - r_ref[None], axis=-1)
-    fine_metric = _nanmedian(d_f, axis=0)
+    rf = _references(fragments, parent, coarse, n_references)
+    fine = _refine(rf, coarse.t1, fine_step_s=fine_step_s, max_fine_fragments=max_fine_fragments, rng=rng)
     if progress:
         progress(2, total)
-    jbest = int(np.nanargmin(fine_metric))
-    t_event = fine_t[jbest]
-    dmin = float(fine_metric[jbest])
-
-    # Uncertainty: bootstrap over fragments, and the width of the minimum.
-    def run(level: float) -> tuple[int, int]:
-        """The contiguous run of samples around the minimum with metric <= level."""
-        lo, hi = jbest, jbest
-        while lo - 1 >= 0 and fine_metric[lo - 1] <= level:
-            lo -= 1
-        while hi + 1 < fine_metric.size and fine_metric[hi + 1] <= level:
-            hi += 1
-        return lo, hi
-
-    lo_i, hi_i = run(2.0 * dmin)
-    resolution = 0.5 * (hi_i - lo_i) * fine_step_s
-    # Bootstrap over fragments, on the samples where the metric is within 4x its minimum
-    # (plus a margin): a re-drawn median cannot have its minimum anywhere else.
-    blo, bhi = run(4.0 * dmin)
-    blo, bhi = max(0, blo - 10), min(fine_metric.size, bhi + 11)
-    d_b = d_f[:, blo:bhi]
-    boot = np.empty(n_bootstrap)
-    for b in range(n_bootstrap):
-        mb = _nanmedian(d_b[rng.integers(0, d_b.shape[0], d_b.shape[0])], axis=0)
-        boot[b] = np.nanargmin(mb) if np.any(np.isfinite(mb)) else np.nan
-    boot_s = float(np.nanstd(boot) * fine_step_s) if n_bootstrap > 1 else 0.0
-    stat = math.sqrt(boot_s**2 + resolution**2 + (fine_step_s / 2) ** 2)
+    spread = _bootstrap(fine, n_bootstrap, rng)
     if progress:
         progress(3, total)
-
-    # Verdict.
-    candidates = np.zeros(0, dtype=UTC_DTYPE)
-    variants: list[tuple[str, np.datetime64]] = []
-    rev_us = np.timedelta64(round(period_s * 1e6), "us")
-    at_start = (not hard_start) and float(seconds_between(start, t_event)) < period_s
-    if dmin > MAX_CONVERGENCE_RESIDUAL_KM or too_old or at_start:
-        verdict = "failed"
-        if too_old:
-            reason = old_reason
-        elif dmin > MAX_CONVERGENCE_RESIDUAL_KM:
-            reason = (f"the fragment orbits do not meet: median distance {dmin:.0f} km at the best point "
-                      f"(a convergence is below {MAX_CONVERGENCE_RESIDUAL_KM:.0f} km)")
-        else:
-            reason = "the best convergence is at the start of the search window: the event may be earlier"
-        if dmin > MAX_CONVERGENCE_RESIDUAL_KM and too_old:
-            reason += f"; median orbit distance {dmin:.0f} km at the best point"
-        interval: tuple[np.datetime64 | None, np.datetime64 | None] = (lower, end)
-    elif margin < REVOLUTION_MARGIN_MIN:
-        verdict = "ambiguous_revolution"
-        # Every revolution whose stage-1 spread is within the margin of the best one.
-        k_rev = np.floor(seconds_between(t1, coarse_t) / period_s + 0.5).astype(np.int64)
-        finite = np.isfinite(coarse_metric)
-        best_by_rev: dict[int, float] = {}
-        for k, m in zip(k_rev[finite].tolist(), coarse_metric[finite].tolist(), strict=True):
-            best_by_rev[k] = min(best_by_rev.get(k, math.inf), m)
-        good = sorted(k for k, m in best_by_rev.items() if m <= REVOLUTION_MARGIN_MIN * coarse_metric[j1])
-        candidates = np.array([t_event + k * rev_us for k in good], dtype=UTC_DTYPE)
-        ilo = max(start, candidates.min() - rev_us // 2)
-        ihi = min(end, candidates.max() + rev_us // 2)
-        if not hard_start and good[0] == min(best_by_rev):
-            ilo = lower if lower is not None else ilo
-        interval = (None if ilo is None else ilo, ihi)
-        reason = (f"{len(good)} revolutions fit within a factor {REVOLUTION_MARGIN_MIN} of the best "
-                  f"(margin {margin:.2f}): the orbits meet at this latitude and altitude, but the revolution "
-                  "and with it the longitude are not determined")
-    else:
-        verdict = "reconstructed"
-        reason = (f"one convergence point: revolution margin {margin:.2f}, median orbit distance {dmin:.2f} km")
-        # Input variants: the earlier / later half of the fragment epochs (same reference) ...
-        ep = ffrag.epoch.astype(UTC_DTYPE).astype(np.int64)
-        med_ep = np.median(ep)
-        for lab, rows in (("earlier half of fragment epochs", ep <= med_ep), ("later half of fragment epochs",
-                                                                              ep > med_ep)):
-            if rows.sum() >= 2:
-                t_v = _argmin_time(_nanmedian(d_f[rows], axis=0), fine_t)
-                if t_v is not None:
-                    variants.append((lab, t_v))
-        # ... and alternative references: the most central fragments, each with its own
-        # along-track error (what an analyst without the parent's pre-event set would get).
-        wide = np.timedelta64(round(0.1 * period_s * 1e6), "us")
-        alt_t = _grid(t_event - wide, t_event + wide, fine_step_s)
-        for alt in alt_refs:
-            others = ffrag.take(ffrag.norad_id != alt.norad_id)
-            ra_ = propagate([alt], alt_t).r_km[0]
-            ro, _ = _orbit_states(others, ra_, alt_t)
-            t_v = _argmin_time(_nanmedian(np.linalg.norm(ro - ra_[None], axis=-1), axis=0), alt_t)
-            if t_v is not None:
-                variants.append((f"reference fragment {alt.norad_id}", t_v))
-        # A fragment as the reference carries its own along-track error, which the others
-        # cannot reveal (they share the cloud's bias): allow the typical one, the robust spread
-        # of the fragments' along-track offsets from the reference at the event.
-        if parent is None:
-            _, _, tau = _orbit_shift_states(ffrag, propagate([ref], fine_t[jbest:jbest + 1]).r_km[0],
-                                            fine_t[jbest:jbest + 1])
-            tau = tau[:, 0][np.isfinite(tau[:, 0])]
-            reference_s = float(1.4826 * np.median(np.abs(tau - np.median(tau)))) if tau.size else 0.0
-        else:
-            reference_s = 0.0
-        stat = math.sqrt(stat**2 + reference_s**2)
-        stat_us = np.timedelta64(round(stat * 1e6), "us")
-        all_t = [t_event] + [t for _, t in variants]
-        interval = (min(all_t) - stat_us, max(all_t) + stat_us)
-        if reference_s:
-            reason += (f"; reference is a fragment: +-{reference_s:.0f} s for its along-track error "
-                       "(spread of the fragments' along-track offsets)")
-    lo_t, hi_t = interval
-    if verdict != "failed" and lo_t is not None and hi_t is not None:
-        unc = max(float(seconds_between(lo_t, t_event)), float(seconds_between(t_event, hi_t)))
-    elif lo_t is not None and hi_t is not None:
-        unc = 0.5 * float(seconds_between(lo_t, hi_t))
-    else:
-        unc = math.nan
-
-    # States at the event epoch: place and delta-v.
-    te = np.array([t_event], dtype=UTC_DTYPE)
-    pe = propagate([ref], te)
-    r0, v0 = pe.r_km[0, 0], pe.v_km_s[0, 0]
-    # Each fragment where its orbit passes the event point (not where its drifting
-    # element set puts it at the epoch): velocity there minus the reference's.
-    r_e, v_e = _orbit_states(fragments, pe.r_km[0], te)
-    miss = np.linalg.norm(r_e[:, 0, :] - r0[None, :], axis=-1)
-    # A fragment whose orbit does not pass the event point (failed alignment, a piece
-    # that is not from this event, element sets too old) gets no delta-v.
-    far = ~(miss <= max(DV_MAX_MISS_FACTOR * dmin, DV_MAX_MISS_FLOOR_KM))
-    dv_vec = (v_e[:, 0, :] - v0[None, :]) * 1000.0
-    dv_vec[far] = np.nan
-    dv = np.linalg.norm(dv_vec, axis=-1)
-    dv_ric = dv_vec @ ric_basis(r0, v0).T
-    lat, lon, alt_km = (float(np.asarray(x).reshape(-1)[0]) for x in teme_to_geodetic(r0[None, :], te))
-    speed = float(np.linalg.norm(v0))
+    verdict = _verdict(win, coarse, rf, fine, spread, parent)
+    place = _event_place(rf, fine)
     if progress:
         progress(total, total)
-    return EventReconstruction(
-        parent_norad=None if parent is None else parent.norad_id,
-        event_epoch=t_event,
-        epoch_uncertainty_s=unc,
-        epoch_bootstrap_std_s=boot_s,
-        epoch_resolution_s=resolution,
-        latitude_deg=float(lat),
-        longitude_deg=float(lon),
-        altitude_km=float(alt_km),
-        position_uncertainty_km=unc * speed,
-        fragments=n + (0 if parent is not None else 1),
-        min_spread_km=dmin,
-        revolution_margin=margin,
-        delta_v_m_s=dv,
-        delta_v_ric_m_s=dv_ric,
-        fragment_norad_ids=np.asarray(fragments.norad_id, dtype=np.int64),
-        reference="parent" if parent is not None else f"medoid fragment {ref.norad_id}",
-        coarse_times=coarse_t,
-        coarse_spread_km=np.asarray(coarse_metric, dtype=np.float64),
-        fine_times=fine_t,
-        fine_spread_km=np.asarray(fine_metric, dtype=np.float64),
-        verdict=verdict,
-        verdict_reason=reason,
-        epoch_interval=interval,
-        search_window=window,
-        coarse_step_s=step,
-        fine_step_s=fine_step_s,
-        variants=tuple(variants),
-        candidate_epochs=candidates,
-        known=known, parent_elements=parent_elements_kind(parent, fragments),
-    )
+    return _result(parent, known, win=win, coarse=coarse, rf=rf, fine=fine, spread=spread, verdict=verdict,
+                   place=place)
 
 
 # ---------------------------------------------------------------------------
