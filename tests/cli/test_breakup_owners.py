@@ -89,3 +89,19 @@ def test_detect_from_files_with_and_without_satcat(shared_data: Path, satcat: di
     bare = _json(files)["events"][0]
     assert bare["parent_owner"] is None and bare["member_owners"] == [{"owner": None, "objects": bare["pieces"]}]
     assert (bare["parent_norad"], bare["members"]) == (ev["parent_norad"], ev["members"])
+
+
+def test_simulate_and_risk_from_the_store(db: Path, satcat: dict[int, dict[str, str]]) -> None:
+    """``simulate`` names the parent's owner; ``risk`` each asset's and each conjunction object's."""
+    sim = _json(["breakup", "simulate", "--db", str(db), "--parent", "13552", "--epoch", "2021-11-15T02:47:00Z",
+                 "--mass-kg", "1750", "--lc-min-m", "0.5", "--json"])
+    assert sim["parent_owner"] == satcat[13552]["COUNTRY"]
+    d = _json(["breakup", "risk", "--db", str(db), "--asset", "13552", "--cloud-designator", "1982-092",
+               "--start", "2021-11-30T00:00:00Z", "--duration-h", "1", "--threshold-km", "50", "--json"])
+    (a,) = d["assets"]
+    assert (a["norad"], a["owner"]) == (13552, satcat[13552]["COUNTRY"])
+    assert d["cloud_conjunctions"]
+    for c in d["cloud_conjunctions"]:
+        for k in "12":
+            n = c[f"norad_{k}"]
+            assert c[f"owner_{k}"] == (satcat[n]["COUNTRY"] if n in satcat else None)

@@ -29,6 +29,7 @@ docs/fragmentation.md "The parent's pre-event elements").
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -391,6 +392,8 @@ class SimulatedBreakup:
     mass_kg: float
     cloud: SyntheticCloud
     output: Path | None = None
+    #: the parent's result fields (:meth:`ElementSource.fields`)
+    parent_fields: Mapping[str, Any] = field(default_factory=dict)
 
     def gabbard_figure(self) -> dict[str, Any]:
         """Panels, title and parent of the simulated cloud's Gabbard diagram (``plot_gabbard`` keywords)."""
@@ -404,6 +407,7 @@ class SimulatedBreakup:
         f = self.cloud.fragments
         return {
             "parent_norad": self.parent.norad_id,
+            **{f"parent_{k}": v for k, v in {"owner": None, **self.parent_fields}.items()},
             "parent_elements": self.parent_elements,
             "epoch_utc": str(format_utc(self.epoch, digits=0)),
             "kind": self.kind,
@@ -460,7 +464,8 @@ def simulate(
                              parent_type=parent_type)
     if output is not None:
         write_cloud(cloud.element_sets(), output, fmt=fmt)
-    return SimulatedBreakup(es, rows.take(np.array([0])), when, t0, kind, mass_kg, cloud, output)
+    return SimulatedBreakup(es, rows.take(np.array([0])), when, t0, kind, mass_kg, cloud, output,
+                            source.fields([parent]).get(parent, {}))
 
 
 # ----------------------------------------------------------------------------- gabbard
@@ -565,5 +570,7 @@ def risk(
         if ids.size == 0:
             raise InputError(f"no object of launch {cloud_designator} in the catalog", code="INPUT_EMPTY",
                              field="cloud_designator")
-    return cloud_conjunction_rates(table, ids, assets, start, end, threshold_km,
-                                   min_relative_speed_km_s=min_relative_speed_km_s, progress=progress)
+    res = cloud_conjunction_rates(table, ids, assets, start, end, threshold_km,
+                                  min_relative_speed_km_s=min_relative_speed_km_s, progress=progress)
+    named = [*assets, *(n for c in res.cloud_conjunctions for n in (c.norad_1, c.norad_2))]
+    return dataclasses.replace(res, object_fields=source.fields(named))

@@ -1619,24 +1619,32 @@ class CloudRisk:
     assets: list[AssetRisk]
     cloud_conjunctions: list[Any]  # screening.Conjunction records involving a cloud piece
     cloud_objects: int = 0  # distinct NORAD ids of the cloud
+    #: NORAD id -> result fields (SATCAT ``owner``, UCS fields where known) of the assets and
+    #: the conjunctions' objects, added by the workflow from the store (display only)
+    object_fields: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+
+    def _fields(self, norad: int, suffix: str = "") -> dict[str, Any]:
+        return {f"{k}{suffix}": v for k, v in {"owner": None, **self.object_fields.get(int(norad), {})}.items()}
 
     #: the columns of :meth:`summary_rows`
     SUMMARY_COLUMNS = ("asset", "name", "background", "cloud", "per day (bg / cloud)", "increase")
 
     def summary_rows(self) -> list[tuple[object, ...]]:
         """One row per asset for a human-readable table (``inf`` where the background had none)."""
-        return [(d["norad"], d["name"] or "-", d["background_conjunctions"], d["cloud_conjunctions"],
+        return [(d["norad"], f"{d['name'] or '-'} ({d['owner']})" if d["owner"] else (d["name"] or "-"),
+                 d["background_conjunctions"], d["cloud_conjunctions"],
                  f"{d['background_per_day']} / {d['cloud_per_day']}",
                  "inf" if d["increase_factor"] is None else f"x{d['increase_factor']}")
-                for d in (a.to_dict() for a in self.assets)]
+                for d in (a.to_dict() | self._fields(a.norad) for a in self.assets)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "start_utc": str(format_utc(self.start, digits=0)),
             "end_utc": str(format_utc(self.end, digits=0)),
             "threshold_km": self.threshold_km,
-            "assets": [a.to_dict() for a in self.assets],
-            "cloud_conjunctions": [c.to_dict() for c in self.cloud_conjunctions],
+            "assets": [a.to_dict() | self._fields(a.norad) for a in self.assets],
+            "cloud_conjunctions": [c.to_dict() | self._fields(c.norad_1, "_1") | self._fields(c.norad_2, "_2")
+                                   for c in self.cloud_conjunctions],
         }
 
 
