@@ -83,9 +83,9 @@ def segment_index(t_grid_s: FloatArray, t_s: FloatArray) -> IntArray:
     return k
 
 
-def _refine_roots(  # noqa: PLR0917 - issue 10: still to refactor
+def _refine_roots(
     series: IntArray, a: FloatArray, b: FloatArray, fa: FloatArray, fb: FloatArray,
-    t_grid_s: FloatArray, g_at: GFunction, tol_s: float, max_iter: int,
+    t_grid_s: FloatArray, *, g_at: GFunction, tol_s: float, max_iter: int,
 ) -> FloatArray:
     """Roots of g in brackets ``[a, b]`` (``fa``, ``fb`` of opposite sign, fa <= 0 < fb or reverse).
 
@@ -261,7 +261,7 @@ def find_crossings(
     fa = np.concatenate(fa_parts)
     fb = np.concatenate(fb_parts)
     rising = fb > 0
-    roots = _refine_roots(series, a, b, fa, fb, t, g_at, tol_s, max_iter) if series.size else a
+    roots = _refine_roots(series, a, b, fa, fb, t, g_at=g_at, tol_s=tol_s, max_iter=max_iter) if series.size else a
     series = np.concatenate([series, nan_series])
     roots = np.concatenate([roots, nan_t])
     rising = np.concatenate([rising, nan_rising])

@@ -382,7 +382,7 @@ class WindowTable:
                            np.concatenate([p.end_s for p in parts]), np.concatenate([p.flags for p in parts]))
 
 
-def _windows_from_g(t_s: FloatArray, g: FloatArray, g_at: Any, graze_margin: float, t0: np.datetime64,  # noqa: PLR0917 - issue 10
+def _windows_from_g(t_s: FloatArray, g: FloatArray, g_at: Any, graze_margin: float, t0: np.datetime64, *,
                     tol_s: float = 1e-3, vertex_margin: float = np.inf) -> WindowTable:
     cr: Crossings = find_crossings(t_s, g, g_at, tol_s=tol_s, graze_margin=graze_margin,
                                    vertex_margin=vertex_margin)
@@ -650,8 +650,8 @@ def find_passes(
         if cond.site_dark and dark is None:
             dark = site_dark_windows(track, site_table, sun_elevation_max_deg=cond.dark_sun_elevation_deg)
         margin = _graze_margin_deg(sub, site_table, step)
-        parts.append(_passes_for_track(track, sub, site_table, min_elevation_deg, max_range_km, margin,
-                                       sunlit_fraction, cond, dark))
+        parts.append(_passes_for_track(track, sub, site_table, min_el=min_elevation_deg, max_range=max_range_km,
+                                       margin=margin, with_sunlit=sunlit_fraction, cond=cond, dark=dark))
         if progress is not None:
             progress(sl.stop, N)
     return PassTable.concat(parts, tuple(site_table.names))
@@ -671,7 +671,7 @@ def _cut(win: WindowTable, group: IntArray, other: WindowTable) -> WindowTable:
     return WindowTable(win.t0, win.key[idx], a, b, flags.astype(np.int64))
 
 
-def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, min_el: float, max_range: float,  # noqa: PLR0917 - issue 10
+def _passes_for_track(track: Track, sub: ElementTable, sites: SiteTable, *, min_el: float, max_range: float,
                       margin: float, with_sunlit: bool, cond: Conditions | None = None,
                       dark: WindowTable | None = None) -> PassTable:
     geom, win, el, _ = visibility_windows(track, sites, min_elevation_deg=min_el, max_range_km=max_range,

@@ -347,10 +347,10 @@ def elements_from_state(
 ) -> dict[str, Array]:
     """Osculating elements in TLE units: ``mean_motion_rev_per_day, eccentricity, *_deg``."""
     k = kepler_from_state(r_km, v_km_s, mu)
-    return _tle_units(k["a_km"], k["ex"], k["ey"], k["i_rad"], k["raan_rad"], k["lam_rad"], mu)
+    return _tle_units(k["a_km"], k["ex"], k["ey"], k["i_rad"], k["raan_rad"], k["lam_rad"], mu=mu)
 
 
-def _tle_units(a: Array, ex: Array, ey: Array, i: Array, raan: Array, lam: Array, mu: float) -> dict[str, Array]:  # noqa: PLR0917 - issue 10
+def _tle_units(a: Array, ex: Array, ey: Array, i: Array, raan: Array, lam: Array, *, mu: float) -> dict[str, Array]:
     e = np.hypot(ex, ey)
     argp = np.arctan2(ey, ex)
     return {
@@ -419,7 +419,7 @@ def fit_mean_elements(
     none_list: list[str | None] = [None] * n
     miss = np.full(n, np.nan)
     for _ in range(max(1, iterations)):
-        el = _tle_units(cur["a_km"], cur["ex"], cur["ey"], cur["i_rad"], cur["raan_rad"], cur["lam_rad"], mu)
+        el = _tle_units(cur["a_km"], cur["ex"], cur["ey"], cur["i_rad"], cur["raan_rad"], cur["lam_rad"], mu=mu)
         table = _table(ids, t0, el, bstar, none_list, none_list)
         eph = propagate(table, np.array([t0]))
         rs, vs = eph.r_km[:, 0, :], eph.v_km_s[:, 0, :]
@@ -437,7 +437,7 @@ def fit_mean_elements(
         cur["ex"] = cur["ex"] * shrink
         cur["ey"] = cur["ey"] * shrink
         cur["i_rad"] = np.clip(cur["i_rad"], 0.0, np.pi)
-    el = _tle_units(cur["a_km"], cur["ex"], cur["ey"], cur["i_rad"], cur["raan_rad"], cur["lam_rad"], mu)
+    el = _tle_units(cur["a_km"], cur["ex"], cur["ey"], cur["i_rad"], cur["raan_rad"], cur["lam_rad"], mu=mu)
     table = _table(ids, t0, el, bstar, none_list, none_list)
     eph = propagate(table, np.array([t0]))
     miss = np.linalg.norm(eph.r_km[:, 0, :] - r, axis=1)
