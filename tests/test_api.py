@@ -16,13 +16,13 @@ PUBLIC = [
     "FRAMES", "PC_METHODS",
     "Conjunction", "DataError", "ElementSet", "ElementTable", "InputError", "OrbitwatchError", "ParseError",
     "PropagationError", "ScreeningResult", "SourceError", "Store", "StoreError",
-    "as_utc", "breakup", "build_cdm", "check_store", "conjunction_risk", "contacts", "create_key", "dazzle_exposure",
-    "default_db_path", "detect_fragmentations", "detect_maneuvers", "ephemeris_in_frame",
-    "estimate_tle_uncertainty", "exposure", "fetch_celestrak_group", "fetch_spacetrack_gp",
+    "as_utc", "breakup", "build_cdm", "check_store", "conjunction_risk", "contacts", "create_key", "czml",
+    "dazzle_exposure", "default_db_path", "detect_maneuvers", "ephemeris_in_frame",
+    "estimate_tle_uncertainty", "evidence", "exposure", "fetch_celestrak_group", "fetch_spacetrack_gp",
     "find_passes", "format_omm_kvn", "format_omm_xml", "format_tle", "format_utc", "in_force_index", "list_events",
     "load_sites", "merge_in_force", "monitor_rpo", "now_utc", "parse_utc", "pc_for_states",
-    "pc_from_cdm", "propagate", "read_catalog_files", "read_cdm", "read_element_sets",
-    "read_hbr_table", "read_oem", "reconstruct_event", "resilience_report", "screen",
+    "pc_from_cdm", "plots", "propagate", "read_catalog_files", "read_cdm", "read_element_sets",
+    "read_hbr_table", "read_oem", "resilience_report", "screen",
     "screen_on_cluster", "sgp4_model", "time_grid", "write_cdm_kvn", "write_cdm_xml", "write_oem",
 ]
 
@@ -37,7 +37,7 @@ def test_every_public_name_resolves_and_is_documented() -> None:
     for name in api.__all__:
         obj = getattr(api, name)
         assert not name.startswith("_")
-        if inspect.ismodule(obj):  # a workflow namespace (breakup): a documented module with its own list
+        if inspect.ismodule(obj):  # a namespace (breakup, czml, evidence, plots): a documented module with its own list
             assert obj.__name__.startswith("orbitwatch.") and inspect.getdoc(obj), name
             assert obj.__all__ and all(getattr(obj, n, None) is not None for n in obj.__all__), name
             continue

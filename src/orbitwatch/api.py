@@ -26,13 +26,16 @@ Groups, in the order of the pipeline:
   :data:`PC_METHODS`, :func:`estimate_tle_uncertainty`, :func:`read_hbr_table`;
 - CCSDS messages: :func:`read_cdm`, :func:`build_cdm`, :func:`write_cdm_kvn`,
   :func:`write_cdm_xml`, :func:`read_oem`, :func:`write_oem`;
-- monitors: :func:`detect_maneuvers`, :func:`monitor_rpo`, :func:`detect_fragmentations`,
-  :func:`reconstruct_event`;
-- breakup workflows: the namespace :mod:`breakup` (:mod:`orbitwatch.detection.breakup_workflow`),
+- monitors: :func:`detect_maneuvers`, :func:`monitor_rpo`; fragmentations through the
+  namespace :mod:`breakup` (:mod:`orbitwatch.detection.breakup_workflow`),
   one call per ``orbitwatch breakup`` command (``breakup.detect``, ``breakup.reconstruct``,
   ``breakup.simulate``, ``breakup.gabbard``, ``breakup.risk``) over a ``breakup.ElementSource``;
 - access: :func:`load_sites`, :func:`find_passes`, :func:`exposure`,
   :func:`dazzle_exposure`, :func:`contacts`, :func:`resilience_report`;
+- findings for others: the namespaces :mod:`evidence` (:mod:`orbitwatch.evidence`, the
+  evidence package of one finding per kind), :mod:`czml` (:mod:`orbitwatch.czml`, CesiumJS
+  scenes of objects, a stored conjunction or a watch event) and :mod:`plots`
+  (:mod:`orbitwatch.plots`, every figure; the only module that imports matplotlib, lazily);
 - errors: :class:`OrbitwatchError` and its families.
 
 Names not listed in ``__all__`` are internal and may change without notice;
@@ -41,6 +44,7 @@ Names not listed in ``__all__`` are internal and may change without notice;
 
 from __future__ import annotations
 
+from orbitwatch import czml, evidence, plots
 from orbitwatch.access import (
     contacts,
     dazzle_exposure,
@@ -57,7 +61,6 @@ from orbitwatch.catalog.tle import format_tle
 from orbitwatch.ccsds.cdm import build_cdm, read_cdm, write_cdm_kvn, write_cdm_xml
 from orbitwatch.ccsds.oem import read_oem, write_oem
 from orbitwatch.detection import breakup_workflow as breakup
-from orbitwatch.detection.fragmentation import detect_fragmentations, reconstruct_event
 from orbitwatch.detection.maneuvers import detect_maneuvers
 from orbitwatch.detection.proximity import monitor_rpo
 from orbitwatch.errors import (
@@ -107,12 +110,13 @@ __all__ = [
     "conjunction_risk",
     "contacts",
     "create_key",
+    "czml",
     "dazzle_exposure",
     "default_db_path",
-    "detect_fragmentations",
     "detect_maneuvers",
     "ephemeris_in_frame",
     "estimate_tle_uncertainty",
+    "evidence",
     "exposure",
     "fetch_celestrak_group",
     "fetch_spacetrack_gp",
@@ -130,13 +134,13 @@ __all__ = [
     "parse_utc",
     "pc_for_states",
     "pc_from_cdm",
+    "plots",
     "propagate",
     "read_catalog_files",
     "read_cdm",
     "read_element_sets",
     "read_hbr_table",
     "read_oem",
-    "reconstruct_event",
     "resilience_report",
     "screen",
     "screen_on_cluster",

@@ -47,11 +47,11 @@ PENDING: dict[str, set[str]] = {
         "orbitwatch.access.passes.Conditions", "orbitwatch.access.passes.DEFAULT_MIN_ELEVATION_DEG",
         "orbitwatch.access.passes.PassTable", "orbitwatch.access.sites.Site",
         "orbitwatch.access.sites.parse_site_arg", "orbitwatch.access.sun.TWILIGHT_DEG",
-        "orbitwatch.catalog.history.stale_limit_days", "orbitwatch.plots.plot_timeline",
-        "orbitwatch.sources.files.open_lines", "orbitwatch.times.days_between",
+        "orbitwatch.catalog.history.stale_limit_days", "orbitwatch.sources.files.open_lines",
+        "orbitwatch.times.days_between",
     },
     "breakup_cmds.py": {
-        "orbitwatch.plots.plot_convergence", "orbitwatch.plots.plot_gabbard", "orbitwatch.sources.files.open_lines",
+        "orbitwatch.sources.files.open_lines",
     },
     "catalog_cmds.py": {
         "orbitwatch.catalog.model.MAX_REJECTS_KEPT", "orbitwatch.catalog.tle.alpha5_to_int",
@@ -64,8 +64,7 @@ PENDING: dict[str, set[str]] = {
     },
     "detection_cmds.py": {
         "orbitwatch.detection.maneuvers.sort_history", "orbitwatch.detection.proximity.RPOEpisode",
-        "orbitwatch.detection.proximity.RPOReport", "orbitwatch.plots.plot_maneuvers", "orbitwatch.plots.plot_rpo",
-        "orbitwatch.sources.files.open_lines",
+        "orbitwatch.detection.proximity.RPOReport", "orbitwatch.sources.files.open_lines",
     },
     "fetch_cmds.py": {
         "orbitwatch.sources.celestrak.CELESTRAK_BASE_URL", "orbitwatch.sources.celestrak.FORMATS",
@@ -79,8 +78,6 @@ PENDING: dict[str, set[str]] = {
     },
     "export_cmds.py": {
         "orbitwatch.catalog.export.EXPORT_FORMATS", "orbitwatch.catalog.export.export_element_sets",
-        "orbitwatch.czml.conjunction_scene", "orbitwatch.czml.event_scene", "orbitwatch.czml.objects_scene",
-        "orbitwatch.czml.scene_czml",
     },
     "propagate_cmds.py": {
         "orbitwatch.catalog.history.stale_limit_days", "orbitwatch.ccsds.oem.CCSDS_REF_FRAMES",
@@ -88,20 +85,15 @@ PENDING: dict[str, set[str]] = {
         "orbitwatch.ephemeris.ephemeris_over_history", "orbitwatch.propagation.SGP4_ERROR_MESSAGES",
         "orbitwatch.sources.files.iter_file_inputs", "orbitwatch.times.days_between",
     },
-    "report_cmds.py": {
-        "orbitwatch.evidence.Inputs", "orbitwatch.evidence.KINDS", "orbitwatch.evidence.conjunction_package",
-        "orbitwatch.evidence.exposure_package", "orbitwatch.evidence.fragmentation_package",
-        "orbitwatch.evidence.maneuver_package", "orbitwatch.evidence.rpo_package",
-    },
     "screen_cmds.py": {
-        "orbitwatch.catalog.history.stale_limit_days", "orbitwatch.plots.plot_conjunctions",
-        "orbitwatch.risk.conjunctions.ConjunctionRisk", "orbitwatch.risk.conjunctions.conjunction_risk",
-        "orbitwatch.risk.covariance.TLEUncertainty", "orbitwatch.risk.covariance.estimate_tle_uncertainty",
-        "orbitwatch.risk.pc.METHODS", "orbitwatch.screening.exclusions.CO_MOVING_MIN_SPEED_KM_S",
-        "orbitwatch.sources.files.open_lines", "orbitwatch.store.screening_runs.diff_runs",
-        "orbitwatch.store.screening_runs.get_run", "orbitwatch.store.screening_runs.list_runs",
-        "orbitwatch.store.screening_runs.load_conjunctions", "orbitwatch.store.screening_runs.pc_of_run",
-        "orbitwatch.store.screening_runs.previous_run_id", "orbitwatch.store.screening_runs.save_run",
+        "orbitwatch.catalog.history.stale_limit_days", "orbitwatch.risk.conjunctions.ConjunctionRisk",
+        "orbitwatch.risk.conjunctions.conjunction_risk", "orbitwatch.risk.covariance.TLEUncertainty",
+        "orbitwatch.risk.covariance.estimate_tle_uncertainty", "orbitwatch.risk.pc.METHODS",
+        "orbitwatch.screening.exclusions.CO_MOVING_MIN_SPEED_KM_S", "orbitwatch.sources.files.open_lines",
+        "orbitwatch.store.screening_runs.diff_runs", "orbitwatch.store.screening_runs.get_run",
+        "orbitwatch.store.screening_runs.list_runs", "orbitwatch.store.screening_runs.load_conjunctions",
+        "orbitwatch.store.screening_runs.pc_of_run", "orbitwatch.store.screening_runs.previous_run_id",
+        "orbitwatch.store.screening_runs.save_run",
     },
     "serve_cmds.py": {
         "orbitwatch.store.service.SCOPES", "orbitwatch.store.service.list_keys",

@@ -58,7 +58,7 @@ from orbitwatch.access.contacts import ContactReport
 from orbitwatch.access.passes import DEFAULT_MIN_ELEVATION_DEG, Conditions, PassTable
 from orbitwatch.access.sites import Site, parse_site_arg
 from orbitwatch.access.sun import TWILIGHT_DEG
-from orbitwatch.api import InputError, contacts, exposure, find_passes, format_utc, load_sites, parse_utc
+from orbitwatch.api import InputError, contacts, exposure, find_passes, format_utc, load_sites, parse_utc, plots
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     AsOfOption,
@@ -75,7 +75,6 @@ from orbitwatch.cli._common import (
     progress_bar,
     time_window,
 )
-from orbitwatch.plots import plot_timeline
 
 StartOption = Annotated[str, typer.Option("--start", help="Start of the interval, ISO 8601 UTC (…Z).")]
 EndOption = Annotated[
@@ -232,7 +231,7 @@ def _plot_passes(path: Path, p: PassTable, t0: np.datetime64, t1: np.datetime64,
         colour = "#d98c00" if (not math.isnan(sf) and sf >= 0.5) else "#3465a4"
         bars.append((r, p.rise[i], p.set[i], colour, True))
     more = f" (first {_MAX_ROWS} of {len(keys)} satellite-site pairs)" if len(keys) > _MAX_ROWS else ""
-    plot_timeline(path, rows, bars, title=f"{what}: {len(p)} windows{more}", t0=t0, t1=t1,
+    plots.plot_timeline(path, rows, bars, title=f"{what}: {len(p)} windows{more}", t0=t0, t1=t1,
                   legend={"satellite mostly sunlit": "#d98c00", "satellite mostly in shadow": "#3465a4"})
 
 
@@ -518,7 +517,7 @@ def _plot_dazzle(path: Path, rep: Any, t0: np.datetime64, t1: np.datetime64) -> 
             colour = "#3465a4" if rep.satellites[int(w.sat[i])].night_capable else "#d98c00"
             bars.append((r, w.start[i], w.end[i], colour, True))
     more = f" (first {_MAX_ROWS} of {len(keys)} satellite-site pairs)" if len(keys) > _MAX_ROWS else ""
-    plot_timeline(path, rows, bars, title=f"dazzling windows: {len(w)}{more}", t0=t0, t1=t1,
+    plots.plot_timeline(path, rows, bars, title=f"dazzling windows: {len(w)}{more}", t0=t0, t1=t1,
                   legend={"optical (ground sunlit)": "#d98c00", "night-capable sensor": "#3465a4"})
 
 
@@ -534,7 +533,7 @@ def _plot_contacts(path: Path, rep: ContactReport, t0: np.datetime64, t1: np.dat
             for i in range(len(w)) if int(w.site[i]) < _MAX_ROWS]
     legend = {_label(n, names or {}): colour[n] for n in sats[:20]}
     legend["not scheduled"] = "hatched"
-    plot_timeline(path, rows, bars, title=f"contacts: {int(rep.scheduled.sum())} scheduled of {len(w)} windows "
+    plots.plot_timeline(path, rows, bars, title=f"contacts: {int(rep.scheduled.sum())} scheduled of {len(w)} windows "
                   f"({rep.total_contact_s / 3600:.1f} h)", t0=t0, t1=t1, legend=legend)
 
 

@@ -23,6 +23,7 @@ from orbitwatch.api import (
     ElementTable,
     breakup,
     format_utc,
+    plots,
     read_catalog_files,
     read_element_sets,
 )
@@ -44,7 +45,6 @@ from orbitwatch.cli._common import (
     satcat_facts,
     time_window,
 )
-from orbitwatch.plots import plot_convergence, plot_gabbard
 from orbitwatch.sources.files import open_lines
 
 breakup_app = typer.Typer(help="Fragmentation events: detect, reconstruct, simulate.", no_args_is_help=True)
@@ -122,7 +122,7 @@ def detect(
                          min_pieces=min_pieces, associate=associate,
                          satcat=lambda from_store: satcat_facts(satcat, db if from_store else None))
     if plot is not None and (figure := res.gabbard_figure()) is not None:
-        plot_gabbard(path=plot, **figure)
+        plots.plot_gabbard(path=plot, **figure)
     more = [f"... and {len(res.events) - top} more (all with --json)"] if len(res.events) > top else []
     _show(as_json, res.to_dict(), f"new-object clusters ({len(res.before):,} objects before, {len(res.after):,} "
           "after)", res.summary_rows(top), res.SUMMARY_COLUMNS,
@@ -165,11 +165,11 @@ def reconstruct(
         _show(as_json, res.to_dict(), f"breakup epoch from nodal drift, launch {safe_text(res.designator)}")
         return
     if plot is not None and res.event.coarse_times.size:  # a failed verdict may have run no search
-        plot_convergence(res.event, plot)
+        plots.plot_convergence(res.event, plot)
     elif plot is not None:
         err_console.print(f"no convergence plot: {safe_text(res.event.verdict_reason)}", highlight=False)
     if gabbard is not None:
-        plot_gabbard(path=gabbard, **res.gabbard_figure())
+        plots.plot_gabbard(path=gabbard, **res.gabbard_figure())
     _show(as_json, res.to_dict(), f"breakup reconstruction, launch {safe_text(res.designator)}",
           res.event.summary_rows())
 
@@ -194,7 +194,7 @@ def simulate(
     res = breakup.simulate(_source(db, catalog, strict=strict), parent=parent, epoch=epoch, mass_kg=mass_kg,
                            kind=kind, seed=seed, lc_min_m=lc_min_m, parent_type=parent_type, output=output, fmt=fmt)
     if plot is not None:
-        plot_gabbard(path=plot, **res.gabbard_figure())
+        plots.plot_gabbard(path=plot, **res.gabbard_figure())
     _show(as_json, res.to_dict(), "simulated breakup (NASA Standard Breakup Model)")
 
 
@@ -215,7 +215,7 @@ def gabbard(
     """Gabbard diagram of one launch's objects in each catalog, side by side."""
     res = breakup.gabbard(_source(None, None, strict=strict), catalogs=catalog, designator=designator, labels=label,
                           max_period_min=max_period_min, max_altitude_km=max_altitude_km)
-    plot_gabbard(path=plot, **res.gabbard_figure(title=title))
+    plots.plot_gabbard(path=plot, **res.gabbard_figure(title=title))
     _show(as_json, res.to_dict(plot=plot), f"launch {safe_text(designator)}", res.summary_rows(),
           res.SUMMARY_COLUMNS, [f"wrote {plot}"])
 

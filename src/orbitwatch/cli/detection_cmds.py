@@ -36,7 +36,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from orbitwatch.api import ElementSet, ElementTable, InputError, detect_maneuvers, format_utc, monitor_rpo
+from orbitwatch.api import ElementSet, ElementTable, InputError, detect_maneuvers, format_utc, monitor_rpo, plots
 from orbitwatch.cli._app import app, console, err_console, handle_errors, print_json, safe_text
 from orbitwatch.cli._common import (
     CatalogOption,
@@ -56,7 +56,6 @@ from orbitwatch.cli._common import (
 )
 from orbitwatch.detection.maneuvers import sort_history
 from orbitwatch.detection.proximity import RPOEpisode, RPOReport
-from orbitwatch.plots import plot_maneuvers, plot_rpo
 
 #: the --regime values of rpo
 REGIMES = ("leo", "meo", "geo", "all")
@@ -130,7 +129,7 @@ def maneuvers_cmd(
     with progress_bar("maneuvers", enabled=out == "table") as progress:
         report = detect_maneuvers(history, since=t_since, progress=progress)
     if plot is not None:
-        plot_maneuvers(history, report, plot, ids)
+        plots.plot_maneuvers(history, report, plot, ids)
     fields = load_object_fields(db, catalog, [e.norad_id for e in report.events])
     owners = {n: f["owner"] for n, f in fields.items()}
     if out != "table":
@@ -208,7 +207,7 @@ def rpo_cmd(
         report = monitor_rpo(history, norad=ids, regime=regime, maneuvers=maneuvers, progress=progress,
                              satcat=facts or None, top_per_class=top)
     if plot is not None:
-        plot_rpo(history, report.episodes, plot)
+        plots.plot_rpo(history, report.episodes, plot)
     if pairs:
         _print_pairs(report, out)
         return

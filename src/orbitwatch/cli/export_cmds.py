@@ -127,8 +127,7 @@ def export_czml(
     output: OutputOpt = None,
 ) -> None:
     """A CesiumJS CZML scene (Earth-fixed positions from SGP4, clock on the window)."""
-    from orbitwatch.api import Store
-    from orbitwatch.czml import conjunction_scene, event_scene, objects_scene, scene_czml
+    from orbitwatch.api import Store, czml
 
     given = [name for name, v in (("--norad", norad), ("--conjunction", conjunction), ("--event", event)) if v]
     if len(given) != 1:
@@ -138,15 +137,15 @@ def export_czml(
         if norad:
             if start is None or end is None:
                 raise InputError("--norad needs --start and --end", code="INPUT_INVALID", field="start")
-            scene = objects_scene(norad_ids(norad), parse_utc(start, what="--start"), parse_utc(end, what="--end"))
+            scene = czml.objects_scene(norad_ids(norad), parse_utc(start, what="--start"), parse_utc(end, what="--end"))
         elif conjunction:
-            scene = conjunction_scene(store, conjunction, start and parse_utc(start, what="--start"),
+            scene = czml.conjunction_scene(store, conjunction, start and parse_utc(start, what="--start"),
                                       end and parse_utc(end, what="--end"))
         else:
             assert event is not None
-            scene = event_scene(store, event, start and parse_utc(start, what="--start"),
+            scene = czml.event_scene(store, event, start and parse_utc(start, what="--start"),
                                 end and parse_utc(end, what="--end"))
-        text = scene_czml(store, scene)
+        text = czml.scene_czml(store, scene)
     if output is None:
         typer.echo(text)
     else:

@@ -20,18 +20,9 @@ from typing import Annotated
 
 import typer
 
-from orbitwatch.api import InputError
+from orbitwatch.api import InputError, evidence
 from orbitwatch.cli._app import app, err_console, handle_errors, safe_text
 from orbitwatch.cli._common import NORAD_METAVAR, CatalogOption, DbOption, DurationOption, norad_ids, time_window
-from orbitwatch.evidence import (
-    KINDS,
-    Inputs,
-    conjunction_package,
-    exposure_package,
-    fragmentation_package,
-    maneuver_package,
-    rpo_package,
-)
 
 __all__ = ["report_command"]
 
@@ -39,23 +30,23 @@ __all__ = ["report_command"]
 _IDS = {"conjunction": 2, "maneuver": 1, "rpo": 2, "fragmentation": 1, "exposure": 1}
 
 
-def _inputs(db: Path | None, catalog: list[Path] | None) -> Inputs:
+def _inputs(db: Path | None, catalog: list[Path] | None) -> evidence.Inputs:
     if db is not None and catalog:
         raise InputError("give either --db or --catalog, not both", code="INPUT_INVALID", field="catalog")
     if catalog:
-        return Inputs(catalog=tuple(p.resolve() for p in catalog))
+        return evidence.Inputs(catalog=tuple(p.resolve() for p in catalog))
     if db is None:
         from orbitwatch.api import default_db_path
 
         db = default_db_path()
-    return Inputs(db=db.resolve())
+    return evidence.Inputs(db=db.resolve())
 
 
 @app.command("report")
 @handle_errors
 def report_command(
     *,
-    kind: Annotated[str, typer.Argument(help=f"Finding kind: {', '.join(KINDS)}.", show_default=False)],
+    kind: Annotated[str, typer.Argument(help=f"Finding kind: {', '.join(evidence.KINDS)}.", show_default=False)],
     ids: Annotated[list[str], typer.Argument(metavar=NORAD_METAVAR + "...", show_default=False,
                                              help="NORAD id(s): two for conjunction and rpo, the parent for "
                                                   "fragmentation, one otherwise.")],
@@ -79,8 +70,9 @@ def report_command(
     min_el_deg: Annotated[float, typer.Option("--min-el-deg", help="Exposure: minimum elevation (deg).")] = 10.0,
 ) -> None:
     """Write an evidence package (finding.json, plots, CZML, README.md, index.html) for one finding."""
-    if kind not in KINDS:
-        raise InputError(f"KIND must be one of {', '.join(KINDS)}, not {kind!r}", code="INPUT_INVALID", field="kind")
+    if kind not in evidence.KINDS:
+        raise InputError(f"KIND must be one of {', '.join(evidence.KINDS)}, not {kind!r}", code="INPUT_INVALID",
+                         field="kind")
     norad = norad_ids(ids, "NORAD")
     if len(norad) != _IDS[kind]:
         raise InputError(f"report {kind} takes {_IDS[kind]} NORAD id(s), not {len(norad)}", code="INPUT_INVALID",
@@ -91,18 +83,18 @@ def report_command(
             raise InputError(f"report {kind} needs --start", code="INPUT_MISSING", field="start")
         t0, t1 = time_window(start, end, duration_h)
     if kind == "conjunction":
-        path = conjunction_package(inputs, norad[0], norad[1], t0, t1, threshold_km=threshold_km, out_dir=output,
-                                   pc_method=pc_method)
+        path = evidence.conjunction_package(inputs, norad[0], norad[1], t0, t1, threshold_km=threshold_km,
+                                            out_dir=output, pc_method=pc_method)
     elif kind == "maneuver":
-        path = maneuver_package(inputs, norad[0], output, near=near)
+        path = evidence.maneuver_package(inputs, norad[0], output, near=near)
     elif kind == "rpo":
-        path = rpo_package(inputs, norad[0], norad[1], output)
+        path = evidence.rpo_package(inputs, norad[0], norad[1], output)
     elif kind == "fragmentation":
-        path = fragmentation_package(inputs, norad[0], output, designator=fragments_designator,
+        path = evidence.fragmentation_package(inputs, norad[0], output, designator=fragments_designator,
                                      include_all=include_all)
     else:
         if sites is None:
             raise InputError("report exposure needs --sites", code="INPUT_MISSING", field="sites")
-        path = exposure_package(inputs, norad[0], sites.resolve(), t0, t1, output, min_elevation_deg=min_el_deg,
-                                site=site)
+        path = evidence.exposure_package(inputs, norad[0], sites.resolve(), t0, t1, output,
+                                         min_elevation_deg=min_el_deg, site=site)
     err_console.print(f"evidence package written to {safe_text(path)} (open index.html)", highlight=False)

@@ -587,9 +587,9 @@ def screen_command(  # noqa: C901 - one typer command: its options are validated
         rows = rows[:top]
     columns = report_columns(with_pc=pc_on, summary=summary, with_owner=fields is not None)
     if plot is not None:
-        from orbitwatch.plots import plot_conjunctions
+        from orbitwatch.api import plots
 
-        written = plot_conjunctions(plot, table, rows[:MAX_PLOTS])
+        written = plots.plot_conjunctions(plot, table, rows[:MAX_PLOTS])
         err_console.print(f"{len(written)} plot(s) written to {safe_text(plot)}", highlight=False)
     if fmt == "table":
         what = "pairs" if summary else "conjunctions"
