@@ -127,11 +127,16 @@ def _first_at_least(values: FloatArray, lo: int, hi: int, x: float) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _narrow(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
-    a: FloatArray, b: FloatArray, eps: float, eps_v: float, threshold: float, w: float, cell2: float,
-    loose2: float,
+def _narrow(
+    a: FloatArray, b: FloatArray, eps: float, eps_v: float, limits: tuple[float, float, float, float],
 ) -> bool:
-    """The narrow test of the module docstring for two packed states (x y z vx vy vz |r| |v|)."""
+    """The narrow test of the module docstring for two packed states (x y z vx vy vz |r| |v|).
+
+    ``eps``, ``eps_v``: the pair's summed interpolation errors (position, velocity);
+    ``limits``: the block's constants as one tuple ``(threshold, w, cell2, loose2)``:
+    threshold (km), half sub-step (s), squared cell size and squared loose bound (km^2).
+    """
+    threshold, w, cell2, loose2 = limits
     dpx = b[0] - a[0]
     dpy = b[1] - a[1]
     dpz = b[2] - a[2]
@@ -161,7 +166,7 @@ def _narrow(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
 
 @numba.njit(cache=True)
 def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional arrays
-    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
+    knots: tuple[FloatArray, IntArray, IntArray, FloatArray],
     valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
     order: IntArray, n_primary: int, t_sub: FloatArray, s_lo: int, s_hi: int,
     threshold: float, w: float, cell: float, table_bits: int,
@@ -174,7 +179,8 @@ def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional ar
     contiguous, and sorted by radius inside each bucket; primaries are then paired bucket
     by bucket (a cell list), secondaries scan the 27 cells around them.  Inside a bucket
     only the radial band that can hold a partner is visited (the radial filter of the
-    module docstring), found by bisection on the sorted radii.
+    module docstring), found by bisection on the sorted radii.  ``knots``: the knot table
+    ``(kn, off, cnt, step)`` of :func:`~orbitwatch.screening.sampling.hermite_state`.
     """
     n = order.shape[0]
     cap = out_i.shape[0]
@@ -213,6 +219,7 @@ def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional ar
     loose = threshold + 2.0 * e_max + 2.0 * ev_max * w + 0.5 * relative_accel_bound(
         2.0 * cell + 2.0 * e_max + 1.0, _MIN_RADIUS_KM) * w * w
     loose2 = loose * loose
+    limits = (threshold, w, cell2, loose2)
     offs = _OFFSETS
     m = 0
     for s in range(s_lo, s_hi):
@@ -224,7 +231,7 @@ def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional ar
             live[q] = valid[i] >= t - w and t + w >= 0.0
             if not live[q]:
                 continue
-            hermite_state(kn, off[i], cnt[i], step[i], t, pv, vv)
+            hermite_state(knots, i, t, pv, vv)
             row = state[q]
             row[0] = pv[0]
             row[1] = pv[1]
@@ -332,7 +339,7 @@ def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional ar
                             continue
                         if g1 >= 0 and g1 == t_grp[y2]:
                             continue
-                        if _narrow(s1, t_state[y2], e1 + t_err[y2], ev1 + t_errv[y2], threshold, w, cell2, loose2):
+                        if _narrow(s1, t_state[y2], e1 + t_err[y2], ev1 + t_errv[y2], limits):
                             if m >= cap:
                                 return -1
                             i = t_obj[y1]
@@ -372,7 +379,7 @@ def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional ar
                         continue
                     if gq >= 0 and gq == t_grp[y]:
                         continue
-                    if _narrow(sq, t_state[y], eq + t_err[y], evq + t_errv[y], threshold, w, cell2, loose2):
+                    if _narrow(sq, t_state[y], eq + t_err[y], evq + t_errv[y], limits):
                         if m >= cap:
                             return -1
                         j = t_obj[y]
@@ -386,13 +393,42 @@ def _block(  # noqa: C901, PLR0917 - numba kernel: njit takes flat positional ar
 
 
 @numba.njit(cache=True, parallel=True)
-def _all_blocks(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
-    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
-    valid: FloatArray, err: FloatArray, err_v: FloatArray, group: IntArray, radial_accel: FloatArray,
-    order: IntArray, n_primary: int, t_sub: FloatArray, block: int,
-    threshold: float, w: float, cell: float, table_bits: int,
-    out_i: IntArray, out_j: IntArray, out_s: IntArray, counts: IntArray,
+def _all_blocks(
+    knots: tuple[FloatArray, IntArray, IntArray, FloatArray],
+    objects: tuple[FloatArray, FloatArray, FloatArray, IntArray, FloatArray],
+    screen: tuple[IntArray, int, FloatArray],
+    grid: tuple[float, float, float, int],
+    block: int,
+    out: tuple[IntArray, IntArray, IntArray, IntArray],
 ) -> None:
+    """Candidates of all sub-steps, in parallel blocks of ``block`` sub-steps (see :func:`_block`).
+
+    Tuples (numba passes them without cost): ``knots`` = ``(kn, off, cnt, step)``, the
+    knot table; ``objects`` = ``(valid, err, err_v, group, radial_accel)``, per object;
+    ``screen`` = ``(order, n_primary, t_sub)``, the objects to screen (primaries first)
+    and the sub-step times; ``grid`` = ``(threshold, w, cell, table_bits)``, threshold
+    (km), half sub-step (s), cell size (km) and bucket bits per axis; ``out`` =
+    ``(out_i, out_j, out_s, counts)``: ``(n_blocks, cap)`` candidate rows per block and
+    each block's count (-1 when its rows were full).  The tuples are read by index, not
+    unpacked: numba 0.68's parfors lose the writes of a ``prange`` loop to arrays that a
+    parallel function unpacked from a tuple (``a, b = t``).
+    """
+    valid = objects[0]
+    err = objects[1]
+    err_v = objects[2]
+    group = objects[3]
+    radial_accel = objects[4]
+    order = screen[0]
+    n_primary = screen[1]
+    t_sub = screen[2]
+    threshold = grid[0]
+    w = grid[1]
+    cell = grid[2]
+    table_bits = grid[3]
+    out_i = out[0]
+    out_j = out[1]
+    out_s = out[2]
+    counts = out[3]
     n_blocks = counts.shape[0]
     n_sub = t_sub.shape[0]
     cap = out_i.shape[1]
@@ -400,7 +436,7 @@ def _all_blocks(  # noqa: PLR0917 - numba kernel: njit takes flat positional arr
         s_lo = b * block
         s_hi = min(n_sub, s_lo + block)
         counts[b] = _block(
-            kn, off, cnt, step, valid, err, err_v, group, radial_accel, order, n_primary, t_sub, s_lo, s_hi,
+            knots, valid, err, err_v, group, radial_accel, order, n_primary, t_sub, s_lo, s_hi,
             threshold, w, cell, table_bits, out_i[b, :cap], out_j[b, :cap], out_s[b, :cap],
         )
 
@@ -453,19 +489,20 @@ def find_candidates(
         block = max(2, min(64, n_sub // (8 * numba.get_num_threads())))
     n_blocks = (n_sub + block - 1) // block
     cap = max(4096, 8 * block * 64)
-    args = (
-        knots.rva, knots.offset, knots.count, knots.step_s,
+    knot_table = (knots.rva, knots.offset, knots.count, knots.step_s)
+    objects = (
         knots.valid_until_s, knots.error_km, knots.error_v_km_s, np.ascontiguousarray(group, dtype=np.int64),
         np.ascontiguousarray(radial_accel_km_s2 if radial_accel_km_s2 is not None
                              else np.full(knots.step_s.shape, DEFAULT_RADIAL_ACCEL_KM_S2), dtype=np.float64),
-        order, int(prim.size), t_sub,
     )
+    screened = (order, int(prim.size), t_sub)
+    grid = (float(threshold_km), float(half_step_s), float(cell_km), int(bits))
     while True:
         out_i = np.empty((n_blocks, cap), dtype=np.int64)
         out_j = np.empty((n_blocks, cap), dtype=np.int64)
         out_s = np.empty((n_blocks, cap), dtype=np.int64)
         counts = np.zeros(n_blocks, dtype=np.int64)
-        _all_blocks(*args, block, threshold_km, half_step_s, cell_km, bits, out_i, out_j, out_s, counts)
+        _all_blocks(knot_table, objects, screened, grid, block, (out_i, out_j, out_s, counts))
         if (counts >= 0).all():
             break
         cap *= 4

@@ -45,12 +45,22 @@ _SAMPLES = 9
 
 
 @numba.njit(cache=True, inline="always")
-def _range_rate(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
-    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
-    i: int, j: int, t: float, pi: FloatArray, vi: FloatArray, pj: FloatArray, vj: FloatArray,
+def _range_rate(
+    knots: tuple[FloatArray, IntArray, IntArray, FloatArray], i: int, j: int, t: float,
+    work: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
 ) -> tuple[float, float]:
-    hermite_state(kn, off[i], cnt[i], step[i], t, pi, vi)
-    hermite_state(kn, off[j], cnt[j], step[j], t, pj, vj)
+    """Model range rate numerator ``Δr·Δv`` and range of the pair ``(i, j)`` at ``t``.
+
+    ``knots``: the knot table ``(kn, off, cnt, step)`` of :func:`hermite_state`;
+    ``work``: scratch ``(pi, vi, pj, vj)``, four 3-vectors that receive both states
+    (read by index: this is inlined into a ``prange`` loop, see :func:`_model_minima`).
+    """
+    pi = work[0]
+    vi = work[1]
+    pj = work[2]
+    vj = work[3]
+    hermite_state(knots, i, t, pi, vi)
+    hermite_state(knots, j, t, pj, vj)
     g = 0.0
     d2 = 0.0
     for c in range(3):
@@ -61,11 +71,30 @@ def _range_rate(  # noqa: PLR0917 - numba kernel: njit takes flat positional arr
 
 
 @numba.njit(cache=True, parallel=True)
-def _model_minima(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
-    kn: FloatArray, off: IntArray, cnt: IntArray, step: FloatArray,
-    valid: FloatArray, ci: IntArray, cj: IntArray, t_center: FloatArray, half_width: float,
-    lo_limit: float, hi_limit: float, out_t: FloatArray, out_d: FloatArray, out_root: npt.NDArray[np.bool_],
+def _model_minima(
+    knots: tuple[FloatArray, IntArray, IntArray, FloatArray],
+    valid: FloatArray,
+    pairs: tuple[IntArray, IntArray, FloatArray],
+    span: tuple[float, float, float],
+    out: tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]],
 ) -> None:
+    """Kernel of :func:`model_minima`, one pair per parallel iteration.
+
+    Tuples (numba passes them without cost): ``knots`` = ``(kn, off, cnt, step)``, the
+    knot table; ``pairs`` = ``(ci, cj, t_center)``; ``span`` = ``(half_width, lo_limit,
+    hi_limit)`` (s); ``out`` = ``(out_t, out_d, out_root)``, filled per pair.  The
+    tuples are read by index, not unpacked: numba 0.68's parfors lose the writes of a
+    ``prange`` loop to arrays that a parallel function unpacked from a tuple (``a, b = t``).
+    """
+    ci = pairs[0]
+    cj = pairs[1]
+    t_center = pairs[2]
+    half_width = span[0]
+    lo_limit = span[1]
+    hi_limit = span[2]
+    out_t = out[0]
+    out_d = out[1]
+    out_root = out[2]
     m = ci.shape[0]
     for k in prange(m):
         i = ci[k]
@@ -74,6 +103,7 @@ def _model_minima(  # noqa: PLR0917 - numba kernel: njit takes flat positional a
         vi = np.empty(3)
         pj = np.empty(3)
         vj = np.empty(3)
+        work = (pi, vi, pj, vj)
         lo = max(t_center[k] - half_width, lo_limit)
         hi = min(t_center[k] + half_width, hi_limit, valid[i], valid[j])
         best_t = np.nan
@@ -88,7 +118,7 @@ def _model_minima(  # noqa: PLR0917 - numba kernel: njit takes flat positional a
         gs = np.empty(_SAMPLES)
         for q in range(_SAMPLES):
             t = lo + (hi - lo) * q / (_SAMPLES - 1)
-            g, d = _range_rate(kn, off, cnt, step, i, j, t, pi, vi, pj, vj)
+            g, d = _range_rate(knots, i, j, t, work)
             ts[q] = t
             gs[q] = g
             if d < best_d:
@@ -100,13 +130,13 @@ def _model_minima(  # noqa: PLR0917 - numba kernel: njit takes flat positional a
                 b0 = ts[q + 1]
                 while b0 - a0 > 1e-5:
                     mid = 0.5 * (a0 + b0)
-                    g, d = _range_rate(kn, off, cnt, step, i, j, mid, pi, vi, pj, vj)
+                    g, d = _range_rate(knots, i, j, mid, work)
                     if g < 0.0:
                         a0 = mid
                     else:
                         b0 = mid
                 tm = 0.5 * (a0 + b0)
-                g, d = _range_rate(kn, off, cnt, step, i, j, tm, pi, vi, pj, vj)
+                g, d = _range_rate(knots, i, j, tm, work)
                 if d < best_d or not root:
                     best_d = d
                     best_t = tm
@@ -133,10 +163,11 @@ def model_minima(
     out_root = np.zeros(m, dtype=np.bool_)
     if m:
         _model_minima(
-            knots.rva, knots.offset, knots.count, knots.step_s,
-            knots.valid_until_s, np.ascontiguousarray(ci), np.ascontiguousarray(cj),
-            np.ascontiguousarray(t_center_s, dtype=np.float64), half_width_s, lo_s, hi_s, out_t, out_d,
-            out_root,
+            (knots.rva, knots.offset, knots.count, knots.step_s),
+            knots.valid_until_s,
+            (np.ascontiguousarray(ci), np.ascontiguousarray(cj), np.ascontiguousarray(t_center_s, dtype=np.float64)),
+            (float(half_width_s), float(lo_s), float(hi_s)),
+            (out_t, out_d, out_root),
         )
     return out_t, out_d, out_root
 

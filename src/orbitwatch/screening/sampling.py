@@ -155,14 +155,21 @@ def _dbasis(u: float) -> tuple[float, float, float, float, float, float]:
 
 
 @numba.njit(cache=True)
-def hermite_state(  # noqa: PLR0917 - numba kernel: njit takes flat positional arrays
-    kn: FloatArray, off: int, cnt: int, h: float, t_s: float, out_p: FloatArray, out_v: FloatArray,
+def hermite_state(
+    knots: tuple[FloatArray, IntArray, IntArray, FloatArray], i: int, t_s: float, out_p: FloatArray,
+    out_v: FloatArray,
 ) -> None:
-    """Interpolated position/velocity of one object at ``t_s`` (seconds after ``t0``).
+    """Interpolated position/velocity of object ``i`` at ``t_s`` (seconds after ``t0``), into ``out_p``, ``out_v``.
 
-    ``kn (M, 9)``: knot rows ``x y z vx vy vz ax ay az`` (one object's knots are
-    ``kn[off : off + cnt]``), so one interval reads two 72-byte rows.
+    ``knots``: the knot table as one tuple ``(kn, off, cnt, step)`` (numba passes it
+    without cost): ``kn (M, 9)`` knot rows ``x y z vx vy vz ax ay az``, object ``i``'s
+    knots are ``kn[off[i] : off[i] + cnt[i]]`` at ``step[i]`` seconds, so one interval
+    reads two 72-byte rows.
     """
+    kn, off_a, cnt_a, step_a = knots
+    off = off_a[i]
+    cnt = cnt_a[i]
+    h = step_a[i]
     k = math.floor(t_s / h)
     if k < 0:
         k = 0
@@ -192,9 +199,9 @@ def _hermite_many(
     n = obj.shape[0]
     p_out = np.empty((n, 3))
     v_out = np.empty((n, 3))
+    knots = (kn, off, cnt, h)
     for m in range(n):
-        i = obj[m]
-        hermite_state(kn, off[i], cnt[i], h[i], t_s[m], p_out[m], v_out[m])
+        hermite_state(knots, obj[m], t_s[m], p_out[m], v_out[m])
     return p_out, v_out
 
 
