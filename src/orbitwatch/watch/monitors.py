@@ -29,7 +29,6 @@ from orbitwatch.api import (
     Store,
     as_utc,
     conjunction_risk,
-    detect_fragmentations,
     detect_maneuvers,
     estimate_tle_uncertainty,
     format_utc,
@@ -40,7 +39,7 @@ from orbitwatch.api import (
 from orbitwatch.catalog.history import MAX_SCREENING_AGE_DAYS, element_age_days, stale_limit_days
 from orbitwatch.detection.breakup_model import launch_prefix
 from orbitwatch.detection.elements import apogee_perigee_altitude_km
-from orbitwatch.detection.fragmentation import FragmentationEvent, ObjectFacts
+from orbitwatch.detection.fragmentation import FragmentationEvent, ObjectFacts, detect_fragmentations
 from orbitwatch.detection.maneuvers import ManeuverConfig, ManeuverReport, sort_history
 from orbitwatch.risk.covariance import TLEUncertainty
 from orbitwatch.store.events import MATCH_TOLERANCE_S, Finding, find_events, strict_json_value
